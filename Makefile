@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# irqdefer: user-facing targets. Kbuild (next to this file) is what the
+# kernel's build system reads for the module itself.
+#
+#   make            build irqdefer.ko against KDIR
+#   make demo       set up, build, boot the VM, fire interrupts, show counters
+#   make check      set up, build, lint, and run every test (host and VM)
+#   make vm         a shell in the VM with the module ready to insmod
+#   make kernel     build (or find cached) the VM kernel
+#   make lint       clippy (CLIPPY=1), rustfmt --check, checkpatch --strict
+#   make fmt        rustfmt the Rust sources in place
+#   make rust-analyzer   write rust-project.json
+#   make clean
+
+ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+SCRIPTS := $(ROOT)scripts
+
+# KDIR: the project's cached VM kernel when it is built, else the running
+# kernel's headers. `make KDIR=/path/to/linux` builds against your own tree.
+KDIR ?= $(shell $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
+
+# The kernel must be built with Debian's rustc (see README, "Toolchain").
+KMAKE_ARGS := $(shell . $(SCRIPTS)/lib.sh && kmake_args)
+KMAKE = PATH=/usr/bin:$$PATH $(MAKE) -C $(KDIR) M=$(ROOT:/=) $(KMAKE_ARGS)
+
+# The kernel source behind KDIR (an O= build tree links it as "source").
+KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
+RUSTFMT ?= /usr/bin/rustfmt
+RUST_SRCS = $(shell find $(ROOT)src $(ROOT)samples -name '*.rs' -not -path '*/target/*')
+
+.PHONY: all modules clean setup kernel kernel-debug demo check vm lint fmt \
+	rust-analyzer
+
+all: modules
+
+modules:
+	@test -d $(KDIR) || { echo "KDIR=$(KDIR) is not a kernel build tree: run 'make kernel' or pass KDIR=" >&2; exit 1; }
+	$(KMAKE) modules
+
+clean:
+	-test -d $(KDIR) && $(KMAKE) clean
+	rm -rf $(ROOT)out $(ROOT)rust-project.json
+
+setup:
+	@$(SCRIPTS)/setup.sh
+
+kernel: setup
+	@$(SCRIPTS)/kernel.sh build normal >/dev/null
+
+kernel-debug: setup
+	@$(SCRIPTS)/kernel.sh build debug >/dev/null
+
+rust-analyzer:
+	$(KMAKE) rust-analyzer
+
+lint:
+	@$(SCRIPTS)/lint.sh $(KDIR)
+
+fmt:
+	$(RUSTFMT) --edition 2021 --config-path $(KSRC)/.rustfmt.toml $(RUST_SRCS)
+
+# The targets below set up and build what is missing, then run.
+demo: kernel
+	$(MAKE) modules
+	@$(SCRIPTS)/vm.sh demo
+
+check: kernel
+	$(MAKE) modules
+	$(MAKE) lint
+	@$(SCRIPTS)/check.sh
+
+vm: kernel
+	$(MAKE) modules
+	@$(SCRIPTS)/vm.sh shell

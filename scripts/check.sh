@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything `make check` runs after building and linting: the host-side
+# tests, then the selftests in the VM on each kernel flavour built. Prints
+# one closing line, 'check: N passed, N failed[, N skipped]', and exits 1
+# if anything failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$IRQDEFER_ROOT"
+mkdir -p out
+
+passed=0 failed=0 skipped=0
+add_counts() { # parses 'N passed, N failed[, N skipped]' from a file
+	local line
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+	grep -q skipped <<<"$line" &&
+		skipped=$((skipped + $(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")))
+}
+status=0
+
+msg "host tests"
+if python3 -m unittest discover -s scripts/tests -p 'test_*.py' >out/host-tests.log 2>&1; then
+	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+')
+	echo "host: $n passed, 0 failed" | tee -a out/host-tests.log
+else
+	cat out/host-tests.log
+	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+' || echo 0)
+	f=$(grep -oE '(failures|errors)=[0-9]+' out/host-tests.log | grep -oE '[0-9]+' | paste -sd+ | bc)
+	echo "host: $((n - ${f:-1})) passed, ${f:-1} failed" | tee -a out/host-tests.log
+	status=1
+fi
+add_counts out/host-tests.log
+
+for flavour in ${CHECK_FLAVOURS:-normal}; do
+	msg "VM selftests on the $flavour kernel"
+	FLAVOUR=$flavour "$IRQDEFER_ROOT/scripts/vm.sh" test 2>&1 | tee "out/selftests-$flavour.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	add_counts "out/selftests-$flavour.log"
+done
+
+((failed == 0)) || status=1
+tail=
+((skipped == 0)) || tail=", $skipped skipped"
+echo "check: $passed passed, $failed failed$tail"
+exit $status

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything irqdefer needs on a Debian 12 machine, from Debian's
+# archive and crates.io only. Idempotent: when all is present it prints one
+# line and returns in well under a second.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+	# kernel source and build tools
+	linux-source-6.12 flex bison bc libelf-dev libssl-dev cpio kmod
+	xz-utils make gcc perl python3 rsync
+	# Rust for the kernel: a rustc whose library source is packaged
+	rustc-web rust-web-src rust-web-clippy rustfmt-web
+	# bindgen needs libclang
+	libclang-dev
+	# the VM
+	qemu-system-x86 busybox-static
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	msg "installing Debian packages: ${missing[*]}"
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q >/dev/null
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! [ -x "$BINDGEN" ] || ! "$BINDGEN" --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
+	command -v cargo >/dev/null || die "cargo not found: install rustup's or Debian's cargo"
+	msg "building bindgen-cli $BINDGEN_VERSION from crates.io (about 2 minutes)"
+	cargo install --quiet --locked --root "$IRQDEFER_CACHE/tools" \
+		--version "$BINDGEN_VERSION" bindgen-cli
+fi
+
+[ -f "$KERNEL_SRC_TARBALL" ] || die "$KERNEL_SRC_TARBALL missing after install"
+[ -d "$RUST_LIB_SRC/core" ] || die "$RUST_LIB_SRC has no core: is rust-web-src installed?"
+msg "setup: all dependencies present"

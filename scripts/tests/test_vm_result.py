@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side tests of scripts/vm_result.py: the judge must fail a run on
+every kind of failure the VM can show."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+JUDGE = os.path.join(os.path.dirname(__file__), "..", "vm_result.py")
+
+GOOD = """\
+IRQDEFER-BEGIN test
+TAP version 13
+1..1
+# selftests: irqdefer: irqdefer_a.sh
+# TAP version 13
+# 1..2
+# ok 1 first
+# ok 2 second # SKIP not here
+ok 1 selftests: irqdefer: irqdefer_a.sh
+IRQDEFER-END test rc=0
+IRQDEFER-DMESG-BEGIN
+[    0.1] irqdefer: loaded
+IRQDEFER-DMESG-END
+"""
+
+
+def judge(text, mode="test", timed_out=0):
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write(text)
+    try:
+        p = subprocess.run(
+            [sys.executable, JUDGE, "--mode", mode, "--timed-out", str(timed_out), f.name],
+            capture_output=True, text=True, check=False)
+        return p.returncode, p.stdout, p.stderr
+    finally:
+        os.unlink(f.name)
+
+
+class VmResultTest(unittest.TestCase):
+    def test_good_run_passes_and_counts(self):
+        rc, out, _ = judge(GOOD)
+        self.assertEqual(rc, 0)
+        self.assertIn("vm: 1 passed, 0 failed, 1 skipped", out)
+
+    def test_failed_case_fails(self):
+        rc, out, _ = judge(GOOD.replace("# ok 1 first", "# not ok 1 first")
+                           .replace("ok 1 selftests", "not ok 1 selftests"))
+        self.assertEqual(rc, 1)
+        self.assertIn("1 failed", out)
+
+    def test_script_failing_without_failed_case_fails(self):
+        rc, _, err = judge(GOOD.replace("ok 1 selftests", "not ok 1 selftests"))
+        self.assertEqual(rc, 1)
+        self.assertIn("without a failed case", err)
+
+    def test_splat_in_dmesg_fails(self):
+        for splat in ["WARNING: CPU: 0 PID: 1 at irqdefer", "BUG: sleeping function called from invalid context",
+                      "Oops: 0000", "unreferenced object 0xffff", "INFO: possible recursive locking detected"]:
+            rc, _, err = judge(GOOD.replace("irqdefer: loaded", splat))
+            self.assertEqual(rc, 1, splat)
+            self.assertIn("splat", err)
+
+    def test_guest_that_never_finishes_fails(self):
+        rc, _, err = judge(GOOD.split("IRQDEFER-END")[0])
+        self.assertEqual(rc, 1)
+        self.assertIn("did not finish", err)
+
+    def test_timeout_fails(self):
+        rc, _, _ = judge(GOOD, timed_out=1)
+        self.assertEqual(rc, 1)
+
+    def test_no_tests_fails(self):
+        rc, _, err = judge("IRQDEFER-BEGIN test\nTAP version 13\n1..0\nIRQDEFER-END test rc=0\n")
+        self.assertEqual(rc, 1)
+        self.assertIn("no test ran", err)
+
+    def test_demo_mode_uses_exit_status(self):
+        self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=0\n", mode="demo")[0], 0)
+        self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=1\n", mode="demo")[0], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

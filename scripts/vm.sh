@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the irqdefer VM: the cached kernel, a busybox initramfs holding
+# irqdefer.ko, the selftests and the guest scripts.
+#
+#   scripts/vm.sh test  [SCRIPT...]   run selftests (all, or those named);
+#                                     print KTAP, a closing count line, and
+#                                     exit 0 only if all passed and the
+#                                     guest's log has no kernel splat
+#   scripts/vm.sh demo                fire interrupts and show the counters
+#   scripts/vm.sh shell               an interactive shell in the guest
+#
+# Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
+# MEM (512M), VM_TIMEOUT (seconds, 600), KO (module, ./irqdefer.ko),
+# APPEND (extra kernel command line).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-test}
+shift || true
+FLAVOUR=${FLAVOUR:-normal}
+SMP=${SMP:-2}
+MEM=${MEM:-512M}
+VM_TIMEOUT=${VM_TIMEOUT:-600}
+KO=${KO:-$IRQDEFER_ROOT/irqdefer.ko}
+
+tree=$("$IRQDEFER_ROOT/scripts/kernel.sh" dir "$FLAVOUR") ||
+	die "no $FLAVOUR kernel built: run 'make kernel' (or scripts/kernel.sh build $FLAVOUR)"
+[ -f "$KO" ] || die "$KO not built: run 'make'"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
+[ -x /bin/busybox ] || die "/bin/busybox missing: run scripts/setup.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/irqdefer-vm.XXXXXX")
+qemu_pid=
+cleanup() {
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill -TERM "$qemu_pid" 2>/dev/null || true
+		sleep 1
+		kill -KILL "$qemu_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The initramfs.
+root=$work/root
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,irqdefer/selftests}
+cp /bin/busybox "$root/bin/busybox"
+cp "$KO" "$root/irqdefer/irqdefer.ko"
+cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
+cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
+cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
+chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc-passwd"
+mkdir -p "$root/etc"
+mv "$root/etc-passwd" "$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+
+args="$*"
+append="console=ttyS0 panic=-1 loglevel=4 irqdefer_mode=$mode irqdefer_args=${args// /,} ${APPEND:-}"
+log=${VM_LOG:-$work/console.log}
+qemu=(qemu-system-x86_64 -accel tcg -smp "$SMP" -m "$MEM" -no-reboot
+	-kernel "$tree/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz"
+	-append "$append")
+
+if [ "$mode" = shell ]; then
+	msg "VM shell ($FLAVOUR kernel, $SMP vCPUs): insmod /irqdefer/irqdefer.ko; 'poweroff -f' or Ctrl-a x to leave"
+	"${qemu[@]}" -nographic
+	exit 0
+fi
+
+msg "booting the $FLAVOUR kernel in QEMU (TCG, $SMP vCPUs, timeout ${VM_TIMEOUT}s)"
+start=$SECONDS
+"${qemu[@]}" -display none -monitor none -serial stdio </dev/null >"$log" 2>&1 &
+qemu_pid=$!
+# Stream the console while the guest runs; stop it at the time limit.
+tail -n +1 -f --pid="$qemu_pid" "$log" 2>/dev/null | tr -d '\r' |
+	sed -u -n '/^IRQDEFER-BEGIN/,/^IRQDEFER-END/{/^IRQDEFER-/!p}' &
+stream_pid=$!
+timed_out=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if ((SECONDS - start > VM_TIMEOUT)); then
+		timed_out=1
+		echo "error: the VM did not finish within ${VM_TIMEOUT}s; killing it" >&2
+		kill -KILL "$qemu_pid" 2>/dev/null || true
+		break
+	fi
+	sleep 0.5
+done
+wait "$qemu_pid" 2>/dev/null || true
+wait "$stream_pid" 2>/dev/null || true
+qemu_pid=
+msg "VM finished in $((SECONDS - start))s"
+[ -n "${VM_LOG:-}" ] || cp "$log" "$IRQDEFER_ROOT/out/console-$FLAVOUR.log" 2>/dev/null ||
+	{ mkdir -p "$IRQDEFER_ROOT/out" && cp "$log" "$IRQDEFER_ROOT/out/console-$FLAVOUR.log"; }
+
+exec python3 "$IRQDEFER_ROOT/scripts/vm_result.py" --mode "$mode" --timed-out "$timed_out" "$log"

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a finished irqdefer VM run from its console log.
+
+Counts the selftests' KTAP results (each test case of each script), prints
+a closing line 'N passed, N failed[, N skipped]', and fails the run on any
+failed case, a script that failed without a failed case, a guest that did
+not finish, or a kernel splat anywhere in the console or the guest's dmesg.
+"""
+
+import argparse
+import re
+import sys
+
+SPLATS = [
+    r"BUG:",
+    r"WARNING:",
+    r"Oops",
+    r"Kernel panic",
+    r"general protection fault",
+    r"Call Trace:",
+    r"possible recursive locking",
+    r"possible circular locking",
+    r"inconsistent lock state",
+    r"lockdep",
+    r"suspicious RCU usage",
+    r"KASAN",
+    r"UBSAN",
+    r"sleeping function called from invalid context",
+    r"scheduling while atomic",
+    r"unreferenced object",
+    r"soft lockup",
+    r"hung_task|blocked for more than",
+    r"ODEBUG",
+    r"rcu_sched self-detected stall|rcu: INFO",
+]
+SPLAT_RE = re.compile("|".join(SPLATS))
+# Nested (script-level) result lines: "# ok 3 desc", "# not ok 4 desc".
+CASE_RE = re.compile(r"^# (not ok|ok) (\d+) (.*)$")
+TOP_RE = re.compile(r"^(not ok|ok) (\d+) selftests: irqdefer: (\S+)(.*)$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", required=True)
+    ap.add_argument("--timed-out", type=int, default=0)
+    ap.add_argument("log")
+    args = ap.parse_args()
+
+    with open(args.log, encoding="utf-8", errors="replace") as f:
+        lines = [l.rstrip("\r\n") for l in f]
+
+    problems = []
+    if args.timed_out:
+        problems.append("the VM timed out")
+    end = [l for l in lines if l.startswith("IRQDEFER-END ")]
+    if not any(l.startswith("IRQDEFER-BEGIN ") for l in lines):
+        problems.append("the guest never started its script (boot failure?)")
+    elif not end:
+        problems.append("the guest did not finish its script (crash or hang?)")
+
+    splats = [l for l in lines if SPLAT_RE.search(l) and not l.startswith("#")]
+    for l in splats[:20]:
+        print(f"splat: {l}", file=sys.stderr)
+    if splats:
+        problems.append(f"{len(splats)} kernel splat line(s) in the guest log")
+
+    rc = 0
+    if end:
+        m = re.search(r"rc=(\d+)", end[0])
+        rc = int(m.group(1)) if m else 1
+
+    if args.mode == "test":
+        passed = failed = skipped = 0
+        failed_scripts = []
+        script_failed_cases = 0
+        for l in lines:
+            m = CASE_RE.match(l)
+            if m:
+                if m.group(1) == "not ok":
+                    failed += 1
+                    script_failed_cases += 1
+                elif "# SKIP" in m.group(3):
+                    skipped += 1
+                else:
+                    passed += 1
+                continue
+            if l.startswith("# 1..0 # SKIP"):
+                skipped += 1
+                continue
+            m = TOP_RE.match(l)
+            if m:
+                if m.group(1) == "not ok" and script_failed_cases == 0:
+                    failed += 1
+                    failed_scripts.append(m.group(3))
+                script_failed_cases = 0
+        if failed_scripts:
+            problems.append("scripts failed without a failed case: " + ", ".join(failed_scripts))
+        if passed + failed + skipped == 0:
+            problems.append("no test ran")
+        if rc != 0 and failed == 0:
+            problems.append(f"the guest runner exited {rc}")
+        for p in problems:
+            print(f"error: {p}", file=sys.stderr)
+        tail = f", {skipped} skipped" if skipped else ""
+        print(f"vm: {passed} passed, {failed} failed{tail}")
+        return 1 if failed or problems else 0
+
+    if rc != 0:
+        problems.append(f"the guest's {args.mode} script exited {rc}")
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

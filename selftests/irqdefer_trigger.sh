@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Firing interrupts through debugfs: every top half is counted, agrees with
+# the kernel's own count in /proc/interrupts, and with /proc/irqdefer; bad
+# input is refused and changes nothing.
+
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+ktap_set_plan 12
+
+irqdefer_loaded && irqdefer_unload
+irqdefer_load || ktap_skip_all "insmod failed"
+irq=$(irq_of hardirq)
+
+# At rest every request was run or coalesced.
+at_rest() {
+	r=$(snap hardirq raised); e=$(snap hardirq executed); c=$(snap hardirq coalesced)
+	[ "$r" -eq $((e + c)) ]
+}
+
+for n in 1 10 1000; do
+	echo 1 > "$DBG/reset"
+	before=$(proc_interrupts_count "$irq")
+	echo "$n" > "$DBG/trigger"
+	wait_for at_rest 10
+	after=$(proc_interrupts_count "$irq")
+	raised=$(snap hardirq raised)
+	injected=$(snap hardirq injected)
+	ktap_print_msg "n=$n injected=$injected raised=$raised /proc/interrupts delta=$((after - before))"
+	ktap_test_result "trigger $n: raised equals the /proc/interrupts delta" \
+		test "$raised" -eq $((after - before)) -a "$injected" -eq "$n" -a "$raised" -ge 1
+	ktap_test_result "trigger $n: raised == executed + coalesced, /proc/irqdefer == executed" \
+		sh -c "[ $(snap hardirq raised) -eq \$(( $(snap hardirq executed) + $(snap hardirq coalesced) )) ] &&
+		       [ $(proc_row_sum hardirq) -eq $(snap hardirq executed) ]"
+done
+
+ktap_test_result "hardirq runs in hard interrupt context, never may sleep" \
+	test "$(snap hardirq ctx_hardirq)" -eq "$(snap hardirq executed)" -a \
+	     "$(snap hardirq ctx_may_sleep)" -eq 0
+
+raised=$(cat "$DBG/hardirq/raised")
+for bad in "" "abc" "-1" "0" "1x" "99999999999999999999999" "1000001"; do
+	write_fails "$DBG/trigger" "$bad" || { ktap_print_msg "'$bad' was accepted"; bad=ACCEPTED; break; }
+done
+ktap_test_result "trigger refuses empty, junk, negative, zero and out-of-range input" \
+	test "$bad" != ACCEPTED
+ktap_test_result "refused writes fire nothing" test "$(cat "$DBG/hardirq/raised")" -eq "$raised"
+ktap_test_result "reset refuses anything but 1" \
+	sh -c "! echo 2 > $DBG/reset 2>/dev/null && [ $(cat "$DBG/hardirq/raised") -eq $raised ]"
+
+echo 1 > "$DBG/reset"
+ktap_test_result "reset zeroes the counters" \
+	test "$(snap hardirq raised)" -eq 0 -a "$(proc_row_sum hardirq)" -eq 0
+
+irqdefer_unload
+ktap_finished

@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by irqdefer's selftests.
+
+. "$(dirname "$0")/ktap_helpers.sh"
+
+KO=${IRQDEFER_KO:-/irqdefer/irqdefer.ko}
+DBG=/sys/kernel/debug/irqdefer
+PROC=/proc/irqdefer
+
+irqdefer_load() { insmod "$KO" "$@"; }
+irqdefer_unload() { rmmod irqdefer; }
+irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
+
+# The Linux IRQ number of a path's line.
+irq_of() { awk -v p="$1" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot"; }
+
+# Sum over CPUs of an IRQ's count in /proc/interrupts.
+proc_interrupts_count() {
+	awk -v irq="$1:" '$1 == irq {
+		s = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
+		print s
+		found = 1
+	} END { if (!found) print -1 }' /proc/interrupts
+}
+
+# A key of a path from the snapshot.
+snap() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$DBG/snapshot"; }
+
+# Sum of a path's row in /proc/irqdefer.
+proc_row_sum() {
+	awk -v p="$1:" '$1 == p { s = 0; for (i = 2; i <= NF; i++) s += $i; print s; f = 1 }
+		END { if (!f) print -1 }' "$PROC"
+}
+
+# Waits up to $2 seconds (default 10) for command $1 to succeed.
+wait_for() {
+	_wait=$(( ${2:-10} * 10 ))
+	while [ $_wait -gt 0 ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		_wait=$((_wait - 1))
+	done
+	return 1
+}
+
+# Whether writing $2 and a newline to file $1 fails.
+write_fails() { ! echo "$2" > "$1" 2>/dev/null; }
+
+[ "$(id -u)" -eq 0 ] || ktap_skip_all "must run as root"
+[ -f "$KO" ] || ktap_skip_all "$KO not found"

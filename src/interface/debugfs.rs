@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/sys/kernel/debug/irqdefer/`: controls and per-path readings.
+//!
+//! Controls are 0600, readings 0400. Every control checks its whole input
+//! before changing anything and fails with `EINVAL` (not a value) or
+//! `ERANGE` (a value out of range).
+
+use super::parse::parse_u64;
+use crate::kernel_ext::cpu;
+use crate::kernel_ext::debugfs::{Attribute, Dir};
+use crate::kernel_ext::seq_file::{seq_print, SeqFile};
+use crate::paths::{Core, PathId};
+use crate::stats::{Flag, Where, HIST_BUCKETS};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::c_str;
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::ThisModule;
+
+/// The most interrupts one write to `trigger` fires per path.
+pub(crate) const TRIGGER_MAX: u64 = 1_000_000;
+/// The most busy work per bottom half, ns (10 ms).
+pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
+
+const CONTROL: u16 = 0o600;
+const READING: u16 = 0o400;
+
+/// The top-level files.
+#[derive(Clone, Copy)]
+enum Control {
+    Trigger,
+    Reset,
+    WorkNs,
+    Snapshot,
+}
+
+struct ControlFile {
+    core: Arc<Core>,
+    kind: Control,
+}
+
+impl Attribute for ControlFile {
+    fn show(&self, m: &mut SeqFile) -> Result {
+        match self.kind {
+            Control::Trigger | Control::Reset => {}
+            Control::WorkNs => seq_print!(m, "{}\n", self.core.settings.work_ns.load(Relaxed)),
+            Control::Snapshot => snapshot(&self.core, m),
+        }
+        Ok(())
+    }
+
+    fn store(&self, input: &[u8]) -> Result {
+        match self.kind {
+            Control::Trigger => {
+                let n = parse_u64(input, 1, TRIGGER_MAX)?;
+                for _ in 0..n {
+                    for path in PathId::ALL {
+                        self.core.device.fire(path)?;
+                    }
+                }
+                Ok(())
+            }
+            Control::Reset => {
+                parse_u64(input, 1, 1)?;
+                self.core.reset();
+                Ok(())
+            }
+            Control::WorkNs => {
+                let ns = parse_u64(input, 0, WORK_NS_MAX)?;
+                self.core.settings.work_ns.store(ns, Relaxed);
+                Ok(())
+            }
+            Control::Snapshot => Err(EPERM),
+        }
+    }
+}
+
+/// The files of one path's directory.
+#[derive(Clone, Copy)]
+enum Reading {
+    Raised,
+    Executed,
+    Coalesced,
+    Latency,
+    Histogram,
+    Context,
+    Cpus,
+}
+
+struct ReadingFile {
+    core: Arc<Core>,
+    path: PathId,
+    kind: Reading,
+}
+
+impl Attribute for ReadingFile {
+    fn show(&self, m: &mut SeqFile) -> Result {
+        let s = self.core.stats(self.path);
+        match self.kind {
+            Reading::Raised => seq_print!(m, "{}\n", s.sum(|c| &c.raised)),
+            Reading::Executed => seq_print!(m, "{}\n", s.sum(|c| &c.executed)),
+            Reading::Coalesced => seq_print!(m, "{}\n", s.sum(|c| &c.coalesced)),
+            Reading::Latency => {
+                let l = s.latency();
+                seq_print!(
+                    m,
+                    "{} {} {} {} {} {} {}\n",
+                    l.min,
+                    l.mean,
+                    l.quantile(500),
+                    l.quantile(900),
+                    l.quantile(990),
+                    l.quantile(999),
+                    l.max
+                );
+            }
+            Reading::Histogram => {
+                let l = s.latency();
+                for (i, n) in l.hist.iter().enumerate() {
+                    let lo = if i == 0 { 0 } else { 1u64 << (i - 1) };
+                    seq_print!(m, "{} {}\n", lo, n);
+                }
+            }
+            Reading::Context => {
+                for w in Where::ALL {
+                    seq_print!(m, "{} {}\n", w.name(), s.sum(|c| &c.wherein[w as usize]));
+                }
+                for f in Flag::ALL {
+                    seq_print!(m, "{} {}\n", f.name(), s.sum(|c| &c.flags[f as usize]));
+                }
+                seq_print!(m, "max_concurrent {}\n", s.max_running());
+            }
+            Reading::Cpus => {
+                for c in cpu::possible_cpus() {
+                    seq_print!(m, "{} {}\n", c, s.on_cpu(c, |x| &x.executed));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `snapshot`: everything, one `path key value` line each, for tools.
+fn snapshot(core: &Core, m: &mut SeqFile) {
+    for path in PathId::ALL {
+        let name = path.name();
+        let s = core.stats(path);
+        let irq = core.device.irq(path);
+        seq_print!(m, "{} irq {}\n", name, irq);
+        seq_print!(m, "{} injected {}\n", name, core.device.injected(path));
+        seq_print!(m, "{} raised {}\n", name, s.sum(|c| &c.raised));
+        seq_print!(m, "{} executed {}\n", name, s.sum(|c| &c.executed));
+        seq_print!(m, "{} coalesced {}\n", name, s.sum(|c| &c.coalesced));
+        seq_print!(m, "{} same_cpu {}\n", name, s.sum(|c| &c.same_cpu));
+        seq_print!(m, "{} slept {}\n", name, s.sum(|c| &c.slept));
+        seq_print!(m, "{} spurious {}\n", name, s.spurious());
+        seq_print!(m, "{} max_concurrent {}\n", name, s.max_running());
+        let l = s.latency();
+        seq_print!(m, "{} lat_count {}\n", name, l.count);
+        seq_print!(m, "{} lat_min {}\n", name, l.min);
+        seq_print!(m, "{} lat_mean {}\n", name, l.mean);
+        for (key, pm) in [
+            ("lat_p50", 500),
+            ("lat_p90", 900),
+            ("lat_p99", 990),
+            ("lat_p999", 999),
+        ] {
+            seq_print!(m, "{} {} {}\n", name, key, l.quantile(pm));
+        }
+        seq_print!(m, "{} lat_max {}\n", name, l.max);
+        for w in Where::ALL {
+            seq_print!(
+                m,
+                "{} ctx_{} {}\n",
+                name,
+                w.name(),
+                s.sum(|c| &c.wherein[w as usize])
+            );
+        }
+        for f in Flag::ALL {
+            seq_print!(
+                m,
+                "{} ctx_{} {}\n",
+                name,
+                f.name(),
+                s.sum(|c| &c.flags[f as usize])
+            );
+        }
+        for c in cpu::possible_cpus() {
+            seq_print!(
+                m,
+                "{} cpu{}_executed {}\n",
+                name,
+                c,
+                s.on_cpu(c, |x| &x.executed)
+            );
+        }
+        for (i, &n) in l.hist.iter().enumerate().take(HIST_BUCKETS) {
+            if n != 0 {
+                seq_print!(m, "{} hist_{} {}\n", name, i, n);
+            }
+        }
+    }
+}
+
+/// Creates the whole tree.
+pub(crate) fn create(core: &Arc<Core>, module: &'static ThisModule) -> Result<Dir> {
+    let mut dir = Dir::new(c_str!("irqdefer"), module)?;
+    for (name, kind, mode) in [
+        (c_str!("trigger"), Control::Trigger, CONTROL),
+        (c_str!("reset"), Control::Reset, CONTROL),
+        (c_str!("work_ns"), Control::WorkNs, CONTROL),
+        (c_str!("snapshot"), Control::Snapshot, READING),
+    ] {
+        let file = Arc::new(
+            ControlFile {
+                core: core.clone(),
+                kind,
+            },
+            GFP_KERNEL,
+        )?;
+        dir.file(Dir::ROOT, name, mode, file)?;
+    }
+    for path in PathId::ALL {
+        let sub = dir.subdir(Dir::ROOT, path.cname())?;
+        for (name, kind) in [
+            (c_str!("raised"), Reading::Raised),
+            (c_str!("executed"), Reading::Executed),
+            (c_str!("coalesced"), Reading::Coalesced),
+            (c_str!("latency"), Reading::Latency),
+            (c_str!("histogram"), Reading::Histogram),
+            (c_str!("context"), Reading::Context),
+            (c_str!("cpus"), Reading::Cpus),
+        ] {
+            let file = Arc::new(
+                ReadingFile {
+                    core: core.clone(),
+                    path,
+                    kind,
+                },
+                GFP_KERNEL,
+            )?;
+            dir.file(sub, name, READING, file)?;
+        }
+    }
+    Ok(dir)
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The execution context of the caller, as the kernel itself reports it.
+//!
+//! C header: [`include/linux/preempt.h`](srctree/include/linux/preempt.h)
+
+use super::ffi::{self, ctx_flags};
+
+/// A sample of the caller's context.
+pub(crate) struct Context {
+    raw: ffi::IrqdeferCtx,
+}
+
+impl Context {
+    /// Samples the caller's context: `in_hardirq()`, `in_serving_softirq()`,
+    /// `in_task()`, `preemptible()`, whether sleeping is legal, the CPU and
+    /// the name of `current`.
+    pub(crate) fn current() -> Self {
+        let mut raw = ffi::IrqdeferCtx {
+            flags: 0,
+            cpu: 0,
+            comm: [0; 16],
+        };
+        // SAFETY: `raw` is a valid, writable `struct irqdefer_ctx`.
+        unsafe { ffi::irqdefer_ctx_read(&mut raw) };
+        Self { raw }
+    }
+
+    fn has(&self, flag: u32) -> bool {
+        self.raw.flags & flag != 0
+    }
+
+    /// The CPU the sample was taken on.
+    pub(crate) fn cpu(&self) -> u32 {
+        self.raw.cpu
+    }
+
+    /// `in_hardirq()`.
+    pub(crate) fn in_hardirq(&self) -> bool {
+        self.has(ctx_flags::HARDIRQ)
+    }
+
+    /// `in_serving_softirq()`.
+    pub(crate) fn in_softirq(&self) -> bool {
+        self.has(ctx_flags::SOFTIRQ)
+    }
+
+    /// `in_task()`.
+    pub(crate) fn in_task(&self) -> bool {
+        self.has(ctx_flags::TASK)
+    }
+
+    /// `in_nmi()`.
+    pub(crate) fn in_nmi(&self) -> bool {
+        self.has(ctx_flags::NMI)
+    }
+
+    /// `preemptible()`.
+    pub(crate) fn preemptible(&self) -> bool {
+        self.has(ctx_flags::PREEMPTIBLE)
+    }
+
+    /// Whether `might_sleep()` would accept sleeping here.
+    pub(crate) fn may_sleep(&self) -> bool {
+        self.has(ctx_flags::MAY_SLEEP)
+    }
+
+    /// `irqs_disabled()`.
+    pub(crate) fn irqs_disabled(&self) -> bool {
+        self.has(ctx_flags::IRQS_DISABLED)
+    }
+
+    /// Whether `current` is a kernel thread.
+    pub(crate) fn in_kthread(&self) -> bool {
+        self.has(ctx_flags::KTHREAD)
+    }
+
+    /// The name of `current` (`comm`), up to its NUL.
+    pub(crate) fn comm(&self) -> &[u8] {
+        let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
+        &self.raw.comm[..len]
+    }
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! IRQ handler registration.
+//!
+//! Shaped like `kernel::irq::request` of newer kernels: a [`Handler`] (or
+//! [`ThreadedHandler`]) trait, and a pinned [`Registration`] (or
+//! [`ThreadedRegistration`]) that owns the handler, requests the line when
+//! initialised and frees it when dropped. The registration's own address is
+//! the cookie (`dev_id`) passed to the kernel.
+//!
+//! C header: [`include/linux/interrupt.h`](srctree/include/linux/interrupt.h)
+
+use core::marker::PhantomPinned;
+use kernel::bindings;
+use kernel::error::to_result;
+use kernel::ffi::{c_int, c_void};
+use kernel::prelude::*;
+use kernel::str::CStr;
+
+/// Flags for [`Registration::new`] and [`ThreadedRegistration::new`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Flags(u32);
+
+impl Flags {
+    /// No flags.
+    pub(crate) const NONE: Flags = Flags(0);
+    /// `IRQF_ONESHOT`: keep the line masked until the thread has run.
+    pub(crate) const ONESHOT: Flags = Flags(bindings::IRQF_ONESHOT);
+
+    fn into_inner(self) -> kernel::ffi::c_ulong {
+        self.0 as _
+    }
+}
+
+/// What a top half tells the kernel.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum IrqReturn {
+    /// The interrupt was not from this device.
+    None,
+    /// The interrupt was handled.
+    Handled,
+}
+
+/// What a top half with a thread tells the kernel.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum ThreadedIrqReturn {
+    /// The interrupt was not from this device.
+    None,
+    /// The interrupt was handled; the thread need not run.
+    Handled,
+    /// Wake the handler thread.
+    WakeThread,
+}
+
+impl IrqReturn {
+    fn into_inner(self) -> bindings::irqreturn {
+        match self {
+            IrqReturn::None => bindings::irqreturn_IRQ_NONE,
+            IrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
+        }
+    }
+}
+
+impl ThreadedIrqReturn {
+    fn into_inner(self) -> bindings::irqreturn {
+        match self {
+            ThreadedIrqReturn::None => bindings::irqreturn_IRQ_NONE,
+            ThreadedIrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
+            ThreadedIrqReturn::WakeThread => bindings::irqreturn_IRQ_WAKE_THREAD,
+        }
+    }
+}
+
+/// A top half: runs in hard interrupt context and must not sleep.
+pub(crate) trait Handler: Sync {
+    /// Handles the interrupt.
+    fn handle(&self) -> IrqReturn;
+}
+
+/// A top half with a bottom half in a kernel thread (`irq/N-name`).
+pub(crate) trait ThreadedHandler: Sync {
+    /// Runs in hard interrupt context; returns
+    /// [`ThreadedIrqReturn::WakeThread`] to have [`Self::handle_threaded`] run.
+    fn handle(&self) -> ThreadedIrqReturn;
+
+    /// Runs in the IRQ thread, in task context, and may sleep.
+    fn handle_threaded(&self) -> IrqReturn;
+}
+
+/// A requested IRQ line with its top half.
+///
+/// # Invariants
+///
+/// While the registration exists, `irq` is requested with a pointer to
+/// `self` as cookie and [`handle_irq_callback::<T>`] as handler; `self` is
+/// pinned, so the cookie stays valid until [`PinnedDrop`] frees the line.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<T: Handler + 'static> {
+    #[pin]
+    handler: T,
+    irq: u32,
+    #[pin]
+    _pin: PhantomPinned,
+}
+
+impl<T: Handler + 'static> Registration<T> {
+    /// Requests `irq` with `handler` as its top half, named `name` in
+    /// `/proc/interrupts`.
+    pub(crate) fn new(
+        irq: u32,
+        flags: Flags,
+        name: &'static CStr,
+        handler: impl PinInit<T, Error>,
+    ) -> impl PinInit<Self, Error> {
+        try_pin_init!(&this in Self {
+            handler <- handler,
+            irq: {
+                // SAFETY: `handle_irq_callback::<T>` has the signature the
+                // kernel expects. The cookie is `this`, whose `handler`
+                // field was initialised just above and which stays pinned
+                // and valid until `drop` calls `free_irq`. `name` is
+                // `'static`.
+                to_result(unsafe {
+                    bindings::request_threaded_irq(
+                        irq,
+                        Some(handle_irq_callback::<T>),
+                        None,
+                        flags.into_inner(),
+                        name.as_char_ptr(),
+                        this.as_ptr().cast::<c_void>(),
+                    )
+                })?;
+                irq
+            },
+            _pin: PhantomPinned,
+        })
+    }
+
+    /// The Linux IRQ number.
+    pub(crate) fn irq(&self) -> u32 {
+        self.irq
+    }
+
+    /// The handler.
+    pub(crate) fn handler(&self) -> &T {
+        &self.handler
+    }
+}
+
+#[pinned_drop]
+impl<T: Handler + 'static> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the line is requested with this
+        // cookie. `free_irq` waits for running handlers to finish, so none
+        // runs once it returns.
+        unsafe { bindings::free_irq(self.irq, (&*self as *const Self).cast_mut().cast()) };
+    }
+}
+
+/// # Safety
+///
+/// `ptr` must be the cookie of a live [`Registration<T>`].
+unsafe extern "C" fn handle_irq_callback<T: Handler + 'static>(
+    _irq: c_int,
+    ptr: *mut c_void,
+) -> bindings::irqreturn {
+    // SAFETY: The kernel passes back the cookie given to
+    // `request_threaded_irq`, a live, pinned `Registration<T>`.
+    let registration = unsafe { &*(ptr as *const Registration<T>) };
+    T::handle(&registration.handler).into_inner()
+}
+
+/// A requested IRQ line with a top half and a handler thread.
+///
+/// # Invariants
+///
+/// As for [`Registration`], with [`handle_threaded_irq_callback::<T>`] and
+/// [`thread_fn_callback::<T>`] as handler and thread function.
+#[pin_data(PinnedDrop)]
+pub(crate) struct ThreadedRegistration<T: ThreadedHandler + 'static> {
+    #[pin]
+    handler: T,
+    irq: u32,
+    #[pin]
+    _pin: PhantomPinned,
+}
+
+impl<T: ThreadedHandler + 'static> ThreadedRegistration<T> {
+    /// Requests `irq` with `handler`'s top half and thread function.
+    pub(crate) fn new(
+        irq: u32,
+        flags: Flags,
+        name: &'static CStr,
+        handler: impl PinInit<T, Error>,
+    ) -> impl PinInit<Self, Error> {
+        try_pin_init!(&this in Self {
+            handler <- handler,
+            irq: {
+                // SAFETY: As in `Registration::new`; both callbacks have
+                // the signatures the kernel expects.
+                to_result(unsafe {
+                    bindings::request_threaded_irq(
+                        irq,
+                        Some(handle_threaded_irq_callback::<T>),
+                        Some(thread_fn_callback::<T>),
+                        flags.into_inner(),
+                        name.as_char_ptr(),
+                        this.as_ptr().cast::<c_void>(),
+                    )
+                })?;
+                irq
+            },
+            _pin: PhantomPinned,
+        })
+    }
+
+    /// The Linux IRQ number.
+    pub(crate) fn irq(&self) -> u32 {
+        self.irq
+    }
+
+    /// The handler.
+    pub(crate) fn handler(&self) -> &T {
+        &self.handler
+    }
+}
+
+#[pinned_drop]
+impl<T: ThreadedHandler + 'static> PinnedDrop for ThreadedRegistration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the line is requested with this
+        // cookie. `free_irq` waits for the top half and stops the thread.
+        unsafe { bindings::free_irq(self.irq, (&*self as *const Self).cast_mut().cast()) };
+    }
+}
+
+/// # Safety
+///
+/// `ptr` must be the cookie of a live [`ThreadedRegistration<T>`].
+unsafe extern "C" fn handle_threaded_irq_callback<T: ThreadedHandler + 'static>(
+    _irq: c_int,
+    ptr: *mut c_void,
+) -> bindings::irqreturn {
+    // SAFETY: The cookie is a live, pinned `ThreadedRegistration<T>`.
+    let registration = unsafe { &*(ptr as *const ThreadedRegistration<T>) };
+    T::handle(&registration.handler).into_inner()
+}
+
+/// # Safety
+///
+/// `ptr` must be the cookie of a live [`ThreadedRegistration<T>`].
+unsafe extern "C" fn thread_fn_callback<T: ThreadedHandler + 'static>(
+    _irq: c_int,
+    ptr: *mut c_void,
+) -> bindings::irqreturn {
+    // SAFETY: The cookie is a live, pinned `ThreadedRegistration<T>`.
+    let registration = unsafe { &*(ptr as *const ThreadedRegistration<T>) };
+    T::handle_threaded(&registration.handler).into_inner()
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-CPU data, for counters that hot paths on every CPU update without
+//! sharing a cache line or a lock.
+//!
+//! C header: [`include/linux/percpu.h`](srctree/include/linux/percpu.h)
+
+use super::ffi;
+use core::marker::PhantomData;
+use kernel::bindings;
+use kernel::ffi::c_void;
+use kernel::init::Zeroable;
+use kernel::prelude::*;
+
+/// One `T` per possible CPU, zero-initialised.
+///
+/// # Invariants
+///
+/// `ptr` is a live `__percpu` allocation of a zeroed `T` for each possible
+/// CPU, owned by `self`.
+pub(crate) struct PerCpu<T: Zeroable + Sync> {
+    ptr: *mut c_void,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The allocation may be freed from any thread; `T: Sync` makes
+// shared access from several CPUs sound.
+unsafe impl<T: Zeroable + Sync + Send> Send for PerCpu<T> {}
+// SAFETY: `get` hands out `&T`, and `T: Sync`.
+unsafe impl<T: Zeroable + Sync> Sync for PerCpu<T> {}
+
+impl<T: Zeroable + Sync> PerCpu<T> {
+    /// Allocates a zeroed `T` for every possible CPU.
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: Any size and a power-of-two alignment are valid; the
+        // memory comes back zeroed, which `T: Zeroable` makes a valid `T`.
+        let ptr = unsafe { ffi::irqdefer_alloc_percpu(size_of::<T>(), align_of::<T>()) };
+        if ptr.is_null() {
+            return Err(ENOMEM);
+        }
+        // INVARIANT: `ptr` is a zeroed per-CPU `T`.
+        Ok(Self {
+            ptr,
+            _t: PhantomData,
+        })
+    }
+
+    /// The copy of `cpu`, which must be below `nr_cpu_ids`.
+    pub(crate) fn get(&self, cpu: u32) -> &T {
+        assert!(cpu < super::cpu::nr_cpu_ids());
+        // SAFETY: `ptr` is a live per-CPU allocation and `cpu` a valid
+        // CPU number; its copy is a valid `T` that lives as long as `self`.
+        unsafe { &*ffi::irqdefer_per_cpu_ptr(self.ptr, cpu).cast::<T>() }
+    }
+}
+
+impl<T: Zeroable + Sync> Drop for PerCpu<T> {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` is ours and no reference from `get` outlives `self`.
+        unsafe { bindings::free_percpu(self.ptr) };
+    }
+}

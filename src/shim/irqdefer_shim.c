@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irqdefer: C shim for static inline functions and macros. Each function
+ * here is one inline or macro of the kernel, unchanged in meaning.
+ */
+
+#include <linux/cpumask.h>
+#include <linux/hardirq.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/irqdomain.h>
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/timer.h>
+
+#include "irqdefer_shim.h"
+
+/*
+ * Sample the caller's context. MAY_SLEEP is the test __might_sleep() makes:
+ * task context, no preemption or bottom-half disabling held, interrupts on,
+ * not inside an RCU read-side critical section.
+ */
+void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
+{
+	u32 flags = 0;
+
+	if (in_hardirq())
+		flags |= IRQDEFER_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		flags |= IRQDEFER_CTX_SOFTIRQ;
+	if (in_task())
+		flags |= IRQDEFER_CTX_TASK;
+	if (in_nmi())
+		flags |= IRQDEFER_CTX_NMI;
+	if (preemptible())
+		flags |= IRQDEFER_CTX_PREEMPTIBLE;
+	if (irqs_disabled())
+		flags |= IRQDEFER_CTX_IRQS_DISABLED;
+	if (in_task() && !preempt_count() && !irqs_disabled() &&
+	    !rcu_preempt_depth())
+		flags |= IRQDEFER_CTX_MAY_SLEEP;
+	if (current->flags & PF_KTHREAD)
+		flags |= IRQDEFER_CTX_KTHREAD;
+
+	ctx->flags = flags;
+	ctx->cpu = raw_smp_processor_id();
+	strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
+}
+
+u32 irqdefer_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+bool irqdefer_cpu_online(u32 cpu)
+{
+	return cpu < nr_cpu_ids && cpu_online(cpu);
+}
+
+bool irqdefer_cpu_possible(u32 cpu)
+{
+	return cpu < nr_cpu_ids && cpu_possible(cpu);
+}
+
+void __percpu *irqdefer_alloc_percpu(size_t size, size_t align)
+{
+	return __alloc_percpu(size, align);
+}
+
+void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu)
+{
+	return per_cpu_ptr(ptr, cpu);
+}
+
+struct fwnode_handle *irqdefer_alloc_named_fwnode(const char *name)
+{
+	return irq_domain_alloc_named_fwnode(name);
+}
+
+/*
+ * tasklet_schedule() and tasklet_hi_schedule(), telling the caller whether
+ * this call scheduled the tasklet (false: it was already scheduled).
+ */
+bool irqdefer_tasklet_schedule(struct tasklet_struct *t, bool hi)
+{
+	if (test_and_set_bit(TASKLET_STATE_SCHED, &t->state))
+		return false;
+	if (hi)
+		__tasklet_hi_schedule(t);
+	else
+		__tasklet_schedule(t);
+	return true;
+}
+
+void irqdefer_timer_setup(struct timer_list *timer,
+			  void (*fn)(struct timer_list *))
+{
+	timer_setup(timer, fn, 0);
+}
+
+unsigned long irqdefer_jiffies(void)
+{
+	return jiffies;
+}
+
+u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
+{
+	return hrtimer_forward_now(timer, ns_to_ktime(interval_ns));
+}
+
+void irqdefer_get_task_struct(struct task_struct *task)
+{
+	get_task_struct(task);
+}
+
+void irqdefer_set_current_interruptible(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+}
+
+void irqdefer_set_current_running(void)
+{
+	__set_current_state(TASK_RUNNING);
+}

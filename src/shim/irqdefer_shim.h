@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * irqdefer: C shim for the kernel's static inline functions and macros,
+ * which Rust cannot call directly. Nothing else lives here: real exported
+ * functions are called from Rust. Declarations must match
+ * src/kernel_ext/ffi.rs.
+ */
+#ifndef IRQDEFER_SHIM_H
+#define IRQDEFER_SHIM_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+struct fwnode_handle;
+struct hrtimer;
+struct task_struct;
+struct tasklet_struct;
+struct timer_list;
+
+/* Bits of irqdefer_ctx.flags: the kernel's own context predicates. */
+#define IRQDEFER_CTX_HARDIRQ		BIT(0)	/* in_hardirq() */
+#define IRQDEFER_CTX_SOFTIRQ		BIT(1)	/* in_serving_softirq() */
+#define IRQDEFER_CTX_TASK		BIT(2)	/* in_task() */
+#define IRQDEFER_CTX_NMI		BIT(3)	/* in_nmi() */
+#define IRQDEFER_CTX_PREEMPTIBLE	BIT(4)	/* preemptible() */
+#define IRQDEFER_CTX_MAY_SLEEP		BIT(5)	/* what might_sleep() accepts */
+#define IRQDEFER_CTX_IRQS_DISABLED	BIT(6)	/* irqs_disabled() */
+#define IRQDEFER_CTX_KTHREAD		BIT(7)	/* current is a kernel thread */
+
+#define IRQDEFER_COMM_LEN 16
+
+/* The caller's context, sampled by irqdefer_ctx_read(). */
+struct irqdefer_ctx {
+	u32 flags;
+	u32 cpu;
+	char comm[IRQDEFER_COMM_LEN];
+};
+
+void irqdefer_ctx_read(struct irqdefer_ctx *ctx);
+u32 irqdefer_nr_cpu_ids(void);
+bool irqdefer_cpu_online(u32 cpu);
+bool irqdefer_cpu_possible(u32 cpu);
+void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
+void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu);
+
+struct fwnode_handle *irqdefer_alloc_named_fwnode(const char *name);
+
+bool irqdefer_tasklet_schedule(struct tasklet_struct *t, bool hi);
+
+void irqdefer_timer_setup(struct timer_list *timer,
+			  void (*fn)(struct timer_list *));
+unsigned long irqdefer_jiffies(void);
+
+u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
+
+void irqdefer_get_task_struct(struct task_struct *task);
+void irqdefer_set_current_interruptible(void);
+void irqdefer_set_current_running(void);
+
+#endif /* IRQDEFER_SHIM_H */
