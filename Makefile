@@ -21,7 +21,7 @@ SCRIPTS := $(ROOT)scripts
 KDIR ?= $(shell $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
 
 # The kernel must be built with Debian's rustc (see README, "Toolchain").
-KMAKE_ARGS := $(shell . $(SCRIPTS)/lib.sh && kmake_args)
+KMAKE_ARGS := $(shell bash -c '. $(SCRIPTS)/lib.sh && kmake_args')
 KMAKE = PATH=/usr/bin:$$PATH $(MAKE) -C $(KDIR) M=$(ROOT:/=) $(KMAKE_ARGS)
 
 # The kernel source behind KDIR (an O= build tree links it as "source").

@@ -11,16 +11,22 @@ ktap_set_plan 8
 irqdefer_loaded && irqdefer_unload
 
 ktap_test_result "insmod succeeds" irqdefer_load
-ktap_test_result "/proc/irqdefer lists CPU0 and the hardirq path" \
-	sh -c "head -1 $PROC | grep -q CPU0 && grep -q '^ *hardirq:' $PROC"
+rows=0
+for p in $ALL_PATHS; do grep -q "^ *$p:" "$PROC" && rows=$((rows + 1)); done
+ktap_test_result "/proc/irqdefer has a CPU0 column and a row for each of the 12 paths" \
+	test "$rows" -eq 12 -a "$(head -1 $PROC | awk '{ print $1 }')" = CPU0
 ktap_test_result "debugfs has trigger, snapshot and hardirq/raised" \
 	test -f "$DBG/trigger" -a -f "$DBG/snapshot" -a -f "$DBG/hardirq/raised"
-irq=$(irq_of hardirq)
-ktap_test_result "/proc/interrupts has IRQ $irq as irq_sim irqdefer-hardirq" \
-	sh -c "grep -E '^ *$irq:.*irq_sim.*irqdefer-hardirq\$' /proc/interrupts >/dev/null"
+lines=0
+for p in $ALL_PATHS; do
+	grep -qE "^ *$(irq_of "$p"):.*irq_sim.*irqdefer-$p\$" /proc/interrupts && lines=$((lines + 1))
+done
+ktap_test_result "/proc/interrupts has an irq_sim line irqdefer-<path> for each path" \
+	test "$lines" -eq 12
 ktap_test_result "rmmod succeeds" irqdefer_unload
-ktap_test_result "unload removes /proc, debugfs and the IRQ" \
-	sh -c "! test -e $PROC && ! test -e $DBG && ! grep -q irqdefer /proc/interrupts"
+ktap_test_result "unload removes /proc, debugfs, the IRQs and the thread" \
+	sh -c "! test -e $PROC && ! test -e $DBG && ! grep -q irqdefer /proc/interrupts &&
+	       ! ps | grep -q '[i]rqdefer-thread'"
 
 irqdefer_load
 ktap_test_result "a reloaded module starts from zero" \

@@ -50,3 +50,17 @@ write_fails() { ! echo "$2" > "$1" 2>/dev/null; }
 
 [ "$(id -u)" -eq 0 ] || ktap_skip_all "must run as root"
 [ -f "$KO" ] || ktap_skip_all "$KO not found"
+
+ALL_PATHS="hardirq threaded tasklet tasklet_hi wq wq_highpri wq_unbound wq_own bh_wq timer hrtimer_soft kthread"
+
+# Whether every path's requests were run or coalesced (nothing pending).
+all_at_rest() {
+	awk '$2 == "raised" { r[$1] = $3 } $2 == "executed" { e[$1] = $3 }
+	     $2 == "coalesced" { c[$1] = $3 }
+	     END { for (p in r) if (r[p] != e[p] + c[p]) exit 1 }' "$DBG/snapshot"
+}
+
+# Sum over CPUs of a row of /proc/softirqs.
+softirq_count() {
+	awk -v k="$1:" '$1 == k { s = 0; for (i = 2; i <= NF; i++) s += $i; print s }' /proc/softirqs
+}

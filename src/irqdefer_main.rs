@@ -17,10 +17,14 @@ mod device;
 mod interface;
 mod kernel_ext;
 mod paths;
+mod source;
 mod stats;
 
+use core::sync::atomic::{AtomicU32, AtomicU64};
+use kernel_ext::params;
 use kernel_ext::{debugfs, procfs};
-use paths::Core;
+use paths::{Core, PathId, Settings};
+use source::Source;
 
 module! {
     type: IrqDefer,
@@ -30,37 +34,105 @@ module! {
     license: "GPL",
 }
 
-/// The loaded module. Fields drop in declaration order, which is the
-/// teardown order: files first (no new triggers or readers), then the
-/// paths (IRQs freed, bottom halves drained), and the device last, when
-/// the final reference to [`Core`] goes.
+/// The loaded module. Fields drop in declaration order after
+/// [`Drop::drop`] stops the source: the files (no new triggers or
+/// readers), then the paths (each frees its IRQ, then drains its bottom
+/// half), and the device last, with the final reference to [`Core`].
 struct IrqDefer {
+    source: Arc<Source>,
     _debugfs: debugfs::Dir,
     _proc: procfs::Entry<interface::procfs::Summary>,
-    _hardirq: Pin<KBox<paths::hardirq::Path>>,
+    _paths: Pin<KBox<paths::Paths>>,
     _core: Arc<Core>,
+}
+
+impl Drop for IrqDefer {
+    fn drop(&mut self) {
+        self.source.stop();
+    }
+}
+
+/// The module parameters, checked. A bad one fails the load with a
+/// message saying why, before anything is created.
+struct Params {
+    settings: Settings,
+    cpu: i32,
+    rate_hz: u32,
+}
+
+fn check_params() -> Result<Params> {
+    let raw = params::paths();
+    let active = interface::parse::parse_paths(raw).inspect_err(|_| {
+        pr_err!(
+            "paths={}: not a list of path names (or all)\n",
+            core::str::from_utf8(raw).unwrap_or("?")
+        )
+    })?;
+    let cpu = params::cpu();
+    source::check_cpu(cpu).inspect_err(|_| pr_err!("cpu={}: not -1 or an online CPU\n", cpu))?;
+    let rate_hz = params::rate_hz();
+    if rate_hz > source::RATE_HZ_MAX {
+        pr_err!("rate_hz={}: at most {}\n", rate_hz, source::RATE_HZ_MAX);
+        return Err(ERANGE);
+    }
+    let work_ns = params::work_ns();
+    if work_ns > interface::debugfs::WORK_NS_MAX {
+        pr_err!(
+            "work_ns={}: at most {}\n",
+            work_ns,
+            interface::debugfs::WORK_NS_MAX
+        );
+        return Err(ERANGE);
+    }
+    let sleep_ms = params::sleep_ms();
+    if u64::from(sleep_ms) > interface::debugfs::SLEEP_MS_MAX {
+        pr_err!(
+            "sleep_ms={}: at most {}\n",
+            sleep_ms,
+            interface::debugfs::SLEEP_MS_MAX
+        );
+        return Err(ERANGE);
+    }
+    Ok(Params {
+        settings: Settings {
+            work_ns: AtomicU64::new(work_ns),
+            sleep_ms: AtomicU32::new(sleep_ms),
+            active: AtomicU32::new(active),
+        },
+        cpu,
+        rate_hz,
+    })
 }
 
 impl kernel::Module for IrqDefer {
     fn init(module: &'static ThisModule) -> Result<Self> {
         if kernel_ext::cpu::nr_cpu_ids() > stats::MAX_CPUS {
             pr_err!(
-                "irqdefer: {} CPUs, at most {} supported\n",
+                "{} CPUs, at most {} supported\n",
                 kernel_ext::cpu::nr_cpu_ids(),
                 stats::MAX_CPUS
             );
             return Err(EINVAL);
         }
-        let core = Arc::new(Core::new()?, GFP_KERNEL)?;
-        let hardirq = KBox::pin_init(paths::hardirq::new(core.clone()), GFP_KERNEL)?;
+        let params = check_params()?;
+        let core = Arc::new(Core::new(params.settings)?, GFP_KERNEL)?;
+        let paths = KBox::pin_init(paths::Paths::new(&core)?, GFP_KERNEL)?;
+        let source = Arc::pin_init(Source::new(core.clone(), params.cpu), GFP_KERNEL)?;
         let summary = Arc::new(interface::procfs::Summary::new(core.clone()), GFP_KERNEL)?;
         let proc = procfs::Entry::new(c_str!("irqdefer"), 0o444, summary)?;
-        let debugfs = interface::debugfs::create(&core, module)?;
-        pr_info!("irqdefer: loaded, hardirq on IRQ {}\n", hardirq.irq());
+        let debugfs = interface::debugfs::create(&source, module)?;
+        source.set_rate(params.rate_hz)?;
+        pr_info!(
+            "loaded, {} paths on IRQs {}-{}\n",
+            PathId::COUNT,
+            core.device.irq(PathId::ALL[0]),
+            core.device.irq(PathId::ALL[PathId::COUNT - 1])
+        );
         Ok(IrqDefer {
+            source,
             _debugfs: debugfs,
             _proc: proc,
-            _hardirq: hardirq,
+            _paths: paths,
             _core: core,
         })
     }

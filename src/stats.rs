@@ -179,11 +179,27 @@ pub(crate) struct PathStats {
     /// Bottom halves that started with nothing pending: a bookkeeping
     /// error, reported, never expected.
     spurious: AtomicU64,
+    /// Times the kernel said a bottom half was already pending when this
+    /// bookkeeping said it was not: reported, never expected.
+    mismatch: AtomicU64,
 }
 
 /// A bottom half in progress; see [`PathStats::begin_run`].
 pub(crate) struct Run<'a> {
     stats: &'a PathStats,
+    ctx: Context,
+}
+
+impl Run<'_> {
+    /// The context the bottom half runs in.
+    pub(crate) fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Counts a sleep the bottom half made.
+    pub(crate) fn count_sleep(&self) {
+        self.stats.cpu(self.ctx.cpu()).slept.fetch_add(1, Relaxed);
+    }
 }
 
 impl Drop for Run<'_> {
@@ -201,6 +217,7 @@ impl PathStats {
             running: AtomicU32::new(0),
             max_running: AtomicU32::new(0),
             spurious: AtomicU64::new(0),
+            mismatch: AtomicU64::new(0),
         })
     }
 
@@ -237,7 +254,7 @@ impl PathStats {
         if stamp == 0 {
             // Reported once; the counter tells how often.
             if self.spurious.fetch_add(1, Relaxed) == 0 {
-                pr_warn!("irqdefer: a bottom half ran with no request pending\n");
+                pr_warn!("a bottom half ran with no request pending\n");
             }
         } else {
             let raised_on = (stamp & u64::from(MAX_CPUS - 1)) as u32;
@@ -264,7 +281,12 @@ impl PathStats {
         }
         let running = self.running.fetch_add(1, Relaxed) + 1;
         self.max_running.fetch_max(running, Relaxed);
-        Run { stats: self }
+        Run { stats: self, ctx }
+    }
+
+    /// Whether a bottom half is pending (requested, not yet started).
+    pub(crate) fn is_pending(&self) -> bool {
+        self.pending.load(Relaxed) != 0
     }
 
     /// Sums `field` over all CPUs.
@@ -287,6 +309,18 @@ impl PathStats {
     /// Bottom halves that ran with nothing pending.
     pub(crate) fn spurious(&self) -> u64 {
         self.spurious.load(Relaxed)
+    }
+
+    /// Counts a request the kernel merged although none was pending here.
+    pub(crate) fn count_mismatch(&self) {
+        if self.mismatch.fetch_add(1, Relaxed) == 0 {
+            pr_warn!("the kernel merged a request irqdefer saw as new\n");
+        }
+    }
+
+    /// Requests the kernel merged although none was pending here.
+    pub(crate) fn mismatch(&self) -> u64 {
+        self.mismatch.load(Relaxed)
     }
 
     /// The latency summary over all CPUs.
@@ -331,6 +365,7 @@ impl PathStats {
         }
         self.max_running.store(0, Relaxed);
         self.spurious.store(0, Relaxed);
+        self.mismatch.store(0, Relaxed);
     }
 }
 

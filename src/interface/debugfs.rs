@@ -6,11 +6,12 @@
 //! before changing anything and fails with `EINVAL` (not a value) or
 //! `ERANGE` (a value out of range).
 
-use super::parse::parse_u64;
+use super::parse::{parse_i64, parse_paths, parse_u64};
 use crate::kernel_ext::cpu;
 use crate::kernel_ext::debugfs::{Attribute, Dir};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::paths::{Core, PathId};
+use crate::source::{self, Source};
 use crate::stats::{Flag, Where, HIST_BUCKETS};
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::c_str;
@@ -18,10 +19,10 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::ThisModule;
 
-/// The most interrupts one write to `trigger` fires per path.
-pub(crate) const TRIGGER_MAX: u64 = 1_000_000;
 /// The most busy work per bottom half, ns (10 ms).
 pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
+/// The longest sleep per bottom half, ms.
+pub(crate) const SLEEP_MS_MAX: u64 = 100;
 
 const CONTROL: u16 = 0o600;
 const READING: u16 = 0o400;
@@ -30,45 +31,74 @@ const READING: u16 = 0o400;
 #[derive(Clone, Copy)]
 enum Control {
     Trigger,
-    Reset,
+    RateHz,
+    Cpu,
+    Paths,
     WorkNs,
+    SleepMs,
+    Reset,
     Snapshot,
 }
 
 struct ControlFile {
-    core: Arc<Core>,
+    source: Arc<Source>,
     kind: Control,
 }
 
 impl Attribute for ControlFile {
     fn show(&self, m: &mut SeqFile) -> Result {
+        let core = self.source.core();
+        let settings = &core.settings;
         match self.kind {
             Control::Trigger | Control::Reset => {}
-            Control::WorkNs => seq_print!(m, "{}\n", self.core.settings.work_ns.load(Relaxed)),
-            Control::Snapshot => snapshot(&self.core, m),
+            Control::RateHz => seq_print!(m, "{}\n", self.source.rate_hz()),
+            Control::Cpu => seq_print!(m, "{}\n", self.source.cpu()),
+            Control::Paths => {
+                let mut sep = "";
+                for path in settings.active_paths() {
+                    seq_print!(m, "{}{}", sep, path.name());
+                    sep = ",";
+                }
+                seq_print!(m, "\n");
+            }
+            Control::WorkNs => seq_print!(m, "{}\n", settings.work_ns.load(Relaxed)),
+            Control::SleepMs => seq_print!(m, "{}\n", settings.sleep_ms.load(Relaxed)),
+            Control::Snapshot => snapshot(core, m),
         }
         Ok(())
     }
 
     fn store(&self, input: &[u8]) -> Result {
+        let settings = &self.source.core().settings;
         match self.kind {
-            Control::Trigger => {
-                let n = parse_u64(input, 1, TRIGGER_MAX)?;
-                for _ in 0..n {
-                    for path in PathId::ALL {
-                        self.core.device.fire(path)?;
-                    }
-                }
+            Control::Trigger => self
+                .source
+                .trigger(parse_u64(input, 1, source::TRIGGER_MAX)?),
+            Control::RateHz => self
+                .source
+                .set_rate(parse_u64(input, 0, source::RATE_HZ_MAX.into())? as u32),
+            Control::Cpu => self
+                .source
+                .set_cpu(parse_i64(input, -1, i32::MAX.into())? as i32),
+            Control::Paths => {
+                settings.active.store(parse_paths(input)?, Relaxed);
+                Ok(())
+            }
+            Control::WorkNs => {
+                settings
+                    .work_ns
+                    .store(parse_u64(input, 0, WORK_NS_MAX)?, Relaxed);
+                Ok(())
+            }
+            Control::SleepMs => {
+                settings
+                    .sleep_ms
+                    .store(parse_u64(input, 0, SLEEP_MS_MAX)? as u32, Relaxed);
                 Ok(())
             }
             Control::Reset => {
                 parse_u64(input, 1, 1)?;
-                self.core.reset();
-                Ok(())
-            }
-            Control::WorkNs => {
-                let ns = parse_u64(input, 0, WORK_NS_MAX)?;
-                self.core.settings.work_ns.store(ns, Relaxed);
+                self.source.core().reset();
                 Ok(())
             }
             Control::Snapshot => Err(EPERM),
@@ -154,7 +184,14 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         seq_print!(m, "{} coalesced {}\n", name, s.sum(|c| &c.coalesced));
         seq_print!(m, "{} same_cpu {}\n", name, s.sum(|c| &c.same_cpu));
         seq_print!(m, "{} slept {}\n", name, s.sum(|c| &c.slept));
+        seq_print!(
+            m,
+            "{} active {}\n",
+            name,
+            u8::from(core.settings.is_active(path))
+        );
         seq_print!(m, "{} spurious {}\n", name, s.spurious());
+        seq_print!(m, "{} mismatch {}\n", name, s.mismatch());
         seq_print!(m, "{} max_concurrent {}\n", name, s.max_running());
         let l = s.latency();
         seq_print!(m, "{} lat_count {}\n", name, l.count);
@@ -205,17 +242,22 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
 }
 
 /// Creates the whole tree.
-pub(crate) fn create(core: &Arc<Core>, module: &'static ThisModule) -> Result<Dir> {
+pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Result<Dir> {
+    let core = source.core();
     let mut dir = Dir::new(c_str!("irqdefer"), module)?;
     for (name, kind, mode) in [
         (c_str!("trigger"), Control::Trigger, CONTROL),
-        (c_str!("reset"), Control::Reset, CONTROL),
+        (c_str!("rate_hz"), Control::RateHz, CONTROL),
+        (c_str!("cpu"), Control::Cpu, CONTROL),
+        (c_str!("paths"), Control::Paths, CONTROL),
         (c_str!("work_ns"), Control::WorkNs, CONTROL),
+        (c_str!("sleep_ms"), Control::SleepMs, CONTROL),
+        (c_str!("reset"), Control::Reset, CONTROL),
         (c_str!("snapshot"), Control::Snapshot, READING),
     ] {
         let file = Arc::new(
             ControlFile {
-                core: core.clone(),
+                source: source.clone(),
                 kind,
             },
             GFP_KERNEL,

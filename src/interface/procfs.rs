@@ -11,7 +11,7 @@
 use crate::kernel_ext::cpu;
 use crate::kernel_ext::procfs::Show;
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
-use crate::paths::{Core, PathId};
+use crate::paths::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -34,7 +34,7 @@ impl Show for Summary {
             seq_print!(m, "CPU{:<8}", c);
         }
         seq_print!(m, "\n");
-        for path in PathId::ALL {
+        for path in self.core.settings.active_paths() {
             let stats = self.core.stats(path);
             seq_print!(m, "{:>12}:", path.name());
             for c in cpu::possible_cpus() {

@@ -45,11 +45,6 @@ impl Context {
         self.has(ctx_flags::SOFTIRQ)
     }
 
-    /// `in_task()`.
-    pub(crate) fn in_task(&self) -> bool {
-        self.has(ctx_flags::TASK)
-    }
-
     /// `in_nmi()`.
     pub(crate) fn in_nmi(&self) -> bool {
         self.has(ctx_flags::NMI)

@@ -10,7 +10,7 @@
 #![allow(improper_ctypes)]
 
 use kernel::bindings;
-use kernel::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 /// `struct irq_sim_ops` from `include/linux/irq_sim.h`.
 #[repr(C)]
@@ -31,7 +31,6 @@ pub(crate) struct IrqdeferCtx {
 pub(crate) mod ctx_flags {
     pub(crate) const HARDIRQ: u32 = 1 << 0;
     pub(crate) const SOFTIRQ: u32 = 1 << 1;
-    pub(crate) const TASK: u32 = 1 << 2;
     pub(crate) const NMI: u32 = 1 << 3;
     pub(crate) const PREEMPTIBLE: u32 = 1 << 4;
     pub(crate) const MAY_SLEEP: u32 = 1 << 5;
@@ -84,6 +83,7 @@ extern "C" {
 
     // src/shim/irqdefer_shim.h
     pub(crate) fn irqdefer_ctx_read(ctx: *mut IrqdeferCtx);
+    pub(crate) fn irqdefer_cpu_id() -> u32;
     pub(crate) fn irqdefer_nr_cpu_ids() -> u32;
     pub(crate) fn irqdefer_cpu_online(cpu: u32) -> bool;
     pub(crate) fn irqdefer_cpu_possible(cpu: u32) -> bool;
@@ -100,6 +100,16 @@ extern "C" {
         timer: *mut bindings::hrtimer,
         interval_ns: i64,
     ) -> u64;
+    pub(crate) fn irqdefer_work_on_cpu(
+        cpu: u32,
+        func: unsafe extern "C" fn(*mut c_void) -> c_long,
+        arg: *mut c_void,
+    ) -> c_long;
+    pub(crate) fn irqdefer_param_paths() -> *const c_char;
+    pub(crate) fn irqdefer_param_cpu() -> c_int;
+    pub(crate) fn irqdefer_param_rate_hz() -> c_uint;
+    pub(crate) fn irqdefer_param_work_ns() -> c_ulong;
+    pub(crate) fn irqdefer_param_sleep_ms() -> c_uint;
     pub(crate) fn irqdefer_get_task_struct(task: *mut bindings::task_struct);
     pub(crate) fn irqdefer_set_current_interruptible();
     pub(crate) fn irqdefer_set_current_running();

@@ -32,11 +32,10 @@ impl Flags {
     }
 }
 
-/// What a top half tells the kernel.
+/// What a top half tells the kernel. (`IRQ_NONE`, for shared lines, is
+/// left out: irqdefer's lines are its own.)
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum IrqReturn {
-    /// The interrupt was not from this device.
-    None,
     /// The interrupt was handled.
     Handled,
 }
@@ -44,8 +43,6 @@ pub(crate) enum IrqReturn {
 /// What a top half with a thread tells the kernel.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum ThreadedIrqReturn {
-    /// The interrupt was not from this device.
-    None,
     /// The interrupt was handled; the thread need not run.
     Handled,
     /// Wake the handler thread.
@@ -55,7 +52,6 @@ pub(crate) enum ThreadedIrqReturn {
 impl IrqReturn {
     fn into_inner(self) -> bindings::irqreturn {
         match self {
-            IrqReturn::None => bindings::irqreturn_IRQ_NONE,
             IrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
         }
     }
@@ -64,7 +60,6 @@ impl IrqReturn {
 impl ThreadedIrqReturn {
     fn into_inner(self) -> bindings::irqreturn {
         match self {
-            ThreadedIrqReturn::None => bindings::irqreturn_IRQ_NONE,
             ThreadedIrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
             ThreadedIrqReturn::WakeThread => bindings::irqreturn_IRQ_WAKE_THREAD,
         }
@@ -135,16 +130,6 @@ impl<T: Handler + 'static> Registration<T> {
             _pin: PhantomPinned,
         })
     }
-
-    /// The Linux IRQ number.
-    pub(crate) fn irq(&self) -> u32 {
-        self.irq
-    }
-
-    /// The handler.
-    pub(crate) fn handler(&self) -> &T {
-        &self.handler
-    }
 }
 
 #[pinned_drop]
@@ -212,16 +197,6 @@ impl<T: ThreadedHandler + 'static> ThreadedRegistration<T> {
             },
             _pin: PhantomPinned,
         })
-    }
-
-    /// The Linux IRQ number.
-    pub(crate) fn irq(&self) -> u32 {
-        self.irq
-    }
-
-    /// The handler.
-    pub(crate) fn handler(&self) -> &T {
-        &self.handler
     }
 }
 

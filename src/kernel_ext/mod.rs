@@ -5,16 +5,19 @@
 //! safe abstraction shaped like its upstream Rust-for-Linux counterpart in
 //! newer kernels, so that moving to those is a swap of imports.
 
-// Parts of this layer wait for the deferral paths that use them (#3).
-#![allow(dead_code)]
-
 pub(crate) mod context;
 pub(crate) mod cpu;
 pub(crate) mod debugfs;
 mod ffi;
+pub(crate) mod hrtimer;
 pub(crate) mod irq;
 pub(crate) mod irq_sim;
+pub(crate) mod kthread;
+pub(crate) mod params;
 pub(crate) mod percpu;
 pub(crate) mod procfs;
 pub(crate) mod seq_file;
+pub(crate) mod tasklet;
 pub(crate) mod time;
+pub(crate) mod timer;
+pub(crate) mod workqueue;

@@ -15,12 +15,9 @@ pub(crate) struct Hardirq {
 
 impl Handler for Hardirq {
     fn handle(&self) -> IrqReturn {
-        let stats = self.core.stats(PathId::Hardirq);
-        let now = self.core.now();
-        let cpu = crate::kernel_ext::context::Context::current().cpu();
-        if stats.raise(cpu, now) {
-            let _run = stats.begin_run(self.core.now());
-            self.core.do_work();
+        // Never pending: the run starts right here.
+        if self.core.top_half(PathId::Hardirq) {
+            self.core.bottom_half(PathId::Hardirq);
         }
         IrqReturn::Handled
     }

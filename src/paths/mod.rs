@@ -6,30 +6,115 @@
 
 use crate::device::Device;
 use crate::stats::PathStats;
-use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::str::CStr;
+use kernel::sync::Arc;
 
+pub(crate) mod bh_wq;
 pub(crate) mod hardirq;
+pub(crate) mod hrtimer_soft;
+pub(crate) mod kthread;
+pub(crate) mod tasklet;
+pub(crate) mod threaded;
+pub(crate) mod timer;
+pub(crate) mod wq;
 
 /// A deferral path. The names are part of irqdefer's interface.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum PathId {
     /// No bottom half: the work is done in the top half (the baseline).
     Hardirq = 0,
+    /// `request_threaded_irq()` with `IRQF_ONESHOT`: `irq/N-name` runs it.
+    Threaded,
+    /// A tasklet on `TASKLET_SOFTIRQ`.
+    Tasklet,
+    /// A tasklet on `HI_SOFTIRQ`.
+    TaskletHi,
+    /// Work on `system_wq`.
+    Wq,
+    /// Work on `system_highpri_wq`.
+    WqHighpri,
+    /// Work on `system_unbound_wq`.
+    WqUnbound,
+    /// Work on a workqueue of irqdefer's own.
+    WqOwn,
+    /// Work on `system_bh_wq`, run in softirq context.
+    BhWq,
+    /// A `timer_list` armed for the next jiffy (`TIMER_SOFTIRQ`).
+    Timer,
+    /// An hrtimer in soft mode expiring at once (`HRTIMER_SOFTIRQ`).
+    HrtimerSoft,
+    /// A kernel thread of the module's own, woken from the top half.
+    Kthread,
 }
 
 impl PathId {
     /// Number of paths.
-    pub(crate) const COUNT: usize = 1;
+    pub(crate) const COUNT: usize = 12;
     /// Every path, in line order.
-    pub(crate) const ALL: [PathId; Self::COUNT] = [PathId::Hardirq];
+    pub(crate) const ALL: [PathId; Self::COUNT] = [
+        PathId::Hardirq,
+        PathId::Threaded,
+        PathId::Tasklet,
+        PathId::TaskletHi,
+        PathId::Wq,
+        PathId::WqHighpri,
+        PathId::WqUnbound,
+        PathId::WqOwn,
+        PathId::BhWq,
+        PathId::Timer,
+        PathId::HrtimerSoft,
+        PathId::Kthread,
+    ];
+
+    /// Every path, as a mask.
+    pub(crate) const ALL_MASK: u32 = (1 << Self::COUNT) - 1;
+
+    /// The path's bit in a mask.
+    pub(crate) fn bit(self) -> u32 {
+        1 << self as u32
+    }
+
+    /// The path called `name`, if any.
+    pub(crate) fn from_name(name: &[u8]) -> Option<PathId> {
+        Self::ALL.into_iter().find(|p| p.cname().as_bytes() == name)
+    }
 
     /// The path's name, as a C string.
     pub(crate) fn cname(self) -> &'static CStr {
         match self {
             PathId::Hardirq => c_str!("hardirq"),
+            PathId::Threaded => c_str!("threaded"),
+            PathId::Tasklet => c_str!("tasklet"),
+            PathId::TaskletHi => c_str!("tasklet_hi"),
+            PathId::Wq => c_str!("wq"),
+            PathId::WqHighpri => c_str!("wq_highpri"),
+            PathId::WqUnbound => c_str!("wq_unbound"),
+            PathId::WqOwn => c_str!("wq_own"),
+            PathId::BhWq => c_str!("bh_wq"),
+            PathId::Timer => c_str!("timer"),
+            PathId::HrtimerSoft => c_str!("hrtimer_soft"),
+            PathId::Kthread => c_str!("kthread"),
+        }
+    }
+
+    /// The name its IRQ has in `/proc/interrupts`: `irqdefer-<name>`.
+    pub(crate) fn irq_name(self) -> &'static CStr {
+        match self {
+            PathId::Hardirq => c_str!("irqdefer-hardirq"),
+            PathId::Threaded => c_str!("irqdefer-threaded"),
+            PathId::Tasklet => c_str!("irqdefer-tasklet"),
+            PathId::TaskletHi => c_str!("irqdefer-tasklet_hi"),
+            PathId::Wq => c_str!("irqdefer-wq"),
+            PathId::WqHighpri => c_str!("irqdefer-wq_highpri"),
+            PathId::WqUnbound => c_str!("irqdefer-wq_unbound"),
+            PathId::WqOwn => c_str!("irqdefer-wq_own"),
+            PathId::BhWq => c_str!("irqdefer-bh_wq"),
+            PathId::Timer => c_str!("irqdefer-timer"),
+            PathId::HrtimerSoft => c_str!("irqdefer-hrtimer_soft"),
+            PathId::Kthread => c_str!("irqdefer-kthread"),
         }
     }
 
@@ -38,19 +123,30 @@ impl PathId {
         // Path names are ASCII.
         core::str::from_utf8(self.cname().as_bytes()).unwrap_or("?")
     }
-
-    /// The name its IRQ has in `/proc/interrupts`: `irqdefer-<name>`.
-    pub(crate) fn irq_name(self) -> &'static CStr {
-        match self {
-            PathId::Hardirq => c_str!("irqdefer-hardirq"),
-        }
-    }
 }
 
-/// Settings that bottom halves read on every run.
+/// Settings that the halves read on every run.
 pub(crate) struct Settings {
     /// Busy work per bottom half, ns.
     pub(crate) work_ns: AtomicU64,
+    /// `msleep()` per bottom half where sleeping is legal, ms.
+    pub(crate) sleep_ms: AtomicU32,
+    /// The active paths: bit `PathId as usize` set. Load goes only to
+    /// these, and `/proc/irqdefer` lists only these.
+    pub(crate) active: AtomicU32,
+}
+
+impl Settings {
+    /// Whether `path` is active.
+    pub(crate) fn is_active(&self, path: PathId) -> bool {
+        self.active.load(Relaxed) & path.bit() != 0
+    }
+
+    /// The active paths.
+    pub(crate) fn active_paths(&self) -> impl Iterator<Item = PathId> + '_ {
+        let mask = self.active.load(Relaxed);
+        PathId::ALL.into_iter().filter(move |p| mask & p.bit() != 0)
+    }
 }
 
 /// What every path shares: the device, the statistics, the settings.
@@ -67,7 +163,7 @@ pub(crate) struct Core {
 
 impl Core {
     /// Creates the device and zeroed statistics.
-    pub(crate) fn new() -> Result<Self> {
+    pub(crate) fn new(settings: Settings) -> Result<Self> {
         let mut stats = KVec::with_capacity(PathId::COUNT, GFP_KERNEL)?;
         for _ in PathId::ALL {
             stats.push(PathStats::new()?, GFP_KERNEL)?;
@@ -75,9 +171,7 @@ impl Core {
         Ok(Self {
             device: Device::new()?,
             stats,
-            settings: Settings {
-                work_ns: AtomicU64::new(0),
-            },
+            settings,
             base_ns: crate::kernel_ext::time::ktime_get_ns(),
         })
     }
@@ -100,8 +194,85 @@ impl Core {
         crate::stats::now_since(self.base_ns)
     }
 
-    /// The simulated work of one bottom half.
-    pub(crate) fn do_work(&self) {
+    /// The top half of `path`: counts the request. Returns `true` if the
+    /// caller must schedule the bottom half, `false` if the request merged
+    /// into one already pending.
+    pub(crate) fn top_half(&self, path: PathId) -> bool {
+        self.stats(path)
+            .raise(crate::kernel_ext::cpu::current(), self.now())
+    }
+
+    /// The bottom half of `path`: records the run and does the work: the
+    /// busy work, and the sleep where the context allows one.
+    pub(crate) fn bottom_half(&self, path: PathId) {
+        let run = self.stats(path).begin_run(self.now());
         crate::kernel_ext::time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
+        let sleep_ms = self.settings.sleep_ms.load(Relaxed);
+        if sleep_ms > 0 && run.context().may_sleep() {
+            crate::kernel_ext::time::msleep(sleep_ms);
+            run.count_sleep();
+        }
+    }
+}
+
+/// Every path, registered. Fields drop in order; each path frees its IRQ
+/// first, then drains its bottom half.
+#[pin_data]
+pub(crate) struct Paths {
+    #[pin]
+    hardirq: hardirq::Path,
+    #[pin]
+    threaded: threaded::Path,
+    #[pin]
+    tasklet: tasklet::Path,
+    #[pin]
+    tasklet_hi: tasklet::Path,
+    #[pin]
+    wq: wq::Path,
+    #[pin]
+    wq_highpri: wq::Path,
+    #[pin]
+    wq_unbound: wq::Path,
+    #[pin]
+    wq_own: wq::Path,
+    #[pin]
+    bh_wq: wq::Path,
+    #[pin]
+    timer: timer::Path,
+    #[pin]
+    hrtimer_soft: hrtimer_soft::Path,
+    #[pin]
+    kthread: kthread::Path,
+}
+
+impl Paths {
+    /// Registers every path.
+    pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error> + use<>> {
+        let wq = wq::new(core.clone(), PathId::Wq)?;
+        let wq_highpri = wq::new(core.clone(), PathId::WqHighpri)?;
+        let wq_unbound = wq::new(core.clone(), PathId::WqUnbound)?;
+        let wq_own = wq::new(core.clone(), PathId::WqOwn)?;
+        let bh_wq = bh_wq::new(core.clone())?;
+        let hardirq = hardirq::new(core.clone());
+        let threaded = threaded::new(core.clone());
+        let tasklet = tasklet::new(core.clone(), PathId::Tasklet);
+        let tasklet_hi = tasklet::new(core.clone(), PathId::TaskletHi);
+        let timer = timer::new(core.clone());
+        let hrtimer_soft = hrtimer_soft::new(core.clone());
+        let kthread = kthread::new(core.clone());
+        Ok(try_pin_init!(Self {
+            hardirq <- hardirq,
+            threaded <- threaded,
+            tasklet <- tasklet,
+            tasklet_hi <- tasklet_hi,
+            wq <- wq,
+            wq_highpri <- wq_highpri,
+            wq_unbound <- wq_unbound,
+            wq_own <- wq_own,
+            bh_wq <- bh_wq,
+            timer <- timer,
+            hrtimer_soft <- hrtimer_soft,
+            kthread <- kthread,
+        }))
     }
 }

@@ -10,6 +10,7 @@
 #include <linux/interrupt.h>
 #include <linux/irqdomain.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
@@ -17,6 +18,7 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 
 #include "irqdefer_shim.h"
 
@@ -50,6 +52,11 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 	ctx->flags = flags;
 	ctx->cpu = raw_smp_processor_id();
 	strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
+}
+
+u32 irqdefer_cpu_id(void)
+{
+	return raw_smp_processor_id();
 }
 
 u32 irqdefer_nr_cpu_ids(void)
@@ -113,6 +120,11 @@ u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
 	return hrtimer_forward_now(timer, ns_to_ktime(interval_ns));
 }
 
+long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg)
+{
+	return work_on_cpu(cpu, fn, arg);
+}
+
 void irqdefer_get_task_struct(struct task_struct *task)
 {
 	get_task_struct(task);
@@ -126,4 +138,53 @@ void irqdefer_set_current_interruptible(void)
 void irqdefer_set_current_running(void)
 {
 	__set_current_state(TASK_RUNNING);
+}
+
+/*
+ * Module parameters. The Rust side validates them at load and fails it,
+ * with a message, on a bad one; the same settings live on in debugfs.
+ */
+static char *paths = "all";
+module_param(paths, charp, 0444);
+MODULE_PARM_DESC(paths, "active paths: names separated by commas, or all");
+
+static int cpu = -1;
+module_param(cpu, int, 0444);
+MODULE_PARM_DESC(cpu, "CPU to raise interrupts on, -1 for the caller's");
+
+static unsigned int rate_hz;
+module_param(rate_hz, uint, 0444);
+MODULE_PARM_DESC(rate_hz, "periodic interrupts per second on every path, 0 for none");
+
+static unsigned long work_ns;
+module_param(work_ns, ulong, 0444);
+MODULE_PARM_DESC(work_ns, "busy work per bottom half, ns");
+
+static unsigned int sleep_ms;
+module_param(sleep_ms, uint, 0444);
+MODULE_PARM_DESC(sleep_ms, "msleep() per bottom half where sleeping is legal, ms");
+
+const char *irqdefer_param_paths(void)
+{
+	return paths ? paths : "";
+}
+
+int irqdefer_param_cpu(void)
+{
+	return cpu;
+}
+
+unsigned int irqdefer_param_rate_hz(void)
+{
+	return rate_hz;
+}
+
+unsigned long irqdefer_param_work_ns(void)
+{
+	return work_ns;
+}
+
+unsigned int irqdefer_param_sleep_ms(void)
+{
+	return sleep_ms;
 }

@@ -37,6 +37,7 @@ struct irqdefer_ctx {
 };
 
 void irqdefer_ctx_read(struct irqdefer_ctx *ctx);
+u32 irqdefer_cpu_id(void);
 u32 irqdefer_nr_cpu_ids(void);
 bool irqdefer_cpu_online(u32 cpu);
 bool irqdefer_cpu_possible(u32 cpu);
@@ -53,8 +54,17 @@ unsigned long irqdefer_jiffies(void);
 
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
 
+long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg);
+
 void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
+
+/* Module parameters, declared with module_param() in the shim. */
+const char *irqdefer_param_paths(void);
+int irqdefer_param_cpu(void);
+unsigned int irqdefer_param_rate_hz(void);
+unsigned long irqdefer_param_work_ns(void);
+unsigned int irqdefer_param_sleep_ms(void);
 
 #endif /* IRQDEFER_SHIM_H */

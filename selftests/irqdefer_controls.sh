@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The debugfs controls: each takes its documented values, refuses anything
+# else with an error and no change, and does what it says.
+
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+ktap_set_plan 14
+
+irqdefer_loaded && irqdefer_unload
+irqdefer_load || ktap_skip_all "insmod failed"
+
+# refuses FILE VALUE...: every VALUE is refused and FILE reads the same.
+refuses() {
+	f=$DBG/$1
+	shift
+	was=$(cat "$f")
+	for v in "$@"; do
+		if echo "$v" > "$f" 2>/dev/null; then
+			ktap_print_msg "$f accepted '$v'"
+			return 1
+		fi
+	done
+	[ "$(cat "$f")" = "$was" ]
+}
+
+ktap_test_result "paths refuses empty, unknown and malformed lists" \
+	refuses paths "" "nope" "tasklet,nope" "," "all,tasklet"
+echo "tasklet wq" > "$DBG/paths"
+ktap_test_result "paths takes a space-separated list" test "$(cat "$DBG/paths")" = "tasklet,wq"
+ktap_test_result "/proc/irqdefer lists only the active paths" \
+	sh -c "grep -c ':' $PROC | grep -qx 2 && grep -q '^ *tasklet:' $PROC && grep -q '^ *wq:' $PROC"
+echo 1 > "$DBG/reset"
+echo 10 > "$DBG/trigger"
+wait_for all_at_rest 10
+ktap_test_result "trigger fires only the active paths" \
+	test "$(snap tasklet raised)" -ge 1 -a "$(snap wq raised)" -ge 1 -a "$(snap hardirq raised)" -eq 0
+echo all > "$DBG/paths"
+ktap_test_result "paths takes all" test "$(cat "$DBG/paths" | tr ',' ' ')" = "$ALL_PATHS"
+
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+ktap_test_result "cpu refuses -2, an offline or absent CPU, junk" \
+	refuses cpu -2 "$ncpu" 4096 x "1 2" 99999999999999999999
+last=$((ncpu - 1))
+echo "$last" > "$DBG/cpu"
+echo 1 > "$DBG/reset"
+echo 50 > "$DBG/trigger"
+wait_for all_at_rest 10
+on_last=$(awk -v c="$last" '$1 == c { print $2 }' "$DBG/hardirq/cpus")
+ktap_test_result "cpu=$last: top halves run on CPU $last" test "$on_last" -eq "$(snap hardirq executed)"
+echo -1 > "$DBG/cpu"
+
+ktap_test_result "rate_hz refuses more than 10000, negative, junk" refuses rate_hz 10001 -1 abc
+echo 1 > "$DBG/reset"
+echo 1000 > "$DBG/rate_hz"
+sleep 1
+echo 0 > "$DBG/rate_hz"
+wait_for all_at_rest 10
+r=$(snap hardirq raised)
+ktap_print_msg "rate_hz=1000 for about 1 s: hardirq raised $r"
+ktap_test_result "the periodic source raises interrupts, and stops" \
+	sh -c "[ $r -gt 0 ] && sleep 0.3 && [ \$(awk '\$1 == \"hardirq\" && \$2 == \"raised\" { print \$3 }' $DBG/snapshot) -eq $r ]"
+ktap_test_result "after the periodic source, every path is at rest" all_at_rest
+
+ktap_test_result "work_ns refuses more than 10 ms, junk" refuses work_ns 10000001 -5 1e3
+ktap_test_result "sleep_ms refuses more than 100, junk" refuses sleep_ms 101 x
+ktap_test_result "snapshot cannot be written" refuses snapshot 1
+
+echo 100000 > "$DBG/work_ns"
+echo 1 > "$DBG/reset"
+echo 20 > "$DBG/trigger"
+wait_for all_at_rest 10
+ktap_test_result "work_ns takes 100000, and loaded runs all complete" \
+	test "$(cat "$DBG/work_ns")" -eq 100000 -a "$(snap wq executed)" -ge 1
+echo 0 > "$DBG/work_ns"
+
+irqdefer_unload
+ktap_finished

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The module's parameters, declared in C with `module_param()` (the 6.12
+//! `module!` macro has no parameters) and read here.
+
+use super::ffi;
+use kernel::str::CStr;
+
+/// `paths=`: the raw list.
+pub(crate) fn paths() -> &'static [u8] {
+    // SAFETY: The shim returns a valid NUL-terminated string that lives
+    // as long as the module (parameters are read-only: 0444).
+    unsafe { CStr::from_char_ptr(ffi::irqdefer_param_paths()) }.as_bytes()
+}
+
+/// `cpu=`.
+pub(crate) fn cpu() -> i32 {
+    // SAFETY: Reads an int parameter.
+    unsafe { ffi::irqdefer_param_cpu() }
+}
+
+/// `rate_hz=`.
+pub(crate) fn rate_hz() -> u32 {
+    // SAFETY: Reads a uint parameter.
+    unsafe { ffi::irqdefer_param_rate_hz() }
+}
+
+/// `work_ns=`.
+pub(crate) fn work_ns() -> u64 {
+    // SAFETY: Reads a ulong parameter.
+    unsafe { ffi::irqdefer_param_work_ns() as u64 }
+}
+
+/// `sleep_ms=`.
+pub(crate) fn sleep_ms() -> u32 {
+    // SAFETY: Reads a uint parameter.
+    unsafe { ffi::irqdefer_param_sleep_ms() }
+}
