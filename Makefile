@@ -65,10 +65,12 @@ demo: kernel
 	$(MAKE) modules
 	@$(SCRIPTS)/vm.sh demo
 
-check: kernel
+# The selftests run on both kernel flavours: normal, and debug (lockdep,
+# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).
+check: kernel kernel-debug
 	$(MAKE) modules
 	$(MAKE) lint
-	@$(SCRIPTS)/check.sh
+	@CHECK_FLAVOURS="normal debug" $(SCRIPTS)/check.sh
 
 vm: kernel
 	$(MAKE) modules

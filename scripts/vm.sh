@@ -13,6 +13,8 @@
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
 # MEM (512M), VM_TIMEOUT (seconds, 600), KO (module, ./irqdefer.ko),
+# ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
+# succeeded: nested KVM fails on this project's machines),
 # APPEND (extra kernel command line).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -61,9 +63,33 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
 
 args="$*"
+# KVM where a short probe boot proves it works (once per QEMU version and
+# kernel), TCG otherwise.
+probe_kvm() {
+	[ -w /dev/kvm ] || return 1
+	local stamp
+	stamp="$IRQDEFER_CACHE/kvm-probe-$( (qemu-system-x86_64 --version | head -1; echo "$tree") | md5sum | cut -c1-12)"
+	if ! [ -f "$stamp" ]; then
+		msg "probing KVM with a short boot (cached in $stamp)"
+		if timeout --kill-after=2 20 qemu-system-x86_64 -accel kvm -smp 1 -m 256M -no-reboot \
+			-display none -monitor none -serial stdio \
+			-kernel "$tree/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz" \
+			-append "console=ttyS0 panic=-1 irqdefer_mode=probe" </dev/null 2>/dev/null |
+			grep -q '^IRQDEFER-END probe'; then
+			echo yes >"$stamp"
+		else
+			echo no >"$stamp"
+		fi
+	fi
+	[ "$(cat "$stamp")" = yes ]
+}
+if [ -z "${ACCEL:-}" ]; then
+	if probe_kvm; then ACCEL=kvm; else ACCEL=tcg; fi
+fi
+
 append="console=ttyS0 panic=-1 loglevel=4 irqdefer_mode=$mode irqdefer_args=${args// /,} ${APPEND:-}"
 log=${VM_LOG:-$work/console.log}
-qemu=(qemu-system-x86_64 -accel tcg -smp "$SMP" -m "$MEM" -no-reboot
+qemu=(qemu-system-x86_64 -accel "$ACCEL" -smp "$SMP" -m "$MEM" -no-reboot
 	-kernel "$tree/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz"
 	-append "$append")
 
@@ -73,7 +99,7 @@ if [ "$mode" = shell ]; then
 	exit 0
 fi
 
-msg "booting the $FLAVOUR kernel in QEMU (TCG, $SMP vCPUs, timeout ${VM_TIMEOUT}s)"
+msg "booting the $FLAVOUR kernel in QEMU ($ACCEL, $SMP vCPUs, timeout ${VM_TIMEOUT}s)"
 start=$SECONDS
 "${qemu[@]}" -display none -monitor none -serial stdio </dev/null >"$log" 2>&1 &
 qemu_pid=$!

@@ -4,7 +4,7 @@
 //! deferral path. Its interrupts are real Linux IRQs: they have numbers,
 //! run through the IRQ core and show in `/proc/interrupts`.
 
-use crate::kernel_ext::irq_sim::SimDomain;
+use crate::kernel_ext::irq_sim::{Held, SimDomain};
 use crate::paths::PathId;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::c_str;
@@ -49,6 +49,12 @@ impl Device {
     /// Interrupts injected on `path`'s line so far.
     pub(crate) fn injected(&self, path: PathId) -> u64 {
         self.injected[path as usize].load(Relaxed)
+    }
+
+    /// Disables every line until the result is dropped; see
+    /// [`SimDomain::hold`].
+    pub(crate) fn hold(&self) -> Held<'_> {
+        self.domain.hold()
     }
 
     /// Forgets the injection counts.

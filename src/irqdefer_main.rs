@@ -34,14 +34,17 @@ module! {
     license: "GPL",
 }
 
-/// The loaded module. Fields drop in declaration order after
-/// [`Drop::drop`] stops the source: the files (no new triggers or
-/// readers), then the paths (each frees its IRQ, then drains its bottom
-/// half), and the device last, with the final reference to [`Core`].
+/// The loaded module. Teardown: [`Drop::drop`] stops the periodic source;
+/// then the fields drop in declaration order: the files (removal waits for
+/// readers and writers inside them, so nothing can trigger or restart the
+/// source after), the source, the paths (each frees its IRQ, then drains
+/// its bottom half: tasklets killed, work flushed, timers shut down, the
+/// thread stopped), and the device last, with the final reference to
+/// [`Core`].
 struct IrqDefer {
-    source: Arc<Source>,
     _debugfs: debugfs::Dir,
     _proc: procfs::Entry<interface::procfs::Summary>,
+    source: Arc<Source>,
     _paths: Pin<KBox<paths::Paths>>,
     _core: Arc<Core>,
 }
@@ -129,9 +132,9 @@ impl kernel::Module for IrqDefer {
             core.device.irq(PathId::ALL[PathId::COUNT - 1])
         );
         Ok(IrqDefer {
-            source,
             _debugfs: debugfs,
             _proc: proc,
+            source,
             _paths: paths,
             _core: core,
         })

@@ -19,10 +19,9 @@
 //! measured from the *oldest* request it serves: the one that stamped.
 
 use crate::kernel_ext::context::Context;
-use crate::kernel_ext::percpu::PerCpu;
+use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Relaxed};
-use kernel::init::Zeroable;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed};
 use kernel::prelude::*;
 
 /// Buckets of the latency histogram: bucket `i` counts latencies `l` with
@@ -107,7 +106,7 @@ impl Where {
 }
 
 /// Flags counted per run besides [`Where`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Flag {
     /// `preemptible()` was true.
     Preemptible = 0,
@@ -132,35 +131,66 @@ impl Flag {
 }
 
 /// One CPU's counters of one path. Cache-line aligned so that two CPUs
-/// never write the same line.
+/// never write the same line. Read through [`Field`].
 #[repr(C, align(64))]
+#[derive(Zeroable)]
 pub(crate) struct CpuStats {
     /// Top halves on this CPU that asked for the bottom half.
-    pub(crate) raised: AtomicU64,
+    raised: Counter,
     /// Requests on this CPU merged into an already pending bottom half.
-    pub(crate) coalesced: AtomicU64,
+    coalesced: Counter,
     /// Bottom-half runs on this CPU.
-    pub(crate) executed: AtomicU64,
+    executed: Counter,
     /// Runs on the CPU whose request stamped them.
-    pub(crate) same_cpu: AtomicU64,
+    same_cpu: Counter,
     /// Sum of latencies, ns.
-    pub(crate) lat_sum: AtomicU64,
+    lat_sum: Counter,
     /// Smallest latency plus one, ns (0: none yet).
-    pub(crate) lat_min_plus1: AtomicU64,
+    lat_min_plus1: Counter,
     /// Largest latency, ns.
-    pub(crate) lat_max: AtomicU64,
+    lat_max: Counter,
     /// Latency histogram, see [`HIST_BUCKETS`].
-    pub(crate) hist: [AtomicU64; HIST_BUCKETS],
+    hist: [Counter; HIST_BUCKETS],
     /// Runs per [`Where`].
-    pub(crate) wherein: [AtomicU64; Where::ALL.len()],
+    wherein: [Counter; Where::ALL.len()],
     /// Runs per [`Flag`].
-    pub(crate) flags: [AtomicU64; Flag::ALL.len()],
+    flags: [Counter; Flag::ALL.len()],
     /// Sleeps performed (only where sleeping was legal).
-    pub(crate) slept: AtomicU64,
+    slept: Counter,
 }
 
-// SAFETY: All fields are atomics, for which all-zero is a valid value.
-unsafe impl Zeroable for CpuStats {}
+/// A counter of [`CpuStats`], for readers.
+#[derive(Clone, Copy)]
+pub(crate) enum Field {
+    /// Top halves that asked for the bottom half.
+    Raised,
+    /// Requests merged into a pending bottom half.
+    Coalesced,
+    /// Bottom-half runs.
+    Executed,
+    /// Runs on the CPU that raised them.
+    SameCpu,
+    /// Sleeps performed.
+    Slept,
+    /// Runs in a given place.
+    Where(Where),
+    /// Runs with a given flag.
+    Flag(Flag),
+}
+
+impl CpuStats {
+    fn field(&self, f: Field) -> &Counter {
+        match f {
+            Field::Raised => &self.raised,
+            Field::Coalesced => &self.coalesced,
+            Field::Executed => &self.executed,
+            Field::SameCpu => &self.same_cpu,
+            Field::Slept => &self.slept,
+            Field::Where(w) => &self.wherein[w as usize],
+            Field::Flag(f) => &self.flags[f as usize],
+        }
+    }
+}
 
 /// The log2 bucket of a latency.
 pub(crate) fn bucket_of(ns: u64) -> usize {
@@ -204,7 +234,7 @@ impl Run<'_> {
 
 impl Drop for Run<'_> {
     fn drop(&mut self) {
-        self.stats.running.fetch_sub(1, Relaxed);
+        self.stats.running.fetch_sub(1, AcqRel);
     }
 }
 
@@ -248,6 +278,10 @@ impl PathStats {
     /// request and records latency and context.
     pub(crate) fn begin_run(&self, now: u64) -> Run<'_> {
         let ctx = Context::current();
+        // Counted as running before it takes the request, so that a
+        // request is always either pending or being run: see `is_idle`.
+        let running = self.running.fetch_add(1, AcqRel) + 1;
+        self.max_running.fetch_max(running, Relaxed);
         let stamp = self.pending.swap(0, AcqRel);
         let c = self.cpu(ctx.cpu());
         c.executed.fetch_add(1, Relaxed);
@@ -279,8 +313,6 @@ impl PathStats {
                 c.flags[flag as usize].fetch_add(1, Relaxed);
             }
         }
-        let running = self.running.fetch_add(1, Relaxed) + 1;
-        self.max_running.fetch_max(running, Relaxed);
         Run { stats: self, ctx }
     }
 
@@ -289,16 +321,22 @@ impl PathStats {
         self.pending.load(Relaxed) != 0
     }
 
+    /// Whether no bottom half is pending or running. Meaningful when no
+    /// top half can run (they would make it pending again).
+    pub(crate) fn is_idle(&self) -> bool {
+        self.pending.load(Acquire) == 0 && self.running.load(Acquire) == 0
+    }
+
     /// Sums `field` over all CPUs.
-    pub(crate) fn sum(&self, field: impl Fn(&CpuStats) -> &AtomicU64) -> u64 {
+    pub(crate) fn sum(&self, field: Field) -> u64 {
         cpu::possible_cpus()
-            .map(|cpu| field(self.cpu(cpu)).load(Relaxed))
+            .map(|cpu| self.cpu(cpu).field(field).load(Relaxed))
             .sum()
     }
 
     /// `field` of one CPU.
-    pub(crate) fn on_cpu(&self, cpu: u32, field: impl Fn(&CpuStats) -> &AtomicU64) -> u64 {
-        field(self.cpu(cpu)).load(Relaxed)
+    pub(crate) fn on_cpu(&self, cpu: u32, field: Field) -> u64 {
+        self.cpu(cpu).field(field).load(Relaxed)
     }
 
     /// The most runs of this bottom half ever seen at once.
@@ -342,8 +380,8 @@ impl PathStats {
         Latency::from_parts(hist, min, max, sum)
     }
 
-    /// Zeroes every counter. Exact only at rest: a run in flight during a
-    /// reset is counted on one side of it and its request on the other.
+    /// Zeroes every counter. Exact only when no request is pending and no
+    /// top half runs: see [`crate::paths::Core::reset`].
     pub(crate) fn reset(&self) {
         for cpu in cpu::possible_cpus() {
             let c = self.cpu(cpu);

@@ -12,6 +12,10 @@ else
 fi
 n=0
 for t in $tests; do n=$((n + 1)); done
+# On a kernel with kmemleak, the runner adds one last test: no object
+# allocated during the run is left unreferenced after the last unload.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -e $KMEMLEAK ] && n=$((n + 1)) && echo clear > $KMEMLEAK
 
 echo "TAP version 13"
 echo "1..$n"
@@ -28,4 +32,19 @@ for t in $tests; do
 	*) echo "not ok $i selftests: irqdefer: $t # exit=$rc"; fail=1 ;;
 	esac
 done
+if [ -e $KMEMLEAK ]; then
+	i=$((i + 1))
+	grep -q '^irqdefer ' /proc/modules && rmmod irqdefer
+	# kmemleak reports only objects older than 5 s, found in two scans.
+	sleep 6
+	echo scan > $KMEMLEAK
+	echo scan > $KMEMLEAK
+	if [ -s $KMEMLEAK ]; then
+		sed 's/^/# /' $KMEMLEAK | head -60
+		echo "not ok $i kmemleak: unreferenced objects after the last unload"
+		fail=1
+	else
+		echo "ok $i kmemleak: no unreferenced object after the last unload"
+	fi
+fi
 exit $fail

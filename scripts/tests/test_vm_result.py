@@ -77,6 +77,14 @@ class VmResultTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("no test ran", err)
 
+    def test_kmemleak_case_counts(self):
+        ok = GOOD.replace("IRQDEFER-END", "ok 2 kmemleak: no unreferenced object after the last unload\nIRQDEFER-END")
+        rc, out, _ = judge(ok)
+        self.assertEqual(rc, 0)
+        self.assertIn("vm: 2 passed, 0 failed", out)
+        leak = GOOD.replace("IRQDEFER-END", "not ok 2 kmemleak: unreferenced objects after the last unload\nIRQDEFER-END")
+        self.assertEqual(judge(leak)[0], 1)
+
     def test_demo_mode_uses_exit_status(self):
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=0\n", mode="demo")[0], 0)
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=1\n", mode="demo")[0], 1)

@@ -12,7 +12,7 @@ use crate::kernel_ext::debugfs::{Attribute, Dir};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::paths::{Core, PathId};
 use crate::source::{self, Source};
-use crate::stats::{Flag, Where, HIST_BUCKETS};
+use crate::stats::{Field, Flag, Where, HIST_BUCKETS};
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::c_str;
 use kernel::prelude::*;
@@ -98,8 +98,7 @@ impl Attribute for ControlFile {
             }
             Control::Reset => {
                 parse_u64(input, 1, 1)?;
-                self.source.core().reset();
-                Ok(())
+                self.source.core().reset()
             }
             Control::Snapshot => Err(EPERM),
         }
@@ -128,9 +127,9 @@ impl Attribute for ReadingFile {
     fn show(&self, m: &mut SeqFile) -> Result {
         let s = self.core.stats(self.path);
         match self.kind {
-            Reading::Raised => seq_print!(m, "{}\n", s.sum(|c| &c.raised)),
-            Reading::Executed => seq_print!(m, "{}\n", s.sum(|c| &c.executed)),
-            Reading::Coalesced => seq_print!(m, "{}\n", s.sum(|c| &c.coalesced)),
+            Reading::Raised => seq_print!(m, "{}\n", s.sum(Field::Raised)),
+            Reading::Executed => seq_print!(m, "{}\n", s.sum(Field::Executed)),
+            Reading::Coalesced => seq_print!(m, "{}\n", s.sum(Field::Coalesced)),
             Reading::Latency => {
                 let l = s.latency();
                 seq_print!(
@@ -154,16 +153,17 @@ impl Attribute for ReadingFile {
             }
             Reading::Context => {
                 for w in Where::ALL {
-                    seq_print!(m, "{} {}\n", w.name(), s.sum(|c| &c.wherein[w as usize]));
+                    seq_print!(m, "{} {}\n", w.name(), s.sum(Field::Where(w)));
                 }
                 for f in Flag::ALL {
-                    seq_print!(m, "{} {}\n", f.name(), s.sum(|c| &c.flags[f as usize]));
+                    seq_print!(m, "{} {}\n", f.name(), s.sum(Field::Flag(f)));
                 }
+                seq_print!(m, "same_cpu {}\n", s.sum(Field::SameCpu));
                 seq_print!(m, "max_concurrent {}\n", s.max_running());
             }
             Reading::Cpus => {
                 for c in cpu::possible_cpus() {
-                    seq_print!(m, "{} {}\n", c, s.on_cpu(c, |x| &x.executed));
+                    seq_print!(m, "{} {}\n", c, s.on_cpu(c, Field::Executed));
                 }
             }
         }
@@ -179,11 +179,11 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         let irq = core.device.irq(path);
         seq_print!(m, "{} irq {}\n", name, irq);
         seq_print!(m, "{} injected {}\n", name, core.device.injected(path));
-        seq_print!(m, "{} raised {}\n", name, s.sum(|c| &c.raised));
-        seq_print!(m, "{} executed {}\n", name, s.sum(|c| &c.executed));
-        seq_print!(m, "{} coalesced {}\n", name, s.sum(|c| &c.coalesced));
-        seq_print!(m, "{} same_cpu {}\n", name, s.sum(|c| &c.same_cpu));
-        seq_print!(m, "{} slept {}\n", name, s.sum(|c| &c.slept));
+        seq_print!(m, "{} raised {}\n", name, s.sum(Field::Raised));
+        seq_print!(m, "{} executed {}\n", name, s.sum(Field::Executed));
+        seq_print!(m, "{} coalesced {}\n", name, s.sum(Field::Coalesced));
+        seq_print!(m, "{} same_cpu {}\n", name, s.sum(Field::SameCpu));
+        seq_print!(m, "{} slept {}\n", name, s.sum(Field::Slept));
         seq_print!(
             m,
             "{} active {}\n",
@@ -212,7 +212,7 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
                 "{} ctx_{} {}\n",
                 name,
                 w.name(),
-                s.sum(|c| &c.wherein[w as usize])
+                s.sum(Field::Where(w))
             );
         }
         for f in Flag::ALL {
@@ -221,7 +221,7 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
                 "{} ctx_{} {}\n",
                 name,
                 f.name(),
-                s.sum(|c| &c.flags[f as usize])
+                s.sum(Field::Flag(f))
             );
         }
         for c in cpu::possible_cpus() {
@@ -230,7 +230,7 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
                 "{} cpu{}_executed {}\n",
                 name,
                 c,
-                s.on_cpu(c, |x| &x.executed)
+                s.on_cpu(c, Field::Executed)
             );
         }
         for (i, &n) in l.hist.iter().enumerate().take(HIST_BUCKETS) {

@@ -12,6 +12,7 @@ use crate::kernel_ext::cpu;
 use crate::kernel_ext::procfs::Show;
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::paths::Core;
+use crate::stats::Field;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -38,7 +39,7 @@ impl Show for Summary {
             let stats = self.core.stats(path);
             seq_print!(m, "{:>12}:", path.name());
             for c in cpu::possible_cpus() {
-                seq_print!(m, " {:>10}", stats.on_cpu(c, |s| &s.executed));
+                seq_print!(m, " {:>10}", stats.on_cpu(c, Field::Executed));
             }
             seq_print!(m, "\n");
         }

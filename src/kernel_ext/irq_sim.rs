@@ -98,6 +98,34 @@ impl SimDomain {
     }
 }
 
+/// Every line of a [`SimDomain`] disabled; see [`SimDomain::hold`].
+pub(crate) struct Held<'a> {
+    domain: &'a SimDomain,
+}
+
+impl SimDomain {
+    /// Disables every line, waiting for handlers in progress (top halves
+    /// and IRQ threads) to finish; the lines are enabled again when the
+    /// result is dropped. Events raised meanwhile are dropped by the
+    /// simulator. Must be called where sleeping is legal.
+    pub(crate) fn hold(&self) -> Held<'_> {
+        for &virq in self.virqs.iter() {
+            // SAFETY: `virq` is a mapped IRQ of our live domain.
+            unsafe { bindings::disable_irq(virq) };
+        }
+        Held { domain: self }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        for &virq in self.domain.virqs.iter() {
+            // SAFETY: Balances the `disable_irq` of `hold`.
+            unsafe { bindings::enable_irq(virq) };
+        }
+    }
+}
+
 impl Drop for SimDomain {
     fn drop(&mut self) {
         for &virq in self.virqs.iter() {

@@ -7,6 +7,7 @@
 
 use super::ffi;
 use core::marker::PhantomData;
+use core::sync::atomic::AtomicU64;
 use kernel::bindings;
 use kernel::ffi::c_void;
 use kernel::init::Zeroable;
@@ -58,5 +59,21 @@ impl<T: Zeroable + Sync> Drop for PerCpu<T> {
     fn drop(&mut self) {
         // SAFETY: `ptr` is ours and no reference from `get` outlives `self`.
         unsafe { bindings::free_percpu(self.ptr) };
+    }
+}
+
+/// A counter for per-CPU data: an [`AtomicU64`] that may be zero-filled.
+#[repr(transparent)]
+#[derive(Default)]
+pub(crate) struct Counter(AtomicU64);
+
+// SAFETY: All-zero bytes are a valid `AtomicU64`, of value 0.
+unsafe impl Zeroable for Counter {}
+
+impl core::ops::Deref for Counter {
+    type Target = AtomicU64;
+
+    fn deref(&self) -> &AtomicU64 {
+        &self.0
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::device::Device;
 use crate::stats::PathStats;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -159,7 +159,12 @@ pub(crate) struct Core {
     pub(crate) settings: Settings,
     /// `ktime_get()` at load: stamps count from here.
     pub(crate) base_ns: u64,
+    /// A reset is under way.
+    resetting: AtomicBool,
 }
+
+/// How long a reset waits for pending bottom halves, ms.
+pub(crate) const RESET_DRAIN_MS: u32 = 5000;
 
 impl Core {
     /// Creates the device and zeroed statistics.
@@ -173,6 +178,7 @@ impl Core {
             stats,
             settings,
             base_ns: crate::kernel_ext::time::ktime_get_ns(),
+            resetting: AtomicBool::new(false),
         })
     }
 
@@ -181,11 +187,35 @@ impl Core {
         &self.stats[path as usize]
     }
 
-    /// Zeroes all statistics. Exact only at rest.
-    pub(crate) fn reset(&self) {
-        self.device.reset();
-        for s in self.stats.iter() {
-            s.reset();
+    /// Zeroes all statistics, exactly, even under load: holds every line
+    /// disabled (top halves in progress finish, new interrupts are
+    /// dropped), waits for every pending bottom half to run, zeroes, and
+    /// lets interrupts in again. `EBUSY` if another reset is under way or
+    /// the bottom halves do not drain within [`RESET_DRAIN_MS`]; then
+    /// nothing is zeroed. Must be called where sleeping is legal.
+    pub(crate) fn reset(&self) -> Result {
+        if self.resetting.swap(true, Relaxed) {
+            return Err(EBUSY);
+        }
+        let held = self.device.hold();
+        let mut waited = 0;
+        while !self.stats.iter().all(|s| s.is_idle()) && waited < RESET_DRAIN_MS {
+            crate::kernel_ext::time::msleep(1);
+            waited += 1;
+        }
+        let drained = self.stats.iter().all(|s| s.is_idle());
+        if drained {
+            self.device.reset();
+            for s in self.stats.iter() {
+                s.reset();
+            }
+        }
+        drop(held);
+        self.resetting.store(false, Relaxed);
+        if drained {
+            Ok(())
+        } else {
+            Err(EBUSY)
         }
     }
 

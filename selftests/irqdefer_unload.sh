@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Unload under fire: with the periodic source at its top rate and work
+# pending on every path, with readers holding files open, and 100 times in
+# a row; nothing is left behind.
+
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header
+ktap_set_plan 6
+
+irqdefer_loaded && irqdefer_unload
+
+nothing_left() {
+	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
+		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-thread'
+}
+
+irqdefer_load rate_hz=10000 work_ns=20000
+sleep 1
+ktap_test_result "rmmod at 10000 Hz on all paths, 20 us of work per bottom half" irqdefer_unload
+ktap_test_result "nothing left behind" nothing_left
+
+irqdefer_load sleep_ms=5
+echo 1000 > "$DBG/trigger" &
+sleep 0.3
+exec 3< "$PROC"
+wait
+ktap_test_result "rmmod with sleeping work pending and /proc/irqdefer held open" irqdefer_unload
+ktap_test_result "reading the orphaned /proc file fails cleanly (EIO)" sh -c "! cat <&3 >/dev/null 2>&1"
+exec 3<&-
+
+irqdefer_load
+exec 4< "$DBG/snapshot"
+rmmod irqdefer 2>/dev/null
+held=$?
+exec 4<&-
+irqdefer_loaded && irqdefer_unload
+ktap_test_result "an open debugfs file pins the module (rmmod refused), closing it frees it" \
+	sh -c "[ $held -ne 0 ] && ! grep -q '^irqdefer ' /proc/modules"
+
+cycles=0
+for i in $(seq 100); do
+	irqdefer_load rate_hz=2000 || break
+	echo 3 > "$DBG/trigger" || break
+	irqdefer_unload || break
+	cycles=$((cycles + 1))
+done
+ktap_test_result "100 load/fire/unload cycles ($cycles done), nothing left" \
+	sh -c "[ $cycles -eq 100 ] && ! grep -q irqdefer /proc/interrupts"
+
+ktap_finished
