@@ -21,7 +21,9 @@
 use crate::kernel_ext::context::Context;
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
+};
 use kernel::prelude::*;
 
 /// Buckets of the latency histogram: bucket `i` counts latencies `l` with

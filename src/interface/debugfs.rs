@@ -207,22 +207,10 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         }
         seq_print!(m, "{} lat_max {}\n", name, l.max);
         for w in Where::ALL {
-            seq_print!(
-                m,
-                "{} ctx_{} {}\n",
-                name,
-                w.name(),
-                s.sum(Field::Where(w))
-            );
+            seq_print!(m, "{} ctx_{} {}\n", name, w.name(), s.sum(Field::Where(w)));
         }
         for f in Flag::ALL {
-            seq_print!(
-                m,
-                "{} ctx_{} {}\n",
-                name,
-                f.name(),
-                s.sum(Field::Flag(f))
-            );
+            seq_print!(m, "{} ctx_{} {}\n", name, f.name(), s.sum(Field::Flag(f)));
         }
         for c in cpu::possible_cpus() {
             seq_print!(
