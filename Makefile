@@ -29,8 +29,8 @@ KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src $(ROOT)samples -name '*.rs' -not -path '*/target/*')
 
-.PHONY: all modules clean setup kernel kernel-debug demo check vm lint fmt \
-	rust-analyzer
+.PHONY: all modules modules-debug clean setup kernel kernel-debug demo check vm lint \
+	fmt rust-analyzer
 
 all: modules
 
@@ -51,6 +51,14 @@ kernel: setup
 kernel-debug: setup
 	@$(SCRIPTS)/kernel.sh build debug >/dev/null
 
+# The module for the debug kernel flavour, built in a copy of the sources
+# (a .ko is specific to the kernel configuration it was built against).
+DEBUG_MOD := $(ROOT)out/debug-module
+modules-debug:
+	@KDIR_DEBUG=$$($(SCRIPTS)/kernel.sh dir debug) || { echo "no debug kernel: run 'make kernel-debug'" >&2; exit 1; }; \
+	mkdir -p $(DEBUG_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(DEBUG_MOD)/ && \
+	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_DEBUG M=$(DEBUG_MOD) $(KMAKE_ARGS) modules
+
 rust-analyzer:
 	$(KMAKE) rust-analyzer
 
@@ -69,6 +77,7 @@ demo: kernel
 # DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).
 check: kernel kernel-debug
 	$(MAKE) modules
+	$(MAKE) modules-debug
 	$(MAKE) lint
 	@CHECK_FLAVOURS="normal debug" $(SCRIPTS)/check.sh
 

@@ -12,7 +12,8 @@
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
-# MEM (512M), VM_TIMEOUT (seconds, 600), KO (module, ./irqdefer.ko),
+# MEM (512M), VM_TIMEOUT (seconds, 600), KO (module: ./irqdefer.ko, or
+# out/debug-module/irqdefer.ko for the debug flavour),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
 # succeeded: nested KVM fails on this project's machines),
 # APPEND (extra kernel command line).
@@ -25,11 +26,15 @@ FLAVOUR=${FLAVOUR:-normal}
 SMP=${SMP:-2}
 MEM=${MEM:-512M}
 VM_TIMEOUT=${VM_TIMEOUT:-600}
-KO=${KO:-$IRQDEFER_ROOT/irqdefer.ko}
+if [ "$FLAVOUR" = debug ]; then
+	KO=${KO:-$IRQDEFER_ROOT/out/debug-module/irqdefer.ko}
+else
+	KO=${KO:-$IRQDEFER_ROOT/irqdefer.ko}
+fi
 
 tree=$("$IRQDEFER_ROOT/scripts/kernel.sh" dir "$FLAVOUR") ||
 	die "no $FLAVOUR kernel built: run 'make kernel' (or scripts/kernel.sh build $FLAVOUR)"
-[ -f "$KO" ] || die "$KO not built: run 'make'"
+[ -f "$KO" ] || die "$KO not built: run 'make' ('make modules-debug' for FLAVOUR=debug)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
 [ -x /bin/busybox ] || die "/bin/busybox missing: run scripts/setup.sh"
 

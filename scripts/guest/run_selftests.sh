@@ -24,8 +24,10 @@ fail=0
 for t in $tests; do
 	i=$((i + 1))
 	echo "# selftests: irqdefer: $t"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	( ./"$t" 2>&1; echo $? >/tmp/rc ) | sed 's/^/# /'
 	rc=$(cat /tmp/rc)
+	echo "# $t: $(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime) s"
 	case $rc in
 	0) echo "ok $i selftests: irqdefer: $t" ;;
 	4) echo "ok $i selftests: irqdefer: $t # SKIP" ;;

@@ -8,9 +8,15 @@ use super::wq::{self, Target};
 use super::{Core, PathId};
 use crate::kernel_ext::workqueue::system_bh;
 use kernel::prelude::*;
+use kernel::new_work;
 use kernel::sync::Arc;
 
 /// Requests the `bh_wq` line.
 pub(crate) fn new(core: Arc<Core>) -> Result<impl PinInit<wq::Path, Error>> {
-    wq::with_target(core, PathId::BhWq, Target::System(system_bh()))
+    wq::with_target(
+        core,
+        PathId::BhWq,
+        Target::System(system_bh()),
+        new_work!("irqdefer::bh_wq::Bottom::work"),
+    )
 }

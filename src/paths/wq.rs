@@ -87,17 +87,23 @@ impl Drop for Top {
 pub(crate) type Path = irq::Registration<Top>;
 
 /// Requests the line of `path` and sets up its work item on `target`.
+///
+/// `work` comes from the caller's own `new_work!`, which gives the work
+/// item a lockdep class of its own: a class shared by work run in softirq
+/// (`bh_wq`) and in task context would look to lockdep like a lock taken
+/// both with and without softirqs enabled.
 pub(crate) fn with_target(
     core: Arc<Core>,
     path: PathId,
     target: Target,
+    work: impl PinInit<Work<Bottom>>,
 ) -> Result<impl PinInit<Path, Error>> {
     let bottom_core = core.clone();
     let item = Arc::pin_init(
         pin_init!(Bottom {
             core: bottom_core,
             path,
-            work <- new_work!("irqdefer::Bottom::work"),
+            work <- work,
         }),
         GFP_KERNEL,
     )?;
@@ -122,5 +128,5 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         )?),
         _ => Target::System(workqueue::system()),
     };
-    with_target(core, path, target)
+    with_target(core, path, target, new_work!("irqdefer::wq::Bottom::work"))
 }
