@@ -15,14 +15,18 @@ ktap_print_header
 ktap_set_plan 5
 
 irqdefer_loaded && irqdefer_unload
-irqdefer_load cpu=$CPU rate_hz=2000 || ktap_skip_all "insmod failed"
+irqdefer_load cpu=$CPU rate_hz=${HOTPLUG_RATE:-200} || ktap_skip_all "insmod failed"
 
+now() { cut -d' ' -f1 /proc/uptime; }
 cycles=0
 for i in 1 2 3; do
 	sleep 0.5
+	t0=$(now)
 	echo 0 > $ONLINE || break
+	t1=$(now)
 	sleep 0.5
 	echo 1 > $ONLINE || break
+	ktap_print_msg "cycle $i: offline took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, online $(awk -v a="$t1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a - 0.5 }') s"
 	cycles=$((cycles + 1))
 done
 ktap_test_result "CPU $CPU went offline and online 3 times under load ($cycles)" test $cycles -eq 3
