@@ -7,8 +7,8 @@
 use super::wq::{self, Target};
 use super::{Core, PathId};
 use crate::kernel_ext::workqueue::system_bh;
-use kernel::prelude::*;
 use kernel::new_work;
+use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// Requests the `bh_wq` line.
