@@ -92,7 +92,7 @@ if [ -z "${ACCEL:-}" ]; then
 	if probe_kvm; then ACCEL=kvm; else ACCEL=tcg; fi
 fi
 
-append="console=ttyS0 panic=-1 loglevel=4 irqdefer_mode=$mode irqdefer_args=${args// /,} ${APPEND:-}"
+append="console=ttyS0 panic=-1 loglevel=5 log_buf_len=4M irqdefer_mode=$mode irqdefer_args=${args// /,} ${APPEND:-}"
 log=${VM_LOG:-$work/console.log}
 qemu=(qemu-system-x86_64 -accel "$ACCEL" -smp "$SMP" -m "$MEM" -no-reboot
 	-kernel "$tree/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz"

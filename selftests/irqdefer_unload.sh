@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 7
 
 irqdefer_loaded && irqdefer_unload
 
@@ -20,6 +20,21 @@ irqdefer_load rate_hz=10000 work_ns=20000
 sleep 1
 ktap_test_result "rmmod at 10000 Hz on all paths, 20 us of work per bottom half" irqdefer_unload
 ktap_test_result "nothing left behind" nothing_left
+
+# One path at a time, slow bottom halves (5 ms each) on CPU 1, re-raised
+# while they run: at rmmod, a run is in progress there and another queued,
+# and nothing else at teardown takes long enough to hide a missing
+# tasklet_kill, flush or timer shutdown.
+slow=0
+for p in tasklet tasklet_hi bh_wq wq wq_own timer hrtimer_soft kthread threaded; do
+	irqdefer_load paths=$p cpu=1 rate_hz=500 work_ns=5000000 2>/dev/null ||
+		irqdefer_load paths=$p rate_hz=500 work_ns=5000000 || break
+	sleep 0.3
+	irqdefer_unload || break
+	slow=$((slow + 1))
+done
+ktap_test_result "rmmod while 5 ms bottom halves run with more queued, each path alone ($slow of 9)" \
+	test $slow -eq 9
 
 irqdefer_load sleep_ms=5
 echo 1000 > "$DBG/trigger" &

@@ -32,6 +32,11 @@ for p in $(tr ',' ' ' < "$DBG/paths"); do
 	[ "$(snap "$p" raised)" = "$kernel" ] || rc=1
 done
 echo
+echo "== cat $DBG/tasklet/latency   (min mean p50 p90 p99 p99.9 max, ns)"
+cat "$DBG/tasklet/latency"
+echo "== cat $DBG/tasklet/context"
+cat "$DBG/tasklet/context" | tr '\n' ' '
+echo
 printf '== /proc/softirqs deltas:'
 for s in TASKLET HI TIMER HRTIMER; do
 	eval "b=\$before_$s"

@@ -63,6 +63,10 @@ class VmResultTest(unittest.TestCase):
             self.assertEqual(rc, 1, splat)
             self.assertIn("splat", err)
 
+    def test_boot_banners_are_not_splats(self):
+        rc, _, _ = judge(GOOD.replace("irqdefer: loaded", "rcu: \tRCU lockdep checking is enabled."))
+        self.assertEqual(rc, 0)
+
     def test_guest_that_never_finishes_fails(self):
         rc, _, err = judge(GOOD.split("IRQDEFER-END")[0])
         self.assertEqual(rc, 1)
