@@ -10,11 +10,6 @@ ktap_set_plan 8
 
 irqdefer_loaded && irqdefer_unload
 
-nothing_left() {
-	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
-		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-thread'
-}
-
 # refused PARAM MESSAGE: insmod with PARAM fails, dmesg says MESSAGE.
 refused() {
 	dmesg -c >/dev/null

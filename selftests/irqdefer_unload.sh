@@ -11,11 +11,6 @@ ktap_set_plan 7
 
 irqdefer_loaded && irqdefer_unload
 
-nothing_left() {
-	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
-		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-thread'
-}
-
 irqdefer_load rate_hz=10000 work_ns=20000
 sleep 1
 ktap_test_result "rmmod at 10000 Hz on all paths, 20 us of work per bottom half" irqdefer_unload

@@ -12,6 +12,12 @@ irqdefer_load() { insmod "$KO" "$@"; }
 irqdefer_unload() { rmmod irqdefer; }
 irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
 
+# Whether nothing of the module is left: no module, files, IRQs or thread.
+nothing_left() {
+	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
+		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-thread'
+}
+
 # The Linux IRQ number of a path's line.
 irq_of() { awk -v p="$1" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot"; }
 

@@ -11,7 +11,7 @@
 //! C header: [`include/linux/debugfs.h`](srctree/include/linux/debugfs.h)
 
 use super::ffi;
-use super::seq_file::SeqFile;
+use super::seq_file::{self, SeqFile};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
@@ -210,13 +210,7 @@ unsafe extern "C" fn show_callback<T: Attribute + 'static>(
 ) -> c_int {
     // SAFETY: `private` is the file's `Arc<T>` foreign pointer, valid while
     // callbacks run (type invariant of `Dir`).
-    let data = unsafe { Arc::<T>::borrow((*m).private) };
-    // SAFETY: `m` is valid for this call, which `seq` does not outlive.
-    let mut seq = unsafe { SeqFile::from_raw(m) };
-    match data.show(&mut seq) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    unsafe { seq_file::show_arc(m, T::show) }
 }
 
 /// # Safety

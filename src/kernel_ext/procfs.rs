@@ -5,7 +5,7 @@
 //! C header: [`include/linux/proc_fs.h`](srctree/include/linux/proc_fs.h)
 
 use super::ffi;
-use super::seq_file::SeqFile;
+use super::seq_file::{self, SeqFile};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
@@ -84,13 +84,8 @@ unsafe extern "C" fn show_callback<T: Show + 'static>(
     m: *mut bindings::seq_file,
     _v: *mut c_void,
 ) -> c_int {
-    // SAFETY: `single_open` stored the entry's data in `private`; the
-    // entry, hence the data, outlives every `show` call.
-    let data = unsafe { Arc::<T>::borrow((*m).private) };
-    // SAFETY: `m` is valid for this call, which `seq` does not outlive.
-    let mut seq = unsafe { SeqFile::from_raw(m) };
-    match data.show(&mut seq) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    // SAFETY: `single_open` stored the entry's data, an `Arc<T>` foreign
+    // pointer, in `private`; the entry, hence the data, outlives every
+    // `show` call.
+    unsafe { seq_file::show_arc(m, T::show) }
 }

@@ -9,6 +9,10 @@
 
 use core::fmt;
 use kernel::bindings;
+use kernel::ffi::c_int;
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::types::ForeignOwnable;
 
 /// A `struct seq_file` being filled by a `show` callback.
 ///
@@ -37,6 +41,28 @@ impl fmt::Write for SeqFile {
         // with a larger buffer, so the result is ignored, as in C.
         unsafe { bindings::seq_write(self.ptr, s.as_ptr().cast(), s.len()) };
         Ok(())
+    }
+}
+
+/// The body of a `show` callback whose `seq_file` private data is an
+/// `Arc<T>` foreign pointer: runs `show` on it and returns what the
+/// callback must return.
+///
+/// # Safety
+///
+/// `m` must be the valid `seq_file` of a `show` call, and its `private`
+/// an `Arc<T>` from [`ForeignOwnable::into_foreign`] that outlives the call.
+pub(crate) unsafe fn show_arc<T: Send + Sync + 'static>(
+    m: *mut bindings::seq_file,
+    show: impl FnOnce(&T, &mut SeqFile) -> Result,
+) -> c_int {
+    // SAFETY: Guaranteed by the caller.
+    let data = unsafe { Arc::<T>::borrow((*m).private) };
+    // SAFETY: `m` is valid for this call, which `seq` does not outlive.
+    let mut seq = unsafe { SeqFile::from_raw(m) };
+    match show(&data, &mut seq) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     }
 }
 
