@@ -9,6 +9,10 @@
 #                                     exit 0 only if all passed and the
 #                                     guest's log has no kernel splat
 #   scripts/vm.sh demo                fire interrupts and show the counters
+#   scripts/vm.sh scenario BOOT OUT   run the demo's scenario matrix, write
+#                                     its results to OUT (the guest's second
+#                                     serial port); BOOT names the boot
+#                                     (e.g. "threadirqs", with APPEND=threadirqs)
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
@@ -67,6 +71,14 @@ echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
 
+results= boot=
+if [ "$mode" = scenario ]; then
+	[ $# -eq 2 ] || die "usage: vm.sh scenario BOOT OUT"
+	boot=$1 results=$2
+	set --
+	rm -f "$results"
+	mkdir -p "$(dirname "$results")"
+fi
 args="$*"
 # KVM where a short probe boot proves it works (once per QEMU version and
 # kernel), TCG otherwise.
@@ -92,7 +104,8 @@ if [ -z "${ACCEL:-}" ]; then
 	if probe_kvm; then ACCEL=kvm; else ACCEL=tcg; fi
 fi
 
-append="console=ttyS0 panic=-1 loglevel=5 log_buf_len=4M irqdefer_mode=$mode irqdefer_args=${args// /,} ${APPEND:-}"
+append="console=ttyS0 panic=-1 loglevel=5 log_buf_len=4M irqdefer_mode=$mode irqdefer_args=${args// /,}"
+append+=" irqdefer_accel=$ACCEL irqdefer_flavour=$FLAVOUR ${boot:+irqdefer_boot=$boot} ${APPEND:-}"
 log=${VM_LOG:-$work/console.log}
 qemu=(qemu-system-x86_64 -accel "$ACCEL" -smp "$SMP" -m "$MEM" -no-reboot
 	-kernel "$tree/arch/x86/boot/bzImage" -initrd "$work/initramfs.cpio.gz"
@@ -106,7 +119,9 @@ fi
 
 msg "booting the $FLAVOUR kernel in QEMU ($ACCEL, $SMP vCPUs, timeout ${VM_TIMEOUT}s)"
 start=$SECONDS
-"${qemu[@]}" -display none -monitor none -serial stdio </dev/null >"$log" 2>&1 &
+serial2=()
+[ -z "$results" ] || serial2=(-serial "file:$results")
+"${qemu[@]}" -display none -monitor none -serial stdio "${serial2[@]}" </dev/null >"$log" 2>&1 &
 qemu_pid=$!
 # Stream the console while the guest runs; stop it at the time limit.
 tail -n +1 -f --pid="$qemu_pid" "$log" 2>/dev/null | tr -d '\r' |

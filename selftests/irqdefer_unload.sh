@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 8
 
 irqdefer_loaded && irqdefer_unload
 
@@ -30,6 +30,20 @@ for p in tasklet tasklet_hi bh_wq wq wq_own timer hrtimer_soft kthread threaded;
 done
 ktap_test_result "rmmod while 5 ms bottom halves run with more queued, each path alone ($slow of 9)" \
 	test $slow -eq 9
+
+# Task-context bottom halves asleep in module code (100 ms) at rmmod:
+# unload must wait for them (flush, kthread_stop, free_irq).
+asleep=0
+for p in threaded wq wq_highpri wq_unbound wq_own kthread; do
+	irqdefer_load paths=$p sleep_ms=100 || break
+	echo 1 > "$DBG/trigger"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	irqdefer_unload || break
+	ktap_print_msg "$p: rmmod took $(awk -v a="$t0" '{ printf "%.3f", $1 - a }' /proc/uptime) s"
+	asleep=$((asleep + 1))
+done
+ktap_test_result "rmmod while a bottom half sleeps 100 ms in the module, each task path ($asleep of 6)" \
+	test $asleep -eq 6
 
 irqdefer_load sleep_ms=5
 echo 1000 > "$DBG/trigger" &
