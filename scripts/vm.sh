@@ -13,6 +13,7 @@
 #                                     its results to OUT (the guest's second
 #                                     serial port); BOOT names the boot
 #                                     (e.g. "threadirqs", with APPEND=threadirqs)
+#   scripts/vm.sh bench BOOT OUT      the same for the benchmarks (make bench)
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
@@ -72,8 +73,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
 
 results= boot=
-if [ "$mode" = scenario ]; then
-	[ $# -eq 2 ] || die "usage: vm.sh scenario BOOT OUT"
+if [ "$mode" = scenario ] || [ "$mode" = bench ]; then
+	[ $# -eq 2 ] || die "usage: vm.sh $mode BOOT OUT"
 	boot=$1 results=$2
 	set --
 	rm -f "$results"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 16
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -66,6 +66,26 @@ ktap_test_result "after the periodic source, every path is at rest" all_at_rest
 ktap_test_result "work_ns refuses more than 10 ms, junk" refuses work_ns 10000001 -5 1e3
 ktap_test_result "sleep_ms refuses more than 100, junk" refuses sleep_ms 101 x
 ktap_test_result "snapshot cannot be written" refuses snapshot 1
+
+ktap_test_result "measure refuses anything but full and count" refuses measure 0 Full "count x"
+
+# measure=count keeps the counters exact and records nothing else.
+echo count > "$DBG/measure"
+echo 1 > "$DBG/reset"
+echo 50 > "$DBG/trigger"
+wait_for all_at_rest 10
+counted_only() {
+	[ "$(cat "$DBG/measure")" = count ] || return 1
+	for p in $ALL_PATHS; do
+		[ "$(snap $p raised)" -eq 50 ] && [ "$(snap $p lat_count)" -eq 0 ] &&
+			[ "$(snap $p ctx_preemptible)" -eq 0 ] &&
+			[ "$(snap $p raised)" -eq $(($(snap $p executed) + $(snap $p coalesced))) ] ||
+			return 1
+	done
+}
+ktap_test_result "measure=count: raised == executed + coalesced, no latency or context recorded" \
+	counted_only
+echo full > "$DBG/measure"
 
 echo 100000 > "$DBG/work_ns"
 echo 1 > "$DBG/reset"

@@ -20,7 +20,7 @@ mod paths;
 mod source;
 mod stats;
 
-use core::sync::atomic::{AtomicU32, AtomicU64};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use kernel_ext::params;
 use kernel_ext::{debugfs, procfs};
 use paths::{Core, PathId, Settings};
@@ -101,6 +101,7 @@ fn check_params() -> Result<Params> {
             work_ns: AtomicU64::new(work_ns),
             sleep_ms: AtomicU32::new(sleep_ms),
             active: AtomicU32::new(active),
+            measure: AtomicBool::new(true),
         },
         cpu,
         rate_hz,

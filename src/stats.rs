@@ -34,6 +34,12 @@ pub(crate) const HIST_BUCKETS: usize = 64;
 const CPU_BITS: u32 = 12;
 /// The highest CPU count the stamp can carry.
 pub(crate) const MAX_CPUS: u32 = 1 << CPU_BITS;
+/// The top bit of a pending stamp: set in every request, so that a stamp
+/// is never 0 (no request), even without a time.
+const STAMPED: u64 = 1 << 63;
+/// The time part of a stamp: 51 bits of ns, 26 days since load (a run
+/// whose request straddles the wrap records no latency).
+const TIME_MASK: u64 = (1 << (63 - CPU_BITS)) - 1;
 
 /// The name prefix of irqdefer's own kernel threads.
 pub(crate) const OWN_THREAD_PREFIX: &[u8] = b"irqdefer";
@@ -202,8 +208,9 @@ pub(crate) fn bucket_of(ns: u64) -> usize {
 /// Statistics of one deferral path.
 pub(crate) struct PathStats {
     cpus: PerCpu<CpuStats>,
-    /// The pending request: `((ns since load + 1) << CPU_BITS) | cpu`, or
-    /// 0 when no bottom half is pending.
+    /// The pending request: `STAMPED | ((ns since load + 1) << CPU_BITS) |
+    /// cpu` (the time part 0 if the request was not timed), or 0 when no
+    /// bottom half is pending.
     pending: AtomicU64,
     /// Runs of this path's bottom half in progress now, and the most ever.
     running: AtomicU32,
@@ -219,18 +226,28 @@ pub(crate) struct PathStats {
 /// A bottom half in progress; see [`PathStats::begin_run`].
 pub(crate) struct Run<'a> {
     stats: &'a PathStats,
-    ctx: Context,
+    cpu: u32,
+    /// The context, when measured.
+    ctx: Option<Context>,
+    /// The raising CPU and the latency, when measured.
+    served: Option<(u32, u64)>,
 }
 
 impl Run<'_> {
-    /// The context the bottom half runs in.
-    pub(crate) fn context(&self) -> &Context {
-        &self.ctx
+    /// The context the bottom half runs in, if this run measured it.
+    pub(crate) fn context(&self) -> Option<&Context> {
+        self.ctx.as_ref()
+    }
+
+    /// The CPU that raised the request this run serves, and its latency
+    /// in ns, if this run measured them.
+    pub(crate) fn served(&self) -> Option<(u32, u64)> {
+        self.served
     }
 
     /// Counts a sleep the bottom half made.
     pub(crate) fn count_sleep(&self) {
-        self.stats.cpu(self.ctx.cpu()).slept.fetch_add(1, Relaxed);
+        self.stats.cpu(self.cpu).slept.fetch_add(1, Relaxed);
     }
 }
 
@@ -258,12 +275,16 @@ impl PathStats {
     }
 
     /// A top half on `cpu` asks for the bottom half at `now` (ns since
-    /// load). Returns `true` if the caller must schedule it, `false` if the
-    /// request was coalesced into one already pending.
-    pub(crate) fn raise(&self, cpu: u32, now: u64) -> bool {
+    /// load; `None` when not measuring). Returns `true` if the caller must
+    /// schedule it, `false` if the request was coalesced into one already
+    /// pending.
+    pub(crate) fn raise(&self, cpu: u32, now: Option<u64>) -> bool {
         let c = self.cpu(cpu);
         c.raised.fetch_add(1, Relaxed);
-        let stamp = ((now + 1) << CPU_BITS) | u64::from(cpu);
+        // A request made without a clock carries time 0: its run records
+        // no latency.
+        let t = now.map_or(0, |t| (t + 1) & TIME_MASK);
+        let stamp = STAMPED | (t << CPU_BITS) | u64::from(cpu);
         if self
             .pending
             .compare_exchange(0, stamp, AcqRel, Relaxed)
@@ -276,26 +297,34 @@ impl PathStats {
         }
     }
 
-    /// The bottom half starts, at `now` (ns since load): takes the pending
-    /// request and records latency and context.
-    pub(crate) fn begin_run(&self, now: u64) -> Run<'_> {
-        let ctx = Context::current();
+    /// The bottom half starts, on `cpu`, at `now` (ns since load): takes
+    /// the pending request and, when measuring (`now` is `Some`), records
+    /// latency and context.
+    pub(crate) fn begin_run(&self, cpu: u32, now: Option<u64>) -> Run<'_> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
         let running = self.running.fetch_add(1, AcqRel) + 1;
         self.max_running.fetch_max(running, Relaxed);
         let stamp = self.pending.swap(0, AcqRel);
-        let c = self.cpu(ctx.cpu());
-        c.executed.fetch_add(1, Relaxed);
-        if stamp == 0 {
-            // Reported once; the counter tells how often.
-            if self.spurious.fetch_add(1, Relaxed) == 0 {
-                pr_warn!("a bottom half ran with no request pending\n");
-            }
-        } else {
+        let Some(now) = now else {
+            self.count_run(cpu, stamp);
+            return Run {
+                stats: self,
+                cpu,
+                ctx: None,
+                served: None,
+            };
+        };
+        let ctx = Context::current();
+        let cpu = ctx.cpu();
+        self.count_run(cpu, stamp);
+        let c = self.cpu(cpu);
+        let mut served = None;
+        let t = (stamp & !STAMPED) >> CPU_BITS;
+        if t != 0 {
             let raised_on = (stamp & u64::from(MAX_CPUS - 1)) as u32;
-            let lat = now.saturating_sub((stamp >> CPU_BITS) - 1);
-            if raised_on == ctx.cpu() {
+            let lat = now.saturating_sub(t - 1);
+            if raised_on == cpu {
                 c.same_cpu.fetch_add(1, Relaxed);
             }
             c.lat_sum.fetch_add(lat, Relaxed);
@@ -304,6 +333,7 @@ impl PathStats {
                 (m == 0 || lat + 1 < m).then_some(lat + 1)
             });
             c.hist[bucket_of(lat).min(HIST_BUCKETS - 1)].fetch_add(1, Relaxed);
+            served = Some((raised_on, lat));
         }
         c.wherein[Where::of(&ctx) as usize].fetch_add(1, Relaxed);
         for (flag, on) in [
@@ -315,7 +345,21 @@ impl PathStats {
                 c.flags[flag as usize].fetch_add(1, Relaxed);
             }
         }
-        Run { stats: self, ctx }
+        Run {
+            stats: self,
+            cpu,
+            ctx: Some(ctx),
+            served,
+        }
+    }
+
+    /// Counts a run on `cpu` that took `stamp`.
+    fn count_run(&self, cpu: u32, stamp: u64) {
+        self.cpu(cpu).executed.fetch_add(1, Relaxed);
+        // Reported once; the counter tells how often.
+        if stamp == 0 && self.spurious.fetch_add(1, Relaxed) == 0 {
+            pr_warn!("a bottom half ran with no request pending\n");
+        }
     }
 
     /// Whether a bottom half is pending (requested, not yet started).

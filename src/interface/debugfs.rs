@@ -6,7 +6,7 @@
 //! before changing anything and fails with `EINVAL` (not a value) or
 //! `ERANGE` (a value out of range).
 
-use super::parse::{parse_i64, parse_paths, parse_u64};
+use super::parse::{parse_i64, parse_measure, parse_paths, parse_u64};
 use crate::kernel_ext::cpu;
 use crate::kernel_ext::debugfs::{Attribute, Dir};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
@@ -36,6 +36,7 @@ enum Control {
     Paths,
     WorkNs,
     SleepMs,
+    Measure,
     Reset,
     Snapshot,
 }
@@ -63,6 +64,10 @@ impl Attribute for ControlFile {
             }
             Control::WorkNs => seq_print!(m, "{}\n", settings.work_ns.load(Relaxed)),
             Control::SleepMs => seq_print!(m, "{}\n", settings.sleep_ms.load(Relaxed)),
+            Control::Measure => match settings.measure.load(Relaxed) {
+                true => seq_print!(m, "full\n"),
+                false => seq_print!(m, "count\n"),
+            },
             Control::Snapshot => snapshot(core, m),
         }
         Ok(())
@@ -94,6 +99,10 @@ impl Attribute for ControlFile {
                 settings
                     .sleep_ms
                     .store(parse_u64(input, 0, SLEEP_MS_MAX)? as u32, Relaxed);
+                Ok(())
+            }
+            Control::Measure => {
+                settings.measure.store(parse_measure(input)?, Relaxed);
                 Ok(())
             }
             Control::Reset => {
@@ -240,6 +249,7 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
         (c_str!("paths"), Control::Paths, CONTROL),
         (c_str!("work_ns"), Control::WorkNs, CONTROL),
         (c_str!("sleep_ms"), Control::SleepMs, CONTROL),
+        (c_str!("measure"), Control::Measure, CONTROL),
         (c_str!("reset"), Control::Reset, CONTROL),
         (c_str!("snapshot"), Control::Snapshot, READING),
     ] {

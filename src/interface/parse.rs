@@ -69,3 +69,13 @@ pub(crate) fn parse_paths(input: &[u8]) -> Result<u32> {
     }
     Ok(mask)
 }
+
+/// Parses a `measure` mode: `full` (`true`) or `count` (`false`);
+/// anything else is `EINVAL`.
+pub(crate) fn parse_measure(input: &[u8]) -> Result<bool> {
+    match strip_newline(input) {
+        b"full" => Ok(true),
+        b"count" => Ok(false),
+        _ => Err(EINVAL),
+    }
+}

@@ -110,6 +110,9 @@ extern "C" {
     pub(crate) fn irqdefer_param_rate_hz() -> c_uint;
     pub(crate) fn irqdefer_param_work_ns() -> c_ulong;
     pub(crate) fn irqdefer_param_sleep_ms() -> c_uint;
+
+    pub(crate) fn irqdefer_trace_raise(path: *const c_char, irq: c_int, stamped: bool);
+    pub(crate) fn irqdefer_trace_run(path: *const c_char, raised_on: u32, latency_ns: u64);
     pub(crate) fn irqdefer_get_task_struct(task: *mut bindings::task_struct);
     pub(crate) fn irqdefer_set_current_interruptible();
     pub(crate) fn irqdefer_set_current_running();

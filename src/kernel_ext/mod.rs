@@ -20,4 +20,5 @@ pub(crate) mod seq_file;
 pub(crate) mod tasklet;
 pub(crate) mod time;
 pub(crate) mod timer;
+pub(crate) mod trace;
 pub(crate) mod workqueue;

@@ -5,6 +5,8 @@
 //! [`crate::stats`] and hands off, its bottom half records the run.
 
 use crate::device::Device;
+use crate::kernel_ext::context::Context;
+use crate::kernel_ext::trace;
 use crate::stats::PathStats;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::c_str;
@@ -134,6 +136,11 @@ pub(crate) struct Settings {
     /// The active paths: bit `PathId as usize` set. Load goes only to
     /// these, and `/proc/irqdefer` lists only these.
     pub(crate) active: AtomicU32,
+    /// Full measurement (the default): clock, latency, context and the
+    /// `irqdefer` tracepoints. Off, the halves keep only the counters
+    /// (`raised`, `executed`, `coalesced`), for `make bench` to measure
+    /// what measuring costs.
+    pub(crate) measure: AtomicBool,
 }
 
 impl Settings {
@@ -228,19 +235,35 @@ impl Core {
     /// caller must schedule the bottom half, `false` if the request merged
     /// into one already pending.
     pub(crate) fn top_half(&self, path: PathId) -> bool {
-        self.stats(path)
-            .raise(crate::kernel_ext::cpu::current(), self.now())
+        let cpu = crate::kernel_ext::cpu::current();
+        if !self.settings.measure.load(Relaxed) {
+            return self.stats(path).raise(cpu, None);
+        }
+        let stamped = self.stats(path).raise(cpu, Some(self.now()));
+        trace::irqdefer_raise(path.cname(), self.device.irq(path), stamped);
+        stamped
     }
 
     /// The bottom half of `path`: records the run and does the work: the
     /// busy work, and the sleep where the context allows one.
     pub(crate) fn bottom_half(&self, path: PathId) {
-        let run = self.stats(path).begin_run(self.now());
+        let measure = self.settings.measure.load(Relaxed);
+        let cpu = crate::kernel_ext::cpu::current();
+        let run = self.stats(path).begin_run(cpu, measure.then(|| self.now()));
+        if let Some((raised_on, lat)) = run.served() {
+            trace::irqdefer_run(path.cname(), raised_on, lat);
+        }
         crate::kernel_ext::time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
         let sleep_ms = self.settings.sleep_ms.load(Relaxed);
-        if sleep_ms > 0 && run.context().may_sleep() {
-            crate::kernel_ext::time::msleep(sleep_ms);
-            run.count_sleep();
+        if sleep_ms > 0 {
+            let may_sleep = match run.context() {
+                Some(ctx) => ctx.may_sleep(),
+                None => Context::current().may_sleep(),
+            };
+            if may_sleep {
+                crate::kernel_ext::time::msleep(sleep_ms);
+                run.count_sleep();
+            }
         }
     }
 }

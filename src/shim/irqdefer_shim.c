@@ -22,6 +22,9 @@
 
 #include "irqdefer_shim.h"
 
+#define CREATE_TRACE_POINTS
+#include "irqdefer_trace.h"
+
 /*
  * Sample the caller's context. MAY_SLEEP is the test __might_sleep() makes:
  * task context, no preemption or bottom-half disabling held, interrupts on,
@@ -187,4 +190,14 @@ unsigned long irqdefer_param_work_ns(void)
 unsigned int irqdefer_param_sleep_ms(void)
 {
 	return sleep_ms;
+}
+
+void irqdefer_trace_raise(const char *path, int irq, bool stamped)
+{
+	trace_irqdefer_raise(path, irq, stamped);
+}
+
+void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns)
+{
+	trace_irqdefer_run(path, raised_on, latency_ns);
 }

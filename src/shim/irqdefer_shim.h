@@ -60,6 +60,10 @@ void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
 
+/* The irqdefer tracepoints (irqdefer_trace.h). */
+void irqdefer_trace_raise(const char *path, int irq, bool stamped);
+void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns);
+
 /* Module parameters, declared with module_param() in the shim. */
 const char *irqdefer_param_paths(void);
 int irqdefer_param_cpu(void);

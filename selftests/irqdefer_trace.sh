@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Cross-check with ftrace: irqdefer's own tracepoints agree with its
+# counters (one irqdefer_raise per top half, one irqdefer_run per measured
+# run, through coalescing), and the kernel's tracepoints saw the same work: irq_handler_entry
+# for every top half, tasklet_entry for every tasklet run.
+
+. "$(dirname "$0")/lib.sh"
+
+T=/sys/kernel/tracing
+[ -d $T/events/irq ] || ktap_skip_all "no tracefs with irq events at $T"
+
+ktap_print_header
+ktap_set_plan 5
+
+irqdefer_loaded && irqdefer_unload
+irqdefer_load paths=tasklet work_ns=150000 || ktap_skip_all "insmod failed"
+[ -d $T/events/irqdefer ] || ktap_skip_all "no irqdefer events in $T/events"
+
+irq=$(irq_of tasklet)
+echo 0 > $T/tracing_on
+echo > $T/trace
+echo 4096 > $T/buffer_size_kb
+echo > $T/set_event
+echo 1 > $T/events/irqdefer/enable
+echo "irq == $irq" > $T/events/irq/irq_handler_entry/filter
+echo 1 > $T/events/irq/irq_handler_entry/enable
+echo 1 > $T/events/irq/tasklet_entry/enable
+echo 1 > $T/tracing_on
+# 150 us per run at 10 kHz: some requests coalesce.
+echo 10000 > "$DBG/rate_hz"
+sleep 1
+echo 0 > "$DBG/rate_hz"
+wait_for all_at_rest 30
+echo 0 > $T/tracing_on
+cat $T/trace > /tmp/irqdefer-trace.txt
+echo > $T/set_event
+echo 0 > $T/events/irq/irq_handler_entry/filter
+echo > $T/trace
+
+count() { grep -c "$1" /tmp/irqdefer-trace.txt; }
+raised=$(snap tasklet raised)
+executed=$(snap tasklet executed)
+coalesced=$(snap tasklet coalesced)
+ktap_print_msg "raised $raised executed $executed coalesced $coalesced; trace: $(count 'irqdefer_raise:') raises, $(count 'irqdefer_run:') runs, $(count 'irq_handler_entry:') irq_handler_entry, $(count 'tasklet_entry:') tasklet_entry"
+ktap_test_result "the trace lost nothing, and some requests coalesced" \
+	sh -c "! grep -q 'LOST' /tmp/irqdefer-trace.txt && [ $coalesced -gt 0 ]"
+ktap_test_result "one irqdefer_raise per top half; stamped=1 for each run, stamped=0 for each coalesced" \
+	sh -c "[ $(count 'irqdefer_raise:') -eq $raised ] && [ $(count 'stamped=1') -eq $executed ] && [ $(count 'stamped=0') -eq $coalesced ]"
+ktap_test_result "one irqdefer_run per run, each with a latency" \
+	sh -c "[ $(count 'irqdefer_run: path=tasklet raised_on=[0-9]* latency_ns=[0-9]') -eq $executed ]"
+ktap_test_result "irq_handler_entry for irq $irq once per top half" \
+	test "$(count 'irq_handler_entry:')" -eq "$raised"
+ktap_test_result "tasklet_entry once per tasklet run" \
+	test "$(count 'tasklet_entry:')" -eq "$executed"
+
+rm -f /tmp/irqdefer-trace.txt
+irqdefer_unload
+ktap_finished
