@@ -4,8 +4,13 @@
 # kernel's build system reads for the module itself.
 #
 #   make            build irqdefer.ko against KDIR
-#   make demo       set up, build, boot the VM, fire interrupts, show counters
+#   make demo       set up, build, run the scenario matrix in the VM (with
+#                   and without threadirqs), print the comparison tables and
+#                   write out/report.html
 #   make check      set up, build, lint, and run every test (host and VM)
+#   make bench      what measuring costs, top rates, accuracy against ftrace,
+#                   scaling: out/bench.md
+#   make report-png render out/report.html to out/report.png (headless Chromium)
 #   make vm         a shell in the VM with the module ready to insmod
 #   make kernel     build (or find cached) the VM kernel
 #   make lint       clippy (CLIPPY=1), rustfmt --check, checkpatch --strict
@@ -27,10 +32,10 @@ KMAKE = PATH=/usr/bin:$$PATH $(MAKE) -C $(KDIR) M=$(ROOT:/=) $(KMAKE_ARGS)
 # The kernel source behind KDIR (an O= build tree links it as "source").
 KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
-RUST_SRCS = $(shell find $(ROOT)src $(ROOT)samples -name '*.rs' -not -path '*/target/*')
+RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
-.PHONY: all modules modules-debug clean setup kernel kernel-debug demo check vm lint \
-	fmt rust-analyzer
+.PHONY: all modules modules-debug clean setup kernel kernel-debug demo check bench vm lint \
+	fmt rust-analyzer report-png
 
 all: modules
 
@@ -67,11 +72,19 @@ lint:
 
 fmt:
 	$(RUSTFMT) --edition 2021 --config-path $(KSRC)/.rustfmt.toml $(RUST_SRCS)
+	for m in $(ROOT)samples/*/Cargo.toml; do cargo fmt --manifest-path $$m; done
 
 # The targets below set up and build what is missing, then run.
 demo: kernel
 	$(MAKE) modules
-	@$(SCRIPTS)/vm.sh demo
+	@$(SCRIPTS)/demo.sh
+
+bench: kernel
+	$(MAKE) modules
+	@$(SCRIPTS)/bench.sh
+
+report-png:
+	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png
 
 # The selftests run on both kernel flavours: normal, and debug (lockdep,
 # DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make check` runs after building and linting: the host-side
-# tests, then the selftests in the VM on each kernel flavour built. Prints
+# tests (Python's unittest for the scripts, cargo test for the report tool),
+# then the selftests in the VM on each kernel flavour built. Prints
 # one closing line, 'check: N passed, N failed[, N skipped]', and exits 1
 # if anything failed.
 set -uo pipefail
@@ -37,6 +38,16 @@ else
 	status=1
 fi
 add_counts out/host-tests.log
+
+msg "report tool tests (cargo test in samples/irqdefer-report)"
+cargo test --manifest-path samples/irqdefer-report/Cargo.toml >out/report-tests.log 2>&1 ||
+	status=1
+# One 'test result:' line per test binary; a build failure has none.
+read -r p f < <(awk '/^test result:/ { p += $4; f += $6; n++ }
+	END { if (n == 0) f = 1; print p + 0, f + 0 }' out/report-tests.log)
+((f == 0)) || cat out/report-tests.log
+echo "report tool: $p passed, $f failed" | tee -a out/report-tests.log
+add_counts out/report-tests.log
 
 for flavour in ${CHECK_FLAVOURS:-normal}; do
 	msg "VM selftests on the $flavour kernel"

@@ -3,7 +3,8 @@
 #
 # Lint irqdefer against the kernel tree KDIR: clippy through the kernel
 # build (CLIPPY=1), rustfmt with the kernel's .rustfmt.toml, and
-# checkpatch.pl --strict on the C shim. Any finding fails.
+# checkpatch.pl --strict on the C shim; cargo clippy and cargo fmt on the
+# host tools in samples/. Any finding fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +26,7 @@ if grep -qE '^(warning|error)' <<<"$out"; then
 fi
 
 msg "lint: rustfmt"
-mapfile -t rs < <(find src samples -name '*.rs' -not -path '*/target/*' 2>/dev/null)
+mapfile -t rs < <(find src -name '*.rs')
 if ! /usr/bin/rustfmt --check --edition 2021 --config-path "$src/.rustfmt.toml" "${rs[@]}"; then
 	echo "lint: rustfmt wants changes (run 'make fmt')" >&2
 	fail=1
@@ -37,5 +38,11 @@ if ! perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse -f "${
 	echo "lint: checkpatch found problems" >&2
 	fail=1
 fi
+
+for manifest in samples/*/Cargo.toml; do
+	msg "lint: cargo clippy, cargo fmt --check (${manifest%/Cargo.toml})"
+	cargo clippy --quiet --all-targets --manifest-path "$manifest" -- -D warnings || fail=1
+	cargo fmt --check --manifest-path "$manifest" || fail=1
+done
 
 exit $fail
