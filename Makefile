@@ -84,7 +84,7 @@ bench: kernel
 	@$(SCRIPTS)/bench.sh
 
 report-png:
-	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png
+	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
 
 # The selftests run on both kernel flavours: normal, and debug (lockdep,
 # DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).

@@ -61,12 +61,13 @@ stop_hog() {
 	hog=
 }
 
-# Waits (up to 5 s) until a path has no bottom half pending or running.
+# Waits (up to 5 s) until a path is at rest: raised == executed + coalesced.
 settle() {
 	_w=0
 	while [ $_w -lt 50 ]; do
-		set -- $(awk -v p="$1" '$1 == p && ($2 == "raised" || $2 == "executed" || $2 == "coalesced") { print $3 }' "$DBG/snapshot")
-		[ "$1" = $(($2 + $3)) ] && return 0
+		awk -v p="$1" '$1 == p { v[$2] = $3 }
+			END { exit !(v["raised"] == v["executed"] + v["coalesced"]) }' \
+			"$DBG/snapshot" && return 0
 		usleep 100000
 		_w=$((_w + 1))
 	done

@@ -1,0 +1,496 @@
+//! The figures computed from a parsed results file: per cell, and per boot.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::format::{Cell, Load, Rate, Results};
+use crate::textbook::{self, TextbookRow};
+
+/// The 12 paths, in the module's order (unknown paths sort after them).
+pub const PATHS: &[&str] = &[
+    "hardirq",
+    "threaded",
+    "tasklet",
+    "tasklet_hi",
+    "wq",
+    "wq_highpri",
+    "wq_unbound",
+    "wq_own",
+    "bh_wq",
+    "timer",
+    "hrtimer_soft",
+    "kthread",
+];
+
+/// Where a run took place, as the module classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Where {
+    /// Hard interrupt context.
+    Hardirq,
+    /// Softirq on interrupt exit or at `local_bh_enable()`.
+    SoftirqIrqExit,
+    /// Softirq in `ksoftirqd/N`.
+    SoftirqKsoftirqd,
+    /// An `irq/N-name` thread.
+    TaskIrqThread,
+    /// A `kworker/...`.
+    TaskKworker,
+    /// irqdefer's own kernel thread.
+    TaskOwnThread,
+    /// Any other task.
+    TaskOther,
+}
+
+impl Where {
+    /// Every value, in counter order.
+    pub const ALL: [Where; 7] = [
+        Where::Hardirq,
+        Where::SoftirqIrqExit,
+        Where::SoftirqKsoftirqd,
+        Where::TaskIrqThread,
+        Where::TaskKworker,
+        Where::TaskOwnThread,
+        Where::TaskOther,
+    ];
+
+    /// The snapshot key counting it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Where::Hardirq => "ctx_hardirq",
+            Where::SoftirqIrqExit => "ctx_softirq_irq_exit",
+            Where::SoftirqKsoftirqd => "ctx_softirq_ksoftirqd",
+            Where::TaskIrqThread => "ctx_task_irq_thread",
+            Where::TaskKworker => "ctx_task_kworker",
+            Where::TaskOwnThread => "ctx_task_own_thread",
+            Where::TaskOther => "ctx_task_other",
+        }
+    }
+
+    /// A short name for tables.
+    pub fn short(self) -> &'static str {
+        match self {
+            Where::Hardirq => "hardirq",
+            Where::SoftirqIrqExit => "irq-exit",
+            Where::SoftirqKsoftirqd => "ksoftirqd",
+            Where::TaskIrqThread => "irq-thread",
+            Where::TaskKworker => "kworker",
+            Where::TaskOwnThread => "own-thread",
+            Where::TaskOther => "other-task",
+        }
+    }
+
+    /// The context class: hardirq, softirq or task.
+    pub fn class(self) -> Class {
+        match self {
+            Where::Hardirq => Class::Hardirq,
+            Where::SoftirqIrqExit | Where::SoftirqKsoftirqd => Class::Softirq,
+            _ => Class::Task,
+        }
+    }
+}
+
+/// The three execution contexts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Hard interrupt.
+    Hardirq,
+    /// Software interrupt.
+    Softirq,
+    /// Process (task) context.
+    Task,
+}
+
+impl Class {
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Hardirq => "hardirq",
+            Class::Softirq => "softirq",
+            Class::Task => "task",
+        }
+    }
+}
+
+/// Latency statistics, ns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Latency {
+    /// Runs with a latency sample.
+    pub count: u64,
+    /// Minimum.
+    pub min: u64,
+    /// Mean.
+    pub mean: u64,
+    /// Median.
+    pub p50: u64,
+    /// 90th percentile.
+    pub p90: u64,
+    /// 99th percentile.
+    pub p99: u64,
+    /// 99.9th percentile.
+    pub p999: u64,
+    /// Maximum.
+    pub max: u64,
+}
+
+/// The figures of one cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellFigures {
+    /// 1-based cell index.
+    pub index: usize,
+    /// The path.
+    pub path: String,
+    /// "single" or the rate in Hz.
+    pub rate: String,
+    /// The rate in Hz, none for "single".
+    pub rate_hz: Option<u32>,
+    /// "idle" or "busy".
+    pub load: &'static str,
+    /// Seconds under load: uptime stop - before.
+    pub duration_s: f64,
+    /// Seconds to drain: uptime after - stop.
+    pub drain_s: f64,
+    /// Interrupts injected by the module.
+    pub injected: u64,
+    /// Bottom halves requested.
+    pub raised: u64,
+    /// Bottom-half runs.
+    pub executed: u64,
+    /// Requests merged into one already pending.
+    pub coalesced: u64,
+    /// Runs with no request pending.
+    pub spurious: u64,
+    /// Runs that slept.
+    pub slept: u64,
+    /// Most runs at once.
+    pub max_concurrent: u64,
+    /// `raised == executed + coalesced`, the invariant at rest.
+    pub identity_ok: bool,
+    /// The path's IRQ number.
+    pub irq: u64,
+    /// Interrupts counted by /proc/interrupts during the cell, all CPUs.
+    pub proc_interrupts: Option<u64>,
+    /// executed / duration.
+    pub runs_per_s: f64,
+    /// coalesced / raised.
+    pub coalesced_share: f64,
+    /// Runs on the raising CPU / executed.
+    pub same_cpu_share: f64,
+    /// Runs in ksoftirqd / executed.
+    pub ksoftirqd_share: f64,
+    /// Latency, ns.
+    pub latency: Latency,
+    /// Runs per context, by [`Where`].
+    pub wherein: BTreeMap<Where, u64>,
+    /// Runs that were preemptible.
+    pub preemptible: u64,
+    /// Runs where sleeping was legal.
+    pub may_sleep: u64,
+    /// Runs with interrupts disabled.
+    pub irqs_disabled: u64,
+    /// Runs per CPU (index = CPU).
+    pub per_cpu: Vec<u64>,
+    /// Log2 latency histogram: (bucket, count), non-empty buckets.
+    pub hist: Vec<(u32, u64)>,
+    /// /proc/softirqs deltas during the cell, all CPUs, non-zero only.
+    pub softirqs: BTreeMap<String, u64>,
+}
+
+fn share(n: u64, d: u64) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+impl CellFigures {
+    /// Computes the figures of a cell from its `after` snapshot (counters
+    /// are reset just before `before`).
+    pub fn of(c: &Cell) -> CellFigures {
+        let a = &c.after.snapshot;
+        let g = |k: &str| a.get(k);
+        let duration_s = c.uptime_stop - c.uptime_before;
+        let executed = g("executed");
+        let raised = g("raised");
+        let coalesced = g("coalesced");
+        let wherein: BTreeMap<Where, u64> = Where::ALL.iter().map(|w| (*w, g(w.key()))).collect();
+        let ncpu = a.cpu_executed.keys().max().map_or(0, |m| *m as usize + 1);
+        let mut per_cpu = vec![0; ncpu];
+        for (cpu, n) in &a.cpu_executed {
+            per_cpu[*cpu as usize] = *n;
+        }
+        let proc_interrupts = match (&c.before.interrupts, &c.after.interrupts) {
+            (Some(b), Some(a)) => Some(a.total().saturating_sub(b.total())),
+            _ => None,
+        };
+        let mut softirqs = BTreeMap::new();
+        for (name, after) in &c.after.softirqs {
+            let before: u64 = c.before.softirqs.get(name).map_or(0, |v| v.iter().sum());
+            let d = after.iter().sum::<u64>().saturating_sub(before);
+            if d > 0 {
+                softirqs.insert(name.clone(), d);
+            }
+        }
+        CellFigures {
+            index: c.index,
+            path: c.path.clone(),
+            rate: match c.rate {
+                Rate::Single => "single".into(),
+                Rate::Hz(hz) => hz.to_string(),
+            },
+            rate_hz: match c.rate {
+                Rate::Single => None,
+                Rate::Hz(hz) => Some(hz),
+            },
+            load: c.load.name(),
+            duration_s,
+            drain_s: c.uptime_after - c.uptime_stop,
+            injected: g("injected"),
+            raised,
+            executed,
+            coalesced,
+            spurious: g("spurious"),
+            slept: g("slept"),
+            max_concurrent: g("max_concurrent"),
+            identity_ok: raised == executed + coalesced,
+            irq: g("irq"),
+            proc_interrupts,
+            runs_per_s: if duration_s > 0.0 {
+                executed as f64 / duration_s
+            } else {
+                0.0
+            },
+            coalesced_share: share(coalesced, raised),
+            same_cpu_share: share(g("same_cpu"), executed),
+            ksoftirqd_share: share(g("ctx_softirq_ksoftirqd"), executed),
+            latency: Latency {
+                count: g("lat_count"),
+                min: g("lat_min"),
+                mean: g("lat_mean"),
+                p50: g("lat_p50"),
+                p90: g("lat_p90"),
+                p99: g("lat_p99"),
+                p999: g("lat_p999"),
+                max: g("lat_max"),
+            },
+            wherein,
+            preemptible: g("ctx_preemptible"),
+            may_sleep: g("ctx_may_sleep"),
+            irqs_disabled: g("ctx_irqs_disabled"),
+            per_cpu,
+            hist: a.hist.iter().map(|(b, n)| (*b, *n)).collect(),
+            softirqs,
+        }
+    }
+
+    /// Runs counted by context (the sum of the `ctx_*` place counters).
+    pub fn runs(&self) -> u64 {
+        self.wherein.values().sum()
+    }
+
+    /// The rate as parsed.
+    pub fn rate(&self) -> Rate {
+        self.rate_hz.map_or(Rate::Single, Rate::Hz)
+    }
+
+    /// The load as parsed.
+    pub fn load(&self) -> Load {
+        if self.load == "busy" {
+            Load::Busy
+        } else {
+            Load::Idle
+        }
+    }
+}
+
+/// The figures of one boot (one results file).
+#[derive(Debug, Clone, Serialize)]
+pub struct Boot {
+    /// A label: the boot meta, made unique across files.
+    pub label: String,
+    /// The file.
+    pub file: String,
+    /// Its meta records.
+    pub meta: BTreeMap<String, String>,
+    /// Per cell.
+    pub cells: Vec<CellFigures>,
+    /// The textbook table, measured.
+    pub textbook: Vec<TextbookRow>,
+}
+
+impl Boot {
+    /// Computes a boot's figures.
+    pub fn of(r: &Results) -> Boot {
+        let cells: Vec<CellFigures> = r.cells.iter().map(CellFigures::of).collect();
+        let threadirqs = r.meta("boot") == "threadirqs"
+            || r.meta("cmdline")
+                .split_whitespace()
+                .any(|w| w == "threadirqs");
+        let textbook = textbook::measure(&cells, threadirqs);
+        Boot {
+            label: r.meta("boot").to_string(),
+            file: r.file.clone(),
+            meta: r.meta.clone(),
+            cells,
+            textbook,
+        }
+    }
+
+    /// A meta value, "unknown" when absent.
+    pub fn meta(&self, key: &str) -> &str {
+        self.meta.get(key).map(String::as_str).unwrap_or("unknown")
+    }
+
+    /// The cell for a path, rate and load.
+    pub fn cell(&self, path: &str, rate: Rate, load: Load) -> Option<&CellFigures> {
+        self.cells
+            .iter()
+            .find(|c| c.path == path && c.rate() == rate && c.load() == load)
+    }
+
+    /// The paths present, in the module's order.
+    pub fn paths(&self) -> Vec<String> {
+        ordered(self.cells.iter().map(|c| c.path.as_str()))
+    }
+
+    /// The loads present, idle first.
+    pub fn loads(&self) -> Vec<Load> {
+        let mut l: Vec<Load> = self.cells.iter().map(CellFigures::load).collect();
+        l.sort();
+        l.dedup();
+        l
+    }
+
+    /// The rates present, single first.
+    pub fn rates(&self) -> Vec<Rate> {
+        let mut r: Vec<Rate> = self.cells.iter().map(CellFigures::rate).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// Paths in the module's order, unknown ones after, each once.
+pub fn ordered<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<&str> = paths.collect();
+    v.sort_by_key(|p| (PATHS.iter().position(|k| k == p).unwrap_or(PATHS.len()), *p));
+    v.dedup();
+    v.into_iter().map(String::from).collect()
+}
+
+/// The whole report: every boot.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Results format version read.
+    pub format_version: u32,
+    /// One per results file.
+    pub boots: Vec<Boot>,
+}
+
+impl Report {
+    /// Computes the figures of every file; boot labels are made unique.
+    pub fn of(results: &[Results]) -> Report {
+        let mut boots: Vec<Boot> = results.iter().map(Boot::of).collect();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for b in &mut boots {
+            let n = seen.entry(b.label.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                b.label = format!("{}#{}", b.label, n);
+            }
+        }
+        Report {
+            format_version: crate::format::VERSION,
+            boots,
+        }
+    }
+
+    /// The paths present in any boot, in the module's order.
+    pub fn paths(&self) -> Vec<String> {
+        ordered(
+            self.boots
+                .iter()
+                .flat_map(|b| b.cells.iter().map(|c| c.path.as_str())),
+        )
+    }
+
+    /// The rates present in any boot.
+    pub fn rates(&self) -> Vec<Rate> {
+        let mut r: Vec<Rate> = self.boots.iter().flat_map(Boot::rates).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// Formats nanoseconds with 3 significant digits at most: 812ns, 1.5µs,
+/// 12.5µs, 125µs, 1.25ms, 12.5ms, 1.25s.
+pub fn fmt_ns(ns: f64) -> String {
+    let (v, unit) = if ns < 1e3 {
+        (ns, "ns")
+    } else if ns < 1e6 {
+        (ns / 1e3, "µs")
+    } else if ns < 1e9 {
+        (ns / 1e6, "ms")
+    } else {
+        (ns / 1e9, "s")
+    };
+    if unit == "ns" || v >= 100.0 {
+        format!("{v:.0}{unit}")
+    } else if v >= 10.0 {
+        format!("{v:.1}{unit}")
+    } else {
+        format!("{v:.2}{unit}")
+    }
+}
+
+/// Formats an axis tick: like [`fmt_ns`] without trailing zeros (10µs,
+/// 1ms, 2.5ms).
+pub fn fmt_tick(ns: f64) -> String {
+    let s = fmt_ns(ns);
+    let split = s.find(|c: char| c.is_alphabetic()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let num = if num.contains('.') {
+        num.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        num
+    };
+    format!("{num}{unit}")
+}
+
+/// A share as a percentage with one decimal.
+pub fn pct(s: f64) -> String {
+    format!("{:.1}", s * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_times() {
+        assert_eq!(fmt_ns(0.0), "0ns");
+        assert_eq!(fmt_ns(812.0), "812ns");
+        assert_eq!(fmt_ns(1500.0), "1.50µs");
+        assert_eq!(fmt_ns(12_537.0), "12.5µs");
+        assert_eq!(fmt_ns(125_828.0), "126µs");
+        assert_eq!(fmt_ns(1_250_000.0), "1.25ms");
+        assert_eq!(fmt_ns(11_749_700.0), "11.7ms");
+        assert_eq!(fmt_ns(2.5e9), "2.50s");
+        assert_eq!(fmt_tick(1e3), "1µs");
+        assert_eq!(fmt_tick(1e4), "10µs");
+        assert_eq!(fmt_tick(1e5), "100µs");
+        assert_eq!(fmt_tick(2.5e6), "2.5ms");
+        assert_eq!(fmt_tick(100.0), "100ns");
+        assert_eq!(pct(0.9147), "91.5");
+    }
+
+    #[test]
+    fn orders_paths() {
+        let v = ordered(["kthread", "zzz", "hardirq", "kthread", "aaa"].into_iter());
+        assert_eq!(v, ["hardirq", "kthread", "aaa", "zzz"]);
+    }
+}

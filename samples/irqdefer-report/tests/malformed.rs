@@ -1,0 +1,317 @@
+//! Every error path of the parser, on variants of a real file: the error
+//! names the file and the line, and says what is wrong.
+
+mod common;
+
+use irqdefer_report::format::{parse_str, ParseError};
+
+fn real() -> String {
+    common::text("threadirqs.txt")
+}
+
+/// Lines of the real file (1-based access through `line`).
+fn lines() -> Vec<String> {
+    real().lines().map(String::from).collect()
+}
+
+fn join(l: &[String]) -> String {
+    l.join("\n") + "\n"
+}
+
+/// 1-based number of the first line equal to `s`.
+fn find(l: &[String], s: &str) -> usize {
+    l.iter().position(|x| x == s).expect(s) + 1
+}
+
+fn err(text: &str) -> ParseError {
+    parse_str("bad.txt", text).expect_err("must fail")
+}
+
+fn expect(text: &str, line: usize, needle: &str) {
+    let e = err(text);
+    assert_eq!(e.file, "bad.txt");
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.msg.contains(needle), "`{}` lacks `{needle}`", e.msg);
+    assert!(e.to_string().starts_with(&format!("bad.txt:{line}: ")));
+}
+
+/// Replaces line `n` (1-based).
+fn with_line(n: usize, new: &str) -> String {
+    let mut l = lines();
+    l[n - 1] = new.to_string();
+    join(&l)
+}
+
+#[test]
+fn the_real_file_parses() {
+    assert_eq!(parse_str("ok", &real()).unwrap().cells.len(), 96);
+}
+
+#[test]
+fn empty_file() {
+    expect("", 1, "empty file");
+}
+
+#[test]
+fn bad_header() {
+    expect(&with_line(1, "irqdefer-result 1"), 1, "bad header");
+    expect(&with_line(1, "meta kernel 6.12"), 1, "bad header");
+    expect(&with_line(1, "irqdefer-results"), 1, "bad header");
+    expect(
+        &with_line(1, "irqdefer-results one"),
+        1,
+        "not a valid number",
+    );
+}
+
+#[test]
+fn unknown_version() {
+    expect(
+        &with_line(1, "irqdefer-results 2"),
+        1,
+        "unsupported results version 2",
+    );
+}
+
+#[test]
+fn truncated_inside_a_cell() {
+    let l = lines();
+    let cut = find(&l, "cell 5 96 threaded single idle") + 30;
+    let text = join(&l[..cut]);
+    expect(&text, cut, "file ends inside cell 5");
+    assert!(err(&text).msg.contains("missing `endcell 5`"));
+}
+
+#[test]
+fn truncated_without_end() {
+    let l = lines();
+    let n = l.len();
+    expect(&join(&l[..n - 1]), n - 1, "without `end N`");
+}
+
+#[test]
+fn endcell_index_mismatch() {
+    // The bug of an earlier capture: `endcell 0` instead of `endcell 1`.
+    let l = lines();
+    let n = find(&l, "endcell 1");
+    expect(
+        &with_line(n, "endcell 0"),
+        n,
+        "`endcell 0` does not match open cell 1",
+    );
+}
+
+#[test]
+fn missing_endcell() {
+    let mut l = lines();
+    let n = find(&l, "endcell 3");
+    l.remove(n - 1);
+    // Reported where the next cell begins.
+    expect(&join(&l), n, "missing `endcell 3`");
+    // Or at `end`, for the last cell.
+    let mut l = lines();
+    let n = find(&l, "endcell 96");
+    l.remove(n - 1);
+    expect(&join(&l), n, "`end` while cell 96");
+}
+
+#[test]
+fn non_numeric_values() {
+    let l = lines();
+    let n = find(&l, "snapshot after hardirq executed 50");
+    expect(
+        &with_line(n, "snapshot after hardirq executed 5O"),
+        n,
+        "snapshot executed: `5O` is not a valid number",
+    );
+    let n = find(&l, "uptime before 1.94");
+    expect(&with_line(n, "uptime before 1,94"), n, "not a valid number");
+    expect(&with_line(n, "uptime before -1"), n, "not a valid time");
+    let n = find(&l, "cell 1 96 hardirq single idle");
+    expect(
+        &with_line(n, "cell one 96 hardirq single idle"),
+        n,
+        "cell index",
+    );
+    expect(
+        &with_line(n, "cell 1 96 hardirq fast idle"),
+        n,
+        "rate `fast`",
+    );
+    expect(&with_line(n, "cell 1 96 hardirq 0 idle"), n, "rate `0`");
+    expect(
+        &with_line(n, "cell 1 96 hardirq single lazy"),
+        n,
+        "load `lazy`",
+    );
+    let n = l
+        .iter()
+        .position(|x| x.starts_with("softirqs before"))
+        .unwrap()
+        + 1;
+    expect(&with_line(n, "softirqs before HI: 0 x"), n, "softirqs HI");
+    let n = l
+        .iter()
+        .position(|x| x.starts_with("interrupts before"))
+        .unwrap()
+        + 1;
+    expect(
+        &with_line(n, "interrupts before 24: irq_sim"),
+        n,
+        "without per-CPU counts",
+    );
+    let n = find(&l, "meta vcpus 2");
+    expect(&with_line(n, "meta vcpus two"), n, "meta vcpus");
+    let n = find(&l, "snapshot after hardirq hist_12 28");
+    expect(
+        &with_line(n, "snapshot after hardirq hist_x 28"),
+        n,
+        "histogram bucket",
+    );
+}
+
+#[test]
+fn cell_without_snapshot_lines() {
+    let l = lines();
+    let end = find(&l, "endcell 2");
+    let keep: Vec<String> = l
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| !(*i < end && s.starts_with("snapshot after hardirq")) || *i < 101)
+        .map(|(_, s)| s.clone())
+        .collect();
+    let removed = l.len() - keep.len();
+    assert!(removed > 20);
+    expect(
+        &join(&keep),
+        end - removed,
+        "cell 2 has no `snapshot after` lines",
+    );
+
+    let keep: Vec<String> = l
+        .iter()
+        .filter(|s| !s.starts_with("snapshot before hardirq"))
+        .cloned()
+        .collect();
+    let e = err(&join(&keep));
+    assert!(
+        e.msg.contains("cell 1 has no `snapshot before` lines"),
+        "{e}"
+    );
+}
+
+#[test]
+fn snapshot_missing_a_required_key() {
+    let mut l = lines();
+    let n = find(&l, "snapshot after hardirq lat_p99 113111");
+    l.remove(n - 1);
+    let end = find(&l, "endcell 1");
+    expect(&join(&l), end, "lacks `lat_p99`");
+}
+
+#[test]
+fn count_mismatch() {
+    let l = lines();
+    let n = l.len();
+    expect(
+        &with_line(n, "end 95"),
+        n,
+        "count mismatch: `end 95` but the file has 96 cells",
+    );
+    let c2 = find(&l, "cell 2 96 hardirq 100 idle");
+    expect(
+        &with_line(c2, "cell 2 97 hardirq 100 idle"),
+        c2,
+        "count mismatch",
+    );
+    expect(
+        &with_line(c2, "cell 3 96 hardirq 100 idle"),
+        c2,
+        "out of sequence",
+    );
+    expect(
+        &with_line(c2, "cell 2 1 hardirq 100 idle"),
+        c2,
+        "beyond count",
+    );
+    // A whole cell dropped: the next is out of sequence.
+    let mut l2 = l.clone();
+    let e2 = find(&l2, "endcell 2");
+    l2.drain(c2 - 1..e2);
+    expect(&join(&l2), c2, "cell 3 out of sequence: expected cell 2");
+}
+
+#[test]
+fn structure_errors() {
+    let l = lines();
+    let n = l.len();
+    // Unknown records, records out of place.
+    expect(
+        &with_line(5, "metadata kernel x"),
+        5,
+        "unknown record `metadata`",
+    );
+    let mut extra = l.clone();
+    extra.push("meta kernel again".into());
+    expect(&join(&extra), n + 1, "after `end`");
+    let c2 = find(&l, "cell 2 96 hardirq 100 idle");
+    let mut m = l.clone();
+    m.insert(c2 - 1, "meta late 1".into());
+    expect(&join(&m), c2, "`meta` after the first cell");
+    let mut m = l.clone();
+    m.insert(c2 - 1, "uptime before 3.0".into());
+    expect(&join(&m), c2, "`uptime` outside a cell");
+    expect(
+        &with_line(3, "meta kernel again"),
+        3,
+        "duplicate `meta kernel`",
+    );
+    // A snapshot of another path.
+    let s = find(&l, "snapshot after hardirq executed 50");
+    expect(
+        &with_line(s, "snapshot after tasklet executed 50"),
+        s,
+        "snapshot of path `tasklet` in a cell of path `hardirq`",
+    );
+    expect(
+        &with_line(s, "snapshot during hardirq executed 50"),
+        s,
+        "phase `during`",
+    );
+    expect(
+        &with_line(s, "snapshot after hardirq irq 24"),
+        s,
+        "duplicate snapshot key `irq`",
+    );
+    // Uptimes.
+    let u = find(&l, "uptime stop 3.35");
+    expect(
+        &with_line(u, "uptime stop 1.00"),
+        find(&l, "endcell 1"),
+        "out of order",
+    );
+    let mut m = l.clone();
+    m.remove(u - 1);
+    expect(&join(&m), find(&l, "endcell 1") - 1, "no `uptime stop`");
+    // Required meta.
+    let mut m = l.clone();
+    m.remove(find(&l, "meta accel tcg") - 1);
+    expect(&join(&m), 9, "`meta accel` missing before the first cell");
+}
+
+#[test]
+fn errors_never_panic_on_prefixes() {
+    // Every prefix of a real file (cut at any line) parses or fails cleanly.
+    let l = lines();
+    for cut in (0..l.len()).step_by(293) {
+        let _ = parse_str("prefix", &join(&l[..cut]));
+    }
+    // Also garbage.
+    for junk in [
+        "\u{0}\u{1}",
+        "irqdefer-results 1\ncell",
+        "irqdefer-results 1\nend x",
+    ] {
+        assert!(parse_str("junk", junk).is_err());
+    }
+}
