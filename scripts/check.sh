@@ -49,6 +49,18 @@ read -r p f < <(awk '/^test result:/ { p += $4; f += $6; n++ }
 echo "report tool: $p passed, $f failed" | tee -a out/report-tests.log
 add_counts out/report-tests.log
 
+# The benchmark harness, in miniature: one short boot; its report must pass
+# its own sanity checks (figures, not targets, are what a smoke run checks).
+msg "bench smoke (BENCH_SMOKE=1 scripts/bench.sh)"
+if BENCH_SMOKE=1 "$IRQDEFER_ROOT/scripts/bench.sh" >out/bench-smoke.log 2>&1; then
+	echo "bench smoke: 1 passed, 0 failed" | tee -a out/bench-smoke.log
+else
+	tail -30 out/bench-smoke.log
+	echo "bench smoke: 0 passed, 1 failed" | tee -a out/bench-smoke.log
+	status=1
+fi
+add_counts out/bench-smoke.log
+
 for flavour in ${CHECK_FLAVOURS:-normal}; do
 	msg "VM selftests on the $flavour kernel"
 	FLAVOUR=$flavour "$IRQDEFER_ROOT/scripts/vm.sh" test 2>&1 | tee "out/selftests-$flavour.log"

@@ -125,8 +125,8 @@ serial2=()
 "${qemu[@]}" -display none -monitor none -serial stdio "${serial2[@]}" </dev/null >"$log" 2>&1 &
 qemu_pid=$!
 # Stream the console while the guest runs; stop it at the time limit.
-tail -n +1 -f --pid="$qemu_pid" "$log" 2>/dev/null | tr -d '\r' |
-	sed -u -n '/^IRQDEFER-BEGIN/,/^IRQDEFER-END/{/^IRQDEFER-/!p}' &
+tail -n +1 -f --pid="$qemu_pid" "$log" 2>/dev/null |
+	sed -u -n 's/\r$//; /^IRQDEFER-BEGIN/,/^IRQDEFER-END/{/^IRQDEFER-/!p}' &
 stream_pid=$!
 timed_out=0
 while kill -0 "$qemu_pid" 2>/dev/null; do

@@ -1,0 +1,369 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench, in the guest: measure irqdefer's own cost and accuracy, and
+# write the raw figures to a results file; scripts/bench_report.py on the
+# host turns them into numbers and verdicts.
+#
+#   bench.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]
+#
+# What runs is chosen by `irqdefer_bench=` on the kernel command line
+# (the kernel hands unknown parameters to init as environment):
+#   all (default)  idle baseline, overhead, max rate, accuracy, scaling
+#   scaling        idle baseline and scaling only (the extra vCPU boots)
+#   smoke          everything, 3 paths, one round, short intervals
+#
+# Interrupts are raised on CPU 1 (the module's `cpu`). CPU time comes from
+# the first line of /proc/stat (all CPUs, USER_HZ ticks, see mark); times from
+# /proc/uptime. Both are read with the shell's `read`, no fork, so the
+# measured window is tight around the load.
+#
+# The results file (one record per line; data records are KEY=VALUE):
+#   irqdefer-bench 1
+#   meta KEY VALUE...                    kernel, boot, flavour, accel, vcpus,
+#                                        cmdline, tsc_mhz, the phase settings
+#   idle  round= ms= <window>
+#   ov    round= path= mode=full|count|reader|hog rate= <window> <counts> [reads=]
+#   max   path= rate= try=1|2 <window> <counts> r100= e100= c100=   (100 ms after stop)
+#   scale n= paths=a,b rate= <window> <counts>
+#   acc   path= irq= rate= ms= <window> <counts> overrun=   then its trace:
+#   fn    path= id= name=               a traced function's name, by id
+#   tr    CPU TS PID EVENT ARGS...       one compact ftrace event (see dump_trace)
+#   endtrace path= lines=               the number of tr lines written
+#   end   phase=PHASE                   each phase, when it finished
+#   end   all rc=RC                     last line: anything short is truncated
+#   <window> = up0= idle0= busy0= up1= idle1= busy1=
+#   <counts> = raised= executed= coalesced= lat_count= lat_p50=
+
+out=${1:?usage: bench.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]}
+boot=${2:-normal}
+accel=${3:-unknown}
+flavour=${4:-normal}
+what=${irqdefer_bench:-all}
+DBG=/sys/kernel/debug/irqdefer
+T=/sys/kernel/tracing
+RAISE_CPU=1
+ALL="hardirq threaded tasklet tasklet_hi wq wq_highpri wq_unbound wq_own bh_wq timer hrtimer_soft kthread"
+# The order paths join in the scaling phase: a mix of contexts early on.
+SCALE_ORDER="tasklet wq threaded hrtimer_soft tasklet_hi bh_wq wq_highpri kthread hardirq wq_unbound wq_own timer"
+
+case $what in
+all | scaling)
+	PATHS=$ALL ROUNDS=4 IDLE_MS=2000 OV_MS=1500 OV_RATE=10000
+	MAX_STEPS="1000 2000 5000 10000" MAX_MS=2000
+	ACC_RATE=500 ACC_MS=1000 SCALE_N="1 2 4 8 12" SCALE_RATE=1000 SCALE_MS=2000
+	;;
+smoke)
+	PATHS="hardirq tasklet threaded" ROUNDS=1 IDLE_MS=500 OV_MS=500 OV_RATE=10000
+	MAX_STEPS="1000 10000" MAX_MS=500
+	ACC_RATE=200 ACC_MS=500 SCALE_N="1 3" SCALE_RATE=1000 SCALE_MS=500
+	SCALE_ORDER="tasklet threaded hardirq"
+	;;
+*) echo "bench: unknown irqdefer_bench=$what" >&2; exit 1 ;;
+esac
+case $what in
+scaling) PHASES="idle scale" ;;
+*) PHASES="idle ov max acc scale" ;;
+esac
+
+ncpus=$(grep -c ^processor /proc/cpuinfo)
+[ "$ncpus" -ge 2 ] || { echo "bench: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
+insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
+[ -e "$DBG/measure" ] || { echo "bench: $DBG/measure missing: module too old" >&2; exit 1; }
+
+msg() { echo "bench $boot: $*" >&2; }
+
+# The window's edges: uptime, and from the all-CPU line of /proc/stat the
+# idle and busy ticks. Idle (idle + iowait) is the precise one: with
+# NO_HZ_IDLE it is the nohz idle clock, which stops for each interrupt, so
+# CPU time = vCPUs x elapsed - idle sees interrupt work done while idle.
+# The busy columns are tick-sampled and miss most of it; kept for reference.
+mark() {
+	read -r _c u n s i w q sq st _rest < /proc/stat
+	read -r _up _idle < /proc/uptime
+	echo "up$1=$_up idle$1=$((i + w)) busy$1=$((u + n + s + q + sq + st))"
+}
+
+# Sums of the counters over paths "a,b,..."; lat_* are meaningful for one.
+counts() {
+	awk -v ps=",$1," 'index(ps, "," $1 ",") {
+		if ($2 == "raised") r += $3
+		else if ($2 == "executed") e += $3
+		else if ($2 == "coalesced") c += $3
+		else if ($2 == "lat_count") n += $3
+		else if ($2 == "lat_p50") p = $3
+	} END { printf "raised=%d executed=%d coalesced=%d lat_count=%d lat_p50=%d\n", r, e, c, n, p }' \
+		"$DBG/snapshot"
+}
+
+# Waits (up to 5 s) until paths "a,b,..." have no bottom half pending.
+settle() {
+	_w=0
+	while [ $_w -lt 50 ]; do
+		awk -v ps=",$1," 'index(ps, "," $1 ",") {
+			if ($2 == "raised") r += $3; else if ($2 == "executed") e += $3
+			else if ($2 == "coalesced") c += $3
+		} END { exit r != e + c }' "$DBG/snapshot" && return 0
+		usleep 100000
+		_w=$((_w + 1))
+	done
+	msg "warning: $1 did not settle in 5 s"
+}
+
+# Sets the active paths and measurement mode at rest, then zeroes counters.
+setup() {
+	echo "$1" > "$DBG/paths"
+	echo "$2" > "$DBG/measure"
+	echo 1 > "$DBG/reset"
+}
+
+# One loaded window: rate $2 on paths $1 for $3 ms. Prints the window.
+window() {
+	_a=$(mark 0)
+	echo "$2" > "$DBG/rate_hz"
+	usleep $(($3 * 1000))
+	echo 0 > "$DBG/rate_hz"
+	echo "$_a $(mark 1)"
+}
+
+phase_idle() {
+	echo 0 > "$DBG/rate_hz"
+	echo "idle round=$1 ms=$IDLE_MS $(window "" 0 "$IDLE_MS")" >> "$out"
+}
+
+# A reader looping on snapshot, on CPU 0 (the load is raised on CPU 1):
+# one awk process reading the whole file again and again, no forks; it
+# leaves its count of reads in /tmp/reads.
+reader=
+start_reader() {
+	rm -f /tmp/reads
+	taskset -c 0 awk -v f="$DBG/snapshot" 'BEGIN {
+		for (n = 1; ; n++) {
+			while ((getline l < f) > 0) ;
+			close(f)
+			if (n % 20 == 0) { print n > "/tmp/reads"; close("/tmp/reads") }
+		} }' &
+	reader=$!
+}
+# The reader's control: a plain CPU hog on CPU 0, no reads. Under TCG a
+# busy vCPU competes with the others for the host's cores; what the reader
+# costs beyond the hog is the cost of reading.
+start_hog() {
+	taskset -c 0 sh -c 'while :; do :; done' &
+	reader=$!
+}
+stop_reader() {
+	kill "$reader" && wait "$reader" 2> /dev/null
+	reader=
+}
+
+phase_ov() {
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		phase_idle "$r"
+		# Alternate the order: full before count in odd rounds, after in even.
+		if [ $((r % 2)) -eq 1 ]; then modes="full count reader hog"; else modes="hog reader count full"; fi
+		for p in $PATHS; do
+			msg "overhead round $r/$ROUNDS: $p ($modes)"
+			for m in $modes; do
+				if [ "$m" = count ]; then setup "$p" count; else setup "$p" full; fi
+				case $m in reader) start_reader ;; hog) start_hog ;; esac
+				w=$(window "$p" "$OV_RATE" "$OV_MS")
+				reads=
+				case $m in
+				reader)
+					stop_reader
+					reads=" reads=$(cat /tmp/reads 2> /dev/null || echo 0)"
+					;;
+				hog) stop_reader ;;
+				esac
+				settle "$p"
+				echo "ov round=$r path=$p mode=$m rate=$OV_RATE $w $(counts "$p")$reads" >> "$out"
+			done
+		done
+		r=$((r + 1))
+	done
+}
+
+# Upward through the steps; a step that fails twice ends the path's climb.
+# The second try is for TCG: the whole VM stalls now and then (the kernel
+# logs "hrtimer: interrupt took N ns"), and the source loses ticks to it.
+phase_max() {
+	for p in $PATHS; do
+		for rate in $MAX_STEPS; do
+			ok=0
+			for try in 1 2; do
+				msg "max rate: $p at $rate Hz, try $try"
+				setup "$p" full
+				w=$(window "$p" "$rate" "$MAX_MS")
+				usleep 100000
+				at100=$(counts "$p" | awk '{ gsub(/raised=/, "r100="); gsub(/executed=/, "e100=")
+					gsub(/coalesced=/, "c100="); print $1, $2, $3 }')
+				settle "$p"
+				rec="max path=$p rate=$rate try=$try $w $(counts "$p") $at100"
+				echo "$rec" >> "$out"
+				# The host judges; this only decides whether to go on.
+				ok=$(echo "$rec" | awk -v ms="$MAX_MS" '{
+					for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+					dt = v["up1"] - v["up0"]; if (dt <= 0) dt = ms / 1000
+					print (v["raised"] == v["executed"] + v["coalesced"] &&
+					       v["r100"] == v["e100"] + v["c100"] && v["coalesced"] * 100 <= v["raised"] &&
+					       v["raised"] >= 0.95 * v["rate"] * dt) ? 1 : 0 }')
+				[ "$ok" = 1 ] && break
+			done
+			[ "$ok" = 1 ] || break
+		done
+	done
+}
+
+# The kernel event that starts a path's bottom half, with its filter.
+entry_event() {
+	case $1 in
+	tasklet | tasklet_hi) echo "irq/tasklet_entry" ;;
+	wq | wq_highpri | wq_unbound | wq_own | bh_wq) echo "workqueue/workqueue_execute_start" ;;
+	timer) echo "timer/timer_expire_entry" ;;
+	hrtimer_soft) echo "timer/hrtimer_expire_entry" ;;
+	threaded) echo "sched/sched_switch sched/sched_wakeup" ;;
+	kthread) echo "sched/sched_switch sched/sched_wakeup" ;;
+	esac
+}
+
+# Compacts the trace to what the pairing needs, one event a line:
+#   tr CPU TS PID irq IRQ | raise PATH IRQ STAMPED | run PATH RAISED_ON NS
+#      | tasklet|work|timer|hrtimer FN_ID | switch NEXT_PID | wakeup PID
+# Function names are long (Rust symbols): each gets an id, named once in
+# an `fn` record.
+dump_trace() {
+	awk -v path="$1" '
+	/^#/ { next }
+	{
+		if (!match($0, /-[0-9]+ +\[[0-9]+\] /)) next
+		hdr = substr($0, RSTART + 1, RLENGTH - 1)
+		gsub(/[^0-9]+/, " ", hdr)
+		split(hdr, h, " ")
+		pid = h[1]; cpu = h[2] + 0
+		n = split(substr($0, RSTART + RLENGTH), a, " ")
+		for (i = 1; i <= n && a[i] !~ /^[0-9]+:$/; i++) ;
+		if (i >= n) next
+		ts = substr(a[i], 1, length(a[i]) - 1)
+		ev = a[i + 1]; sub(/:$/, "", ev)
+		delete kv; fnname = ""
+		for (j = i + 2; j <= n; j++) {
+			if (a[j] == "function" && j < n) fnname = a[j + 1]
+			if (split(a[j], p, "=") == 2) { kv[p[1]] = p[2]; if (p[1] == "function") fnname = p[2] }
+		}
+		out = ""
+		if (ev == "irq_handler_entry") out = "irq " kv["irq"]
+		else if (ev == "irqdefer_raise") out = "raise " kv["path"] " " kv["irq"] " " kv["stamped"]
+		else if (ev == "irqdefer_run") out = "run " kv["path"] " " kv["raised_on"] " " kv["latency_ns"]
+		else if (ev == "sched_switch") out = "switch " kv["next_pid"]
+		else if (ev == "sched_wakeup") out = "wakeup " kv["pid"]
+		else {
+			k = ev == "tasklet_entry" ? "tasklet" : ev == "workqueue_execute_start" ? "work" : \
+			    ev == "timer_expire_entry" ? "timer" : ev == "hrtimer_expire_entry" ? "hrtimer" : ""
+			if (k == "") next
+			if (!(fnname in ids)) { ids[fnname] = ++nid; print "fn path=" path " id=" nid " name=" fnname }
+			out = k " " ids[fnname]
+		}
+		print "tr " cpu " " ts " " pid " " out
+		lines++
+	}
+	END { print "endtrace path=" path " lines=" lines + 0 }' "$T/trace"
+}
+
+phase_acc() {
+	[ -d "$T/events/irqdefer" ] || { msg "no irqdefer trace events"; return 1; }
+	echo 0 > "$T/tracing_on"
+	echo x86-tsc > "$T/trace_clock"
+	echo 2048 > "$T/buffer_size_kb"
+	for p in $PATHS; do
+		msg "accuracy: $p at $ACC_RATE Hz for $ACC_MS ms, traced"
+		setup "$p" full
+		irq=$(awk -v p="$p" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+		echo 0 > "$T/events/enable"
+		echo > "$T/trace"
+		echo "irq==$irq" > "$T/events/irq/irq_handler_entry/filter"
+		evs="irq/irq_handler_entry irqdefer/irqdefer_raise irqdefer/irqdefer_run $(entry_event "$p")"
+		case $p in
+		threaded)
+			echo "next_comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_switch/filter"
+			echo "comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_wakeup/filter"
+			;;
+		kthread)
+			echo 'next_comm == "irqdefer-thread"' > "$T/events/sched/sched_switch/filter"
+			echo 'comm == "irqdefer-thread"' > "$T/events/sched/sched_wakeup/filter"
+			;;
+		esac
+		for e in $evs; do echo 1 > "$T/events/$e/enable"; done
+		echo 1 > "$T/tracing_on"
+		w=$(window "$p" "$ACC_RATE" "$ACC_MS")
+		settle "$p"
+		echo 0 > "$T/tracing_on"
+		for e in $evs; do echo 0 > "$T/events/$e/enable"; done
+		for f in irq/irq_handler_entry sched/sched_switch sched/sched_wakeup; do
+			echo 0 > "$T/events/$f/filter"
+		done
+		overrun=$(cat "$T"/per_cpu/cpu*/stats | awk '$1 == "overrun:" { s += $2 } END { print s + 0 }')
+		echo "acc path=$p irq=$irq rate=$ACC_RATE ms=$ACC_MS $w $(counts "$p") overrun=$overrun" >> "$out"
+		dump_trace "$p" >> "$out"
+	done
+	echo > "$T/trace"
+}
+
+phase_scale() {
+	for n in $SCALE_N; do
+		ps=$(echo $SCALE_ORDER | awk -v n="$n" '{ s = $1; for (i = 2; i <= n && i <= NF; i++) s = s "," $i; print s }')
+		msg "scaling: $n path(s) at $SCALE_RATE Hz: $ps"
+		setup "$ps" full
+		w=$(window "$ps" "$SCALE_RATE" "$SCALE_MS")
+		settle "$ps"
+		echo "scale n=$n paths=$ps rate=$SCALE_RATE $w $(counts "$ps")" >> "$out"
+	done
+}
+
+{
+	echo "irqdefer-bench 1"
+	echo "meta kernel $(uname -r)"
+	echo "meta boot $boot"
+	echo "meta flavour $flavour"
+	echo "meta accel $accel"
+	echo "meta vcpus $ncpus"
+	echo "meta cmdline $(cat /proc/cmdline)"
+	echo "meta what $what"
+	echo "meta phases $PHASES"
+	echo "meta paths $PATHS"
+	echo "meta raise_cpu $RAISE_CPU"
+	echo "meta clk_tck 100"
+	echo "meta rounds $ROUNDS"
+	echo "meta idle_ms $IDLE_MS"
+	echo "meta ov_ms $OV_MS"
+	echo "meta ov_rate $OV_RATE"
+	echo "meta max_steps $MAX_STEPS"
+	echo "meta max_ms $MAX_MS"
+	echo "meta acc_rate $ACC_RATE"
+	echo "meta acc_ms $ACC_MS"
+	echo "meta scale_n $SCALE_N"
+	echo "meta scale_rate $SCALE_RATE"
+	echo "meta scale_ms $SCALE_MS"
+} > "$out"
+
+rc=0
+for ph in $PHASES; do
+	case $ph in
+	idle) phase_idle 0 ;;
+	*) "phase_$ph" || rc=1 ;;
+	esac
+	echo "end phase=$ph" >> "$out"
+done
+echo 0 > "$DBG/rate_hz"
+rmmod irqdefer || rc=1
+# The TSC rate for the trace clock, read last: the refined calibration
+# lands in dmesg about 2 s after boot.
+tsc=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' | tail -1)
+tsc_src=refined
+if [ -z "$tsc" ]; then
+	tsc=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -1)
+	tsc_src=detected
+fi
+{ echo "meta tsc_mhz ${tsc:-0} $tsc_src"; echo "end all rc=$rc"; } >> "$out"
+msg "done, $(wc -c < "$out") bytes of results"
+exit $rc
