@@ -6,7 +6,8 @@
 #
 #   scripts/bench.sh              three boots: 2 vCPUs, everything; then
 #                                 4 and 8 vCPUs, the scaling phase only
-#   BENCH_SMOKE=1 scripts/bench.sh   one short boot, 3 paths (for make check)
+#   BENCH_SMOKE=1 scripts/bench.sh   one short boot, 3 paths (for make check),
+#                                 reported in out/bench-smoke.md
 #
 # The guest's raw results stay in out/bench/<boot>.txt. FLAVOUR, ACCEL,
 # MEM and APPEND pass through to scripts/vm.sh.
@@ -38,5 +39,8 @@ else
 	boot smp8 8 scaling 600
 fi
 msg "bench boots done in $((SECONDS - start))s"
+# A smoke run reports beside, not over, the real one.
+report=$IRQDEFER_ROOT/out/bench
+[ "${BENCH_SMOKE:-0}" = 1 ] && report+=-smoke
 python3 "$IRQDEFER_ROOT/scripts/bench_report.py" \
-	--md "$IRQDEFER_ROOT/out/bench.md" --json "$IRQDEFER_ROOT/out/bench.json" "${files[@]}"
+	--md "$report.md" --json "$report.json" "${files[@]}"
