@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The figures computed from a parsed results file: per cell, and per boot.
 
 use std::collections::BTreeMap;

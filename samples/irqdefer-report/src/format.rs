@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The results file, version 1: a strict line-by-line parser.
 //!
 //! FORMAT.md in this crate is the grammar; every deviation from it is a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The self-contained HTML page: inline CSS, inline SVG, no script, no
 //! external resource.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! irqdefer-report: reads the results files of irqdefer's scenario matrix
 //! (one per boot) and renders a terminal table, the textbook table of
 //! deferral mechanisms checked against the measurement, an HTML page with

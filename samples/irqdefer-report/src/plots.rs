@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! SVG plots, drawn by plotters' SVG backend. Text goes into the SVG as
 //! `<text>` elements rendered by the browser; plotters only estimates its
 //! size, so no font is needed at build or run time.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The terminal rendering: plain text, at most 120 columns.
 
 use std::fmt::Write;

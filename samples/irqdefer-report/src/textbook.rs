@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The textbook table of deferral mechanisms, each rule checked against
 //! the counts of a run.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The binary: exit codes and messages.
 
 mod common;

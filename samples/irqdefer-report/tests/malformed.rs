@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Every error path of the parser, on variants of a real file: the error
 //! names the file and the line, and says what is wrong.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Parsing and figures on real captured results.
 
 mod common;

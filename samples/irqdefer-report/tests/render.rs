@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The renderings on real results: terminal width, marks, and an HTML
 //! page that is self-contained with one SVG per plot.
 

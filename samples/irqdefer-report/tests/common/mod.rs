@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Shared by the integration tests: the real captured results.
 
 #![allow(dead_code)]
