@@ -34,7 +34,8 @@ KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
-.PHONY: all modules modules-debug clean setup kernel kernel-debug demo check bench vm lint \
+.PHONY: all modules modules-debug modules-kasan clean setup kernel kernel-debug kernel-kasan \
+	demo check bench vm lint \
 	fmt rust-analyzer report-png
 
 all: modules
@@ -63,6 +64,17 @@ modules-debug:
 	@KDIR_DEBUG=$$($(SCRIPTS)/kernel.sh dir debug) || { echo "no debug kernel: run 'make kernel-debug'" >&2; exit 1; }; \
 	mkdir -p $(DEBUG_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(DEBUG_MOD)/ && \
 	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_DEBUG M=$(DEBUG_MOD) $(KMAKE_ARGS) modules
+
+# The KASAN flavour (debug plus KASAN), built with clang-16: not part of
+# `make check`. Run its selftests with FLAVOUR=kasan scripts/vm.sh test.
+kernel-kasan: setup
+	@$(SCRIPTS)/kernel.sh build kasan >/dev/null
+
+KASAN_MOD := $(ROOT)out/kasan-module
+modules-kasan:
+	@KDIR_KASAN=$$($(SCRIPTS)/kernel.sh dir kasan) || { echo "no kasan kernel: run 'make kernel-kasan'" >&2; exit 1; }; \
+	mkdir -p $(KASAN_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(KASAN_MOD)/ && \
+	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_KASAN M=$(KASAN_MOD) $(KMAKE_ARGS) LLVM=-16 modules
 
 rust-analyzer:
 	$(KMAKE) rust-analyzer

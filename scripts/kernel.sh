@@ -4,14 +4,17 @@
 # Build (or find, cached) a Rust-enabled kernel for irqdefer's VM from
 # Debian's linux-source-6.12.
 #
-#   scripts/kernel.sh build [normal|debug]   build if needed, print the tree
-#   scripts/kernel.sh dir   [normal|debug]   print the tree if built, else fail
+#   scripts/kernel.sh build [normal|debug|kasan]   build if needed, print the tree
+#   scripts/kernel.sh dir   [normal|debug|kasan]   print the tree if built, else fail
 #
+# normal and debug are built with gcc; kasan with clang-16 (LLVM=-16),
+# because 6.12's RUST allows KASAN only with a clang C compiler. Its
+# clang-16, lld-16 and llvm-16 packages are installed when it is built.
 # The tree lives in $IRQDEFER_CACHE/kernel/<flavour>-<key>, where the key
 # hashes every input that changes the result: the kernel source package
 # version, the config fragments, this recipe, and the versions of rustc,
-# bindgen and gcc. Same inputs: nothing to do. Changed inputs: new tree,
-# and the flavour's older trees are removed.
+# bindgen and the C compiler(s). Same inputs: nothing to do. Changed inputs:
+# new tree, and the flavour's older trees are removed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,10 +22,14 @@ RECIPE=1	# bump when the steps below change the result
 cmd=${1:-build}
 flavour=${2:-normal}
 
+# bindgen takes the newest libclang it finds: pin the one matching the C
+# compiler (14 is libclang-dev's, and what gcc flavours were built with).
+llvm=() libclang=/usr/lib/llvm-14/lib
 case $flavour in
 normal) fragments=(base.config) ;;
 debug) fragments=(base.config debug.config) ;;
-*) die "unknown kernel flavour '$flavour' (normal or debug)" ;;
+kasan) fragments=(base.config debug.config kasan.config) llvm=(LLVM=-16) libclang=/usr/lib/llvm-16/lib ;;
+*) die "unknown kernel flavour '$flavour' (normal, debug or kasan)" ;;
 esac
 fragpaths=()
 for f in "${fragments[@]}"; do fragpaths+=("$IRQDEFER_ROOT/scripts/config/$f"); done
@@ -40,8 +47,19 @@ key() {
 		"$RUSTC" --version
 		"$BINDGEN" --version 2>/dev/null || echo "no bindgen"
 		gcc --version | head -1
+		if ((${#llvm[@]})); then clang-16 --version | head -1; fi
 	} | sha256sum | cut -c1-16
 }
+
+# The clang flavour's compiler is part of its key: install it first.
+if ((${#llvm[@]})) && ! command -v clang-16 ld.lld-16 llvm-ar-16 >/dev/null; then
+	[ "$cmd" = build ] || exit 1
+	msg "installing Debian packages: clang-16 lld-16 llvm-16"
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		clang-16 lld-16 llvm-16 >/dev/null
+fi
 
 tree="$IRQDEFER_CACHE/kernel/$flavour-$(key)"
 built() { [ -f "$tree/.irqdefer-built" ] && [ -f "$tree/arch/x86/boot/bzImage" ]; }
@@ -53,7 +71,7 @@ dir)
 	exit 0
 	;;
 build) ;;
-*) die "usage: $0 build|dir [normal|debug]" ;;
+*) die "usage: $0 build|dir [normal|debug|kasan]" ;;
 esac
 
 if built; then
@@ -79,7 +97,8 @@ log="$tree/build.log"
 jobs=$(($(nproc) + 1))
 mapfile -t kargs < <(kmake_args)
 kmake() {
-	PATH=/usr/bin:$PATH make -C "$src" O="$tree" ARCH=x86_64 "${kargs[@]}" "$@"
+	PATH=/usr/bin:$PATH LIBCLANG_PATH=$libclang \
+		make -C "$src" O="$tree" ARCH=x86_64 "${kargs[@]}" "${llvm[@]}" "$@"
 }
 
 fail() {
