@@ -122,6 +122,8 @@ msg "booting the $FLAVOUR kernel in QEMU ($ACCEL, $SMP vCPUs, timeout ${VM_TIMEO
 start=$SECONDS
 serial2=()
 [ -z "$results" ] || serial2=(-serial "file:$results")
+# The log exists before tail looks for it (a tail that starts first exits).
+: >"$log"
 "${qemu[@]}" -display none -monitor none -serial stdio "${serial2[@]}" </dev/null >"$log" 2>&1 &
 qemu_pid=$!
 # Stream the console while the guest runs; stop it at the time limit.
