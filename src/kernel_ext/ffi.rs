@@ -113,6 +113,7 @@ extern "C" {
 
     pub(crate) fn irqdefer_trace_raise(path: *const c_char, irq: c_int, stamped: bool);
     pub(crate) fn irqdefer_trace_run(path: *const c_char, raised_on: u32, latency_ns: u64);
+    pub(crate) fn irqdefer_warn(msg: *const c_char);
     pub(crate) fn irqdefer_get_task_struct(task: *mut bindings::task_struct);
     pub(crate) fn irqdefer_set_current_interruptible();
     pub(crate) fn irqdefer_set_current_running();

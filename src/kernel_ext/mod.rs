@@ -5,6 +5,7 @@
 //! safe abstraction shaped like its upstream Rust-for-Linux counterpart in
 //! newer kernels, so that moving to those is a swap of imports.
 
+pub(crate) mod bug;
 pub(crate) mod context;
 pub(crate) mod cpu;
 pub(crate) mod debugfs;

@@ -8,7 +8,10 @@ use crate::device::Device;
 use crate::kernel_ext::context::Context;
 use crate::kernel_ext::trace;
 use crate::stats::PathStats;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicBool, AtomicU32, AtomicU64,
+    Ordering::{Acquire, Relaxed, Release},
+};
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -168,6 +171,11 @@ pub(crate) struct Core {
     pub(crate) base_ns: u64,
     /// A reset is under way.
     resetting: AtomicBool,
+    /// The paths whose teardown finished (bit `PathId as usize`): their
+    /// bottom halves must never run again. See [`Guarded`].
+    torn_down: AtomicU32,
+    /// A bottom half ran after its path's teardown (reported once).
+    ran_late: AtomicBool,
 }
 
 /// How long a reset waits for pending bottom halves, ms.
@@ -186,6 +194,8 @@ impl Core {
             settings,
             base_ns: crate::kernel_ext::time::ktime_get_ns(),
             resetting: AtomicBool::new(false),
+            torn_down: AtomicU32::new(0),
+            ran_late: AtomicBool::new(false),
         })
     }
 
@@ -244,9 +254,28 @@ impl Core {
         stamped
     }
 
+    /// A bottom half of `path` ran after the path's teardown finished: the
+    /// teardown did not drain it (a missing `tasklet_kill()`, flush, timer
+    /// shutdown or thread stop), and the memory it runs from may already be
+    /// freed. A bug: a kernel warning, with the backtrace of the run, once.
+    #[cold]
+    fn report_late_run(&self, path: PathId) {
+        if !self.ran_late.swap(true, Relaxed) {
+            pr_err!(
+                "{}: a bottom half ran after its path was torn down\n",
+                path.name()
+            );
+            crate::kernel_ext::bug::warn(c_str!("a bottom half ran after its teardown"));
+        }
+    }
+
     /// The bottom half of `path`: records the run and does the work: the
     /// busy work, and the sleep where the context allows one.
     pub(crate) fn bottom_half(&self, path: PathId) {
+        if self.torn_down.load(Acquire) & path.bit() != 0 {
+            self.report_late_run(path);
+            return;
+        }
         let measure = self.settings.measure.load(Relaxed);
         let cpu = crate::kernel_ext::cpu::current();
         let run = self.stats(path).begin_run(cpu, measure.then(|| self.now()));
@@ -273,46 +302,106 @@ impl Core {
 #[pin_data]
 pub(crate) struct Paths {
     #[pin]
-    hardirq: hardirq::Path,
+    hardirq: Guarded<hardirq::Path>,
     #[pin]
-    threaded: threaded::Path,
+    threaded: Guarded<threaded::Path>,
     #[pin]
-    tasklet: tasklet::Path,
+    tasklet: Guarded<tasklet::Path>,
     #[pin]
-    tasklet_hi: tasklet::Path,
+    tasklet_hi: Guarded<tasklet::Path>,
     #[pin]
-    wq: wq::Path,
+    wq: Guarded<wq::Path>,
     #[pin]
-    wq_highpri: wq::Path,
+    wq_highpri: Guarded<wq::Path>,
     #[pin]
-    wq_unbound: wq::Path,
+    wq_unbound: Guarded<wq::Path>,
     #[pin]
-    wq_own: wq::Path,
+    wq_own: Guarded<wq::Path>,
     #[pin]
-    bh_wq: wq::Path,
+    bh_wq: Guarded<wq::Path>,
     #[pin]
-    timer: timer::Path,
+    timer: Guarded<timer::Path>,
     #[pin]
-    hrtimer_soft: hrtimer_soft::Path,
+    hrtimer_soft: Guarded<hrtimer_soft::Path>,
     #[pin]
-    kthread: kthread::Path,
+    kthread: Guarded<kthread::Path>,
+}
+
+/// A path, followed by the mark that its teardown finished. Fields drop in
+/// declaration order: `path` frees its IRQ and drains its bottom half, then
+/// `_mark` records that in [`Core`], whose bottom halves report any run
+/// after it. This checks the drain (`tasklet_kill()`, flush, timer
+/// shutdown, thread stop) at every unload, not only when a run outlives the
+/// module's memory.
+#[pin_data]
+pub(crate) struct Guarded<P> {
+    #[pin]
+    path: P,
+    _mark: TeardownMark,
+}
+
+struct TeardownMark {
+    core: Arc<Core>,
+    path: PathId,
+}
+
+impl Drop for TeardownMark {
+    fn drop(&mut self) {
+        self.core.torn_down.fetch_or(self.path.bit(), Release);
+    }
+}
+
+fn guarded<P>(
+    core: Arc<Core>,
+    id: PathId,
+    init: impl PinInit<P, Error>,
+) -> impl PinInit<Guarded<P>, Error> {
+    try_pin_init!(Guarded {
+        path <- init,
+        _mark: TeardownMark { core, path: id },
+    })
 }
 
 impl Paths {
     /// Registers every path.
     pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error> + use<>> {
-        let wq = wq::new(core.clone(), PathId::Wq)?;
-        let wq_highpri = wq::new(core.clone(), PathId::WqHighpri)?;
-        let wq_unbound = wq::new(core.clone(), PathId::WqUnbound)?;
-        let wq_own = wq::new(core.clone(), PathId::WqOwn)?;
-        let bh_wq = bh_wq::new(core.clone())?;
-        let hardirq = hardirq::new(core.clone());
-        let threaded = threaded::new(core.clone());
-        let tasklet = tasklet::new(core.clone(), PathId::Tasklet);
-        let tasklet_hi = tasklet::new(core.clone(), PathId::TaskletHi);
-        let timer = timer::new(core.clone());
-        let hrtimer_soft = hrtimer_soft::new(core.clone());
-        let kthread = kthread::new(core.clone());
+        // Each path and its teardown mark; see `Guarded`.
+        let wq = guarded(core.clone(), PathId::Wq, wq::new(core.clone(), PathId::Wq)?);
+        let wq_highpri = guarded(
+            core.clone(),
+            PathId::WqHighpri,
+            wq::new(core.clone(), PathId::WqHighpri)?,
+        );
+        let wq_unbound = guarded(
+            core.clone(),
+            PathId::WqUnbound,
+            wq::new(core.clone(), PathId::WqUnbound)?,
+        );
+        let wq_own = guarded(
+            core.clone(),
+            PathId::WqOwn,
+            wq::new(core.clone(), PathId::WqOwn)?,
+        );
+        let bh_wq = guarded(core.clone(), PathId::BhWq, bh_wq::new(core.clone())?);
+        let hardirq = guarded(core.clone(), PathId::Hardirq, hardirq::new(core.clone()));
+        let threaded = guarded(core.clone(), PathId::Threaded, threaded::new(core.clone()));
+        let tasklet = guarded(
+            core.clone(),
+            PathId::Tasklet,
+            tasklet::new(core.clone(), PathId::Tasklet),
+        );
+        let tasklet_hi = guarded(
+            core.clone(),
+            PathId::TaskletHi,
+            tasklet::new(core.clone(), PathId::TaskletHi),
+        );
+        let timer = guarded(core.clone(), PathId::Timer, timer::new(core.clone()));
+        let hrtimer_soft = guarded(
+            core.clone(),
+            PathId::HrtimerSoft,
+            hrtimer_soft::new(core.clone()),
+        );
+        let kthread = guarded(core.clone(), PathId::Kthread, kthread::new(core.clone()));
         Ok(try_pin_init!(Self {
             hardirq <- hardirq,
             threaded <- threaded,

@@ -201,3 +201,8 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns)
 {
 	trace_irqdefer_run(path, raised_on, latency_ns);
 }
+
+void irqdefer_warn(const char *msg)
+{
+	WARN(1, "irqdefer: %s\n", msg);
+}

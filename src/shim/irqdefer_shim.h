@@ -60,6 +60,9 @@ void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
 
+/* WARN() with irqdefer's message: a kernel warning with a backtrace. */
+void irqdefer_warn(const char *msg);
+
 /* The irqdefer tracepoints (irqdefer_trace.h). */
 void irqdefer_trace_raise(const char *path, int irq, bool stamped);
 void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns);

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Kernel warnings: `WARN()`, for a broken invariant of the module's own
+//! that is a bug, not an input error. Newer kernels have `warn_on!` in
+//! `rust/kernel/bug.rs`; 6.12 has none, so the C shim's `WARN()` stands in.
+
+use super::ffi;
+use kernel::str::CStr;
+
+/// Prints a kernel warning (`WARNING: CPU: ...`) with `msg` and a
+/// backtrace, and taints the kernel, as `WARN(1, ...)` does. Callers
+/// report a given bug once.
+pub(crate) fn warn(msg: &CStr) {
+    // SAFETY: `msg` is a valid NUL-terminated string for the call; it is
+    // only printed.
+    unsafe { ffi::irqdefer_warn(msg.as_char_ptr()) };
+}
