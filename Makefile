@@ -34,7 +34,7 @@ KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
-.PHONY: all modules modules-debug modules-kasan clean setup kernel kernel-debug kernel-kasan \
+.PHONY: all modules modules-debug clean setup kernel kernel-debug \
 	demo check bench vm lint \
 	fmt rust-analyzer report-png
 
@@ -58,23 +58,14 @@ kernel-debug: setup
 	@$(SCRIPTS)/kernel.sh build debug >/dev/null
 
 # The module for the debug kernel flavour, built in a copy of the sources
-# (a .ko is specific to the kernel configuration it was built against).
+# (a .ko is specific to the kernel configuration it was built against) and
+# with the tree's compiler (clang-16: LLVM=-16, from kernel.sh makeargs).
 DEBUG_MOD := $(ROOT)out/debug-module
 modules-debug:
 	@KDIR_DEBUG=$$($(SCRIPTS)/kernel.sh dir debug) || { echo "no debug kernel: run 'make kernel-debug'" >&2; exit 1; }; \
 	mkdir -p $(DEBUG_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(DEBUG_MOD)/ && \
-	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_DEBUG M=$(DEBUG_MOD) $(KMAKE_ARGS) modules
-
-# The KASAN flavour (debug plus KASAN), built with clang-16: not part of
-# `make check`. Run its selftests with FLAVOUR=kasan scripts/vm.sh test.
-kernel-kasan: setup
-	@$(SCRIPTS)/kernel.sh build kasan >/dev/null
-
-KASAN_MOD := $(ROOT)out/kasan-module
-modules-kasan:
-	@KDIR_KASAN=$$($(SCRIPTS)/kernel.sh dir kasan) || { echo "no kasan kernel: run 'make kernel-kasan'" >&2; exit 1; }; \
-	mkdir -p $(KASAN_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(KASAN_MOD)/ && \
-	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_KASAN M=$(KASAN_MOD) $(KMAKE_ARGS) LLVM=-16 modules
+	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_DEBUG M=$(DEBUG_MOD) $(KMAKE_ARGS) \
+		$$($(SCRIPTS)/kernel.sh makeargs debug) modules
 
 rust-analyzer:
 	$(KMAKE) rust-analyzer
@@ -98,8 +89,8 @@ bench: kernel
 report-png:
 	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
 
-# The selftests run on both kernel flavours: normal, and debug (lockdep,
-# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).
+# The selftests run on both kernel flavours: normal, and debug (KASAN,
+# lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).
 check: kernel kernel-debug
 	$(MAKE) modules
 	$(MAKE) modules-debug

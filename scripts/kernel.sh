@@ -4,12 +4,15 @@
 # Build (or find, cached) a Rust-enabled kernel for irqdefer's VM from
 # Debian's linux-source-6.12.
 #
-#   scripts/kernel.sh build [normal|debug|kasan]   build if needed, print the tree
-#   scripts/kernel.sh dir   [normal|debug|kasan]   print the tree if built, else fail
+#   scripts/kernel.sh build    [normal|debug]   build if needed, print the tree
+#   scripts/kernel.sh dir      [normal|debug]   print the tree if built, else fail
+#   scripts/kernel.sh makeargs [normal|debug]   the extra make arguments a
+#                                               module for that tree needs
 #
-# normal and debug are built with gcc; kasan with clang-16 (LLVM=-16),
-# because 6.12's RUST allows KASAN only with a clang C compiler. Its
-# clang-16, lld-16 and llvm-16 packages are installed when it is built.
+# normal is built with gcc. debug (lockdep, KASAN, kmemleak, ...) is built
+# with clang-16 (LLVM=-16), because 6.12's RUST allows KASAN only with a
+# clang C compiler (Debian's clang-16, lld-16 and llvm-16, which setup.sh
+# installs). Modules for it must be built with the same LLVM=-16.
 # The tree lives in $IRQDEFER_CACHE/kernel/<flavour>-<key>, where the key
 # hashes every input that changes the result: the kernel source package
 # version, the config fragments, this recipe, and the versions of rustc,
@@ -23,14 +26,17 @@ cmd=${1:-build}
 flavour=${2:-normal}
 
 # bindgen takes the newest libclang it finds: pin the one matching the C
-# compiler (14 is libclang-dev's, and what gcc flavours were built with).
+# compiler (14 is libclang-dev's, and what the gcc flavour is built with).
 llvm=() libclang=/usr/lib/llvm-14/lib
 case $flavour in
 normal) fragments=(base.config) ;;
-debug) fragments=(base.config debug.config) ;;
-kasan) fragments=(base.config debug.config kasan.config) llvm=(LLVM=-16) libclang=/usr/lib/llvm-16/lib ;;
-*) die "unknown kernel flavour '$flavour' (normal, debug or kasan)" ;;
+debug) fragments=(base.config debug.config kasan.config) llvm=(LLVM=-16) libclang=/usr/lib/llvm-16/lib ;;
+*) die "unknown kernel flavour '$flavour' (normal or debug)" ;;
 esac
+if [ "$cmd" = makeargs ]; then
+	echo "${llvm[@]}"
+	exit 0
+fi
 fragpaths=()
 for f in "${fragments[@]}"; do fragpaths+=("$IRQDEFER_ROOT/scripts/config/$f"); done
 
@@ -51,14 +57,9 @@ key() {
 	} | sha256sum | cut -c1-16
 }
 
-# The clang flavour's compiler is part of its key: install it first.
+# The clang flavour's compiler is part of its key.
 if ((${#llvm[@]})) && ! command -v clang-16 ld.lld-16 llvm-ar-16 >/dev/null; then
-	[ "$cmd" = build ] || exit 1
-	msg "installing Debian packages: clang-16 lld-16 llvm-16"
-	SUDO=
-	[ "$(id -u)" -eq 0 ] || SUDO=sudo
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		clang-16 lld-16 llvm-16 >/dev/null
+	die "clang-16, lld-16 or llvm-16 missing (the $flavour flavour's compiler): run scripts/setup.sh"
 fi
 
 tree="$IRQDEFER_CACHE/kernel/$flavour-$(key)"
@@ -71,7 +72,7 @@ dir)
 	exit 0
 	;;
 build) ;;
-*) die "usage: $0 build|dir [normal|debug|kasan]" ;;
+*) die "usage: $0 build|dir|makeargs [normal|debug]" ;;
 esac
 
 if built; then
@@ -125,7 +126,7 @@ while IFS= read -r line; do
 done < <(cat "${fragpaths[@]}")
 ((${#bad[@]} == 0)) || die "options that did not stick after olddefconfig: ${bad[*]}"
 
-msg "kernel ($flavour): building bzImage and modules with -j$jobs (about 7 minutes on 2 cores; log: $log)"
+msg "kernel ($flavour): building bzImage and modules with -j$jobs (on 2 cores about 7 minutes for normal, 15 for debug; log: $log)"
 start=$SECONDS
 kmake -j"$jobs" bzImage modules >>"$log" 2>&1 &
 pid=$!

@@ -15,6 +15,8 @@ PACKAGES=(
 	rustc-web rust-web-src rust-web-clippy rustfmt-web
 	# bindgen needs libclang
 	libclang-dev
+	# the debug kernel flavour (KASAN with Rust needs a clang C compiler)
+	clang-16 lld-16 llvm-16
 	# the VM
 	qemu-system-x86 busybox-static
 )

@@ -16,9 +16,9 @@
 #   scripts/vm.sh bench BOOT OUT      the same for the benchmarks (make bench)
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
-# Environment: FLAVOUR=normal|debug|kasan (kernel flavour), SMP (vCPUs, 2),
-# MEM (512M, 1G for kasan), VM_TIMEOUT (seconds, 600), KO (module:
-# ./irqdefer.ko, or out/<flavour>-module/irqdefer.ko for debug and kasan),
+# Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
+# MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds, 600), KO
+# (module: ./irqdefer.ko, or out/debug-module/irqdefer.ko for debug),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
 # succeeded: nested KVM fails on this project's machines),
 # APPEND (extra kernel command line).
@@ -29,17 +29,17 @@ mode=${1:-test}
 shift || true
 FLAVOUR=${FLAVOUR:-normal}
 SMP=${SMP:-2}
-MEM=${MEM:-$([ "$FLAVOUR" = kasan ] && echo 1G || echo 512M)}
+MEM=${MEM:-$([ "$FLAVOUR" = debug ] && echo 1G || echo 512M)}
 VM_TIMEOUT=${VM_TIMEOUT:-600}
-if [ "$FLAVOUR" = debug ] || [ "$FLAVOUR" = kasan ]; then
-	KO=${KO:-$IRQDEFER_ROOT/out/$FLAVOUR-module/irqdefer.ko}
+if [ "$FLAVOUR" = debug ]; then
+	KO=${KO:-$IRQDEFER_ROOT/out/debug-module/irqdefer.ko}
 else
 	KO=${KO:-$IRQDEFER_ROOT/irqdefer.ko}
 fi
 
 tree=$("$IRQDEFER_ROOT/scripts/kernel.sh" dir "$FLAVOUR") ||
 	die "no $FLAVOUR kernel built: run 'make kernel' (or scripts/kernel.sh build $FLAVOUR)"
-[ -f "$KO" ] || die "$KO not built: run 'make' ('make modules-debug' or 'make modules-kasan' for those flavours)"
+[ -f "$KO" ] || die "$KO not built: run 'make' ('make modules-debug' for the debug flavour)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
 [ -x /bin/busybox ] || die "/bin/busybox missing: run scripts/setup.sh"
 

@@ -40,8 +40,9 @@ KMSG_RE = re.compile(r"^\[\s*\d+\.\d+\]")
 # Nested (script-level) result lines: "# ok 3 desc", "# not ok 4 desc".
 CASE_RE = re.compile(r"^# (not ok|ok) (\d+) (.*)$")
 TOP_RE = re.compile(r"^(not ok|ok) (\d+) selftests: irqdefer: (\S+)(.*)$")
-# A harness-level case, such as the kmemleak check.
-HARNESS_RE = re.compile(r"^(not ok|ok) (\d+) (kmemleak: .*)$")
+# Any other top-level result is a harness-level case, such as the kmemleak
+# scan or the debug flavour's check that its checkers are live.
+HARNESS_RE = re.compile(r"^(not ok|ok) (\d+) (.*)$")
 
 
 def main():
@@ -94,19 +95,19 @@ def main():
             if l.startswith("# 1..0 # SKIP"):
                 skipped += 1
                 continue
-            m = HARNESS_RE.match(l)
-            if m:
-                if m.group(1) == "ok":
-                    passed += 1
-                else:
-                    failed += 1
-                continue
             m = TOP_RE.match(l)
             if m:
                 if m.group(1) == "not ok" and script_failed_cases == 0:
                     failed += 1
                     failed_scripts.append(m.group(3))
                 script_failed_cases = 0
+                continue
+            m = HARNESS_RE.match(l)
+            if m:
+                if m.group(1) == "ok":
+                    passed += 1
+                else:
+                    failed += 1
         if failed_scripts:
             problems.append("scripts failed without a failed case: " + ", ".join(failed_scripts))
         if passed + failed + skipped == 0:

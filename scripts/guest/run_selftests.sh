@@ -16,6 +16,15 @@ for t in $tests; do n=$((n + 1)); done
 # allocated during the run is left unreferenced after the last unload.
 KMEMLEAK=/sys/kernel/debug/kmemleak
 [ -e $KMEMLEAK ] && n=$((n + 1)) && echo clear > $KMEMLEAK
+# On the debug flavour, a last test checks that its checkers were live to
+# the end: a checker that never started, or that switched itself off after
+# a first report (lockdep does), would let the run pass unwatched.
+# KASAN says so once, at boot: look before the tests fill the log.
+if [ "${irqdefer_flavour:-}" = debug ]; then
+	n=$((n + 1))
+	kasan=no
+	dmesg -s 4194304 | grep -q 'KernelAddressSanitizer initialized' && kasan=yes
+fi
 
 echo "TAP version 13"
 echo "1..$n"
@@ -47,6 +56,20 @@ if [ -e $KMEMLEAK ]; then
 		fail=1
 	else
 		echo "ok $i kmemleak: no unreferenced object after the last unload"
+	fi
+fi
+if [ "${irqdefer_flavour:-}" = debug ]; then
+	i=$((i + 1))
+	dead=
+	[ $kasan = yes ] || dead="$dead KASAN"
+	grep -q 'debug_locks: *1' /proc/lockdep_stats 2>/dev/null || dead="$dead lockdep"
+	grep -q 'enabled: *1' /sys/kernel/debug/kfence/stats 2>/dev/null || dead="$dead KFENCE"
+	[ -e $KMEMLEAK ] || dead="$dead kmemleak"
+	if [ -n "$dead" ]; then
+		echo "not ok $i debug checkers live to the end: not live:$dead"
+		fail=1
+	else
+		echo "ok $i debug checkers live to the end: KASAN, lockdep, KFENCE, kmemleak"
 	fi
 fi
 exit $fail

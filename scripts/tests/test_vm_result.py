@@ -89,6 +89,12 @@ class VmResultTest(unittest.TestCase):
         leak = GOOD.replace("IRQDEFER-END", "not ok 2 kmemleak: unreferenced objects after the last unload\nIRQDEFER-END")
         self.assertEqual(judge(leak)[0], 1)
 
+    def test_debug_checkers_case_counts(self):
+        dead = GOOD.replace("IRQDEFER-END", "not ok 2 debug checkers live to the end: not live: KASAN\nIRQDEFER-END")
+        rc, out, _ = judge(dead)
+        self.assertEqual(rc, 1)
+        self.assertIn("vm: 1 passed, 1 failed", out)
+
     def test_demo_mode_uses_exit_status(self):
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=0\n", mode="demo")[0], 0)
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=1\n", mode="demo")[0], 1)
