@@ -17,7 +17,8 @@
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
-# MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds, 600), KO
+# MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds: 600, or
+# 1500 for debug, whose suite alone takes 7 minutes on 2 cores), KO
 # (module: ./irqdefer.ko, or out/debug-module/irqdefer.ko for debug),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
 # succeeded: nested KVM fails on this project's machines),
@@ -30,7 +31,7 @@ shift || true
 FLAVOUR=${FLAVOUR:-normal}
 SMP=${SMP:-2}
 MEM=${MEM:-$([ "$FLAVOUR" = debug ] && echo 1G || echo 512M)}
-VM_TIMEOUT=${VM_TIMEOUT:-600}
+VM_TIMEOUT=${VM_TIMEOUT:-$([ "$FLAVOUR" = debug ] && echo 1500 || echo 600)}
 if [ "$FLAVOUR" = debug ]; then
 	KO=${KO:-$IRQDEFER_ROOT/out/debug-module/irqdefer.ko}
 else
