@@ -178,10 +178,10 @@ impl Dir {
 
 impl Drop for Dir {
     fn drop(&mut self) {
-        // SAFETY: The root is live. `debugfs_remove` removes the whole
-        // tree and waits for every callback in progress; later calls on
-        // open files fail in debugfs without reaching ours. Fields (the
-        // data and the operations) are dropped after this.
+        // `debugfs_remove` removes the whole tree and waits for every callback in progress;
+        // later calls on open files fail in debugfs without reaching ours.
+        // SAFETY: The root is live; nothing of ours runs after (above), and the fields (data,
+        // operations) are dropped after this.
         unsafe { ffi::debugfs_remove(self.dentries[0]) };
     }
 }
@@ -229,10 +229,10 @@ unsafe extern "C" fn write_callback<T: Attribute + 'static>(
     if pos != 0 || count == 0 || count > MAX_WRITE {
         return EINVAL.to_errno() as isize;
     }
-    // SAFETY: `single_open` made `private_data` our `seq_file`, whose
-    // `private` is the file's `Arc<T>` foreign pointer.
-    let data =
-        unsafe { Arc::<T>::borrow((*(*file).private_data.cast::<bindings::seq_file>()).private) };
+    // SAFETY: `single_open` made `private_data` our `seq_file`.
+    let seq = unsafe { &*(*file).private_data.cast::<bindings::seq_file>() };
+    // SAFETY: The `seq_file`'s `private` is the file's `Arc<T>` foreign pointer.
+    let data = unsafe { Arc::<T>::borrow(seq.private) };
     let mut input = KVec::new();
     let reader = UserSlice::new(buf as usize, count).reader();
     if let Err(e) = reader.read_all(&mut input, GFP_KERNEL) {

@@ -74,9 +74,8 @@ impl<T: HrTimerHandler + 'static> HrTimer<T> {
     pub(crate) fn new(mode: Mode, handler: impl PinInit<T, Error>) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             handler <- handler,
-            // SAFETY: `slot` is valid for writes; `hrtimer_init` fully
-            // initialises it, then we set its function, before anyone can
-            // start it.
+            // SAFETY: `slot` is valid for writes; `hrtimer_init` fully initialises it, then
+            // we set its function, before anyone can start it.
             raw <- Opaque::ffi_init(|slot: *mut bindings::hrtimer| unsafe {
                 bindings::hrtimer_init(slot, bindings::CLOCK_MONOTONIC as _, mode.into_inner());
                 (*slot).function = Some(run_callback::<T>);

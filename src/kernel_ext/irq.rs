@@ -110,11 +110,10 @@ impl<T: Handler + 'static> Registration<T> {
         try_pin_init!(&this in Self {
             handler <- handler,
             irq: {
-                // SAFETY: `handle_irq_callback::<T>` has the signature the
-                // kernel expects. The cookie is `this`, whose `handler`
-                // field was initialised just above and which stays pinned
-                // and valid until `drop` calls `free_irq`. `name` is
-                // `'static`.
+                // The cookie is `this`: its `handler` was initialised just above, and it
+                // stays pinned and valid until `drop` calls `free_irq`.
+                // SAFETY: The callback has the kernel's signature, the cookie is valid (above),
+                // `name` is `'static`.
                 to_result(unsafe {
                     bindings::request_threaded_irq(
                         irq,
@@ -135,9 +134,8 @@ impl<T: Handler + 'static> Registration<T> {
 #[pinned_drop]
 impl<T: Handler + 'static> PinnedDrop for Registration<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the line is requested with this
-        // cookie. `free_irq` waits for running handlers to finish, so none
-        // runs once it returns.
+        // SAFETY: By the type invariant the line is requested with this cookie. `free_irq`
+        // waits for running handlers to finish, so none runs once it returns.
         unsafe { bindings::free_irq(self.irq, (&*self as *const Self).cast_mut().cast()) };
     }
 }

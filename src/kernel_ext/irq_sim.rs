@@ -129,9 +129,8 @@ impl Drop for Held<'_> {
 impl Drop for SimDomain {
     fn drop(&mut self) {
         for &virq in self.virqs.iter() {
-            // SAFETY: `virq` is a mapping we created; its users (IRQ
-            // registrations) are gone before the domain is dropped, as
-            // they borrow the IRQ number from it.
+            // SAFETY: `virq` is a mapping we created; its users (IRQ registrations, which
+            // borrow the number from the domain) are gone before the domain is dropped.
             unsafe { ffi::irq_dispose_mapping(virq) };
         }
         // SAFETY: Every mapping is disposed; the domain is ours. This also

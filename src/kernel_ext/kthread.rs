@@ -52,9 +52,8 @@ impl<T: ThreadHandler + 'static> KThread<T> {
         try_pin_init!(&this in Self {
             handler <- handler,
             task: {
-                // SAFETY: `handler` is initialised and pinned; the thread
-                // only uses it, never the other fields. The format "%s"
-                // takes `name`, a valid string.
+                // SAFETY: `handler` is initialised and pinned; the thread uses only it. The
+                // format "%s" takes `name`, a valid string.
                 let task = unsafe {
                     bindings::kthread_create_on_node(
                         Some(thread_fn::<T>),
@@ -88,9 +87,8 @@ impl<T: ThreadHandler + 'static> KThread<T> {
 #[pinned_drop]
 impl<T: ThreadHandler + 'static> PinnedDrop for KThread<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `task` is our thread, with our reference. It returns
-        // once `kthread_should_stop()` and no work is left; this waits for
-        // that and drops the reference.
+        // SAFETY: `task` is our thread, with our reference. It returns once it should stop
+        // and no work is left; this waits for that and drops the reference.
         unsafe { bindings::kthread_stop_put(self.task) };
     }
 }

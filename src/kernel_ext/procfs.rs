@@ -84,8 +84,7 @@ unsafe extern "C" fn show_callback<T: Show + 'static>(
     m: *mut bindings::seq_file,
     _v: *mut c_void,
 ) -> c_int {
-    // SAFETY: `single_open` stored the entry's data, an `Arc<T>` foreign
-    // pointer, in `private`; the entry, hence the data, outlives every
-    // `show` call.
+    // SAFETY: `single_open` stored the entry's data, an `Arc<T>` foreign pointer, in
+    // `private`; the entry, hence the data, outlives every `show` call.
     unsafe { seq_file::show_arc(m, T::show) }
 }

@@ -36,9 +36,9 @@ impl SeqFile {
 
 impl fmt::Write for SeqFile {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: `ptr` is valid (type invariant); `s` is valid for reads
-        // of its length. On overflow `seq_file` retries the whole `show`
-        // with a larger buffer, so the result is ignored, as in C.
+        // On overflow `seq_file` retries the whole `show` with a larger buffer, so the
+        // result is ignored, as in C.
+        // SAFETY: `ptr` is valid (type invariant); `s` is valid for reads of its length.
         unsafe { bindings::seq_write(self.ptr, s.as_ptr().cast(), s.len()) };
         Ok(())
     }

@@ -83,9 +83,8 @@ impl<T: TaskletHandler + 'static> Tasklet<T> {
 #[pinned_drop]
 impl<T: TaskletHandler + 'static> PinnedDrop for Tasklet<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `raw` is a set-up tasklet. `tasklet_kill` waits for a
-        // scheduled run and for a running one; the owner no longer
-        // schedules it (it drops its IRQ first), so none runs after this.
+        // SAFETY: `raw` is set up. `tasklet_kill` waits for a scheduled and a running run; the
+        // owner no longer schedules it (it drops its IRQ first), so none runs after this.
         unsafe { bindings::tasklet_kill(self.raw.get()) };
     }
 }
