@@ -30,13 +30,14 @@ mode=${1:-test}
 shift || true
 FLAVOUR=${FLAVOUR:-normal}
 SMP=${SMP:-2}
-MEM=${MEM:-$([ "$FLAVOUR" = debug ] && echo 1G || echo 512M)}
-VM_TIMEOUT=${VM_TIMEOUT:-$([ "$FLAVOUR" = debug ] && echo 1500 || echo 600)}
-if [ "$FLAVOUR" = debug ]; then
-	KO=${KO:-$IRQDEFER_ROOT/out/debug-module/irqdefer.ko}
-else
-	KO=${KO:-$IRQDEFER_ROOT/irqdefer.ko}
-fi
+# The debug kernel needs room for KASAN's shadow, time, and its own module.
+case $FLAVOUR in
+debug) mem=1G timeout=1500 ko=$IRQDEFER_ROOT/out/debug-module/irqdefer.ko ;;
+*) mem=512M timeout=600 ko=$IRQDEFER_ROOT/irqdefer.ko ;;
+esac
+MEM=${MEM:-$mem}
+VM_TIMEOUT=${VM_TIMEOUT:-$timeout}
+KO=${KO:-$ko}
 
 tree=$("$IRQDEFER_ROOT/scripts/kernel.sh" dir "$FLAVOUR") ||
 	die "no $FLAVOUR kernel built: run 'make kernel' (or scripts/kernel.sh build $FLAVOUR)"

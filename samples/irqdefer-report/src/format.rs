@@ -106,6 +106,14 @@ pub enum Load {
 }
 
 impl Load {
+    /// How the tables and the page describe it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Load::Idle => "idle",
+            Load::Busy => "busy (CPU hog pinned on it)",
+        }
+    }
+
     /// The name used in the file.
     pub fn name(self) -> &'static str {
         match self {

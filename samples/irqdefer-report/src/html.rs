@@ -116,18 +116,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
 
     // Comparison tables.
     let _ = writeln!(h, "<h2>Comparison at {}</h2>", esc(&rate_name(rate)));
-    for b in &report.boots {
-        for load in b.loads() {
-            let _ = writeln!(
-                h,
-                "<h3>{}, CPU {} {}</h3>",
-                esc(&b.label),
-                esc(b.meta("raise_cpu")),
-                load_words(load)
-            );
-            h.push_str(&main_table(b, load, rate));
-        }
-    }
+    per_boot_and_load(&mut h, report, |b, load| main_table(b, load, rate));
     h.push_str(
         "<p class=\"note\">raised: requests counted by the module; /proc/interrupts: the \
          kernel's count for the path's IRQ. Under <code>threadirqs</code> the latter can \
@@ -136,18 +125,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     );
 
     h.push_str("<h2>Every rate</h2>\n");
-    for b in &report.boots {
-        for load in b.loads() {
-            let _ = writeln!(
-                h,
-                "<h3>{}, CPU {} {}</h3>",
-                esc(&b.label),
-                esc(b.meta("raise_cpu")),
-                load_words(load)
-            );
-            h.push_str(&sweep_table(b, load));
-        }
-    }
+    per_boot_and_load(&mut h, report, sweep_table);
 
     h.push_str("<h2>The textbook table, measured</h2>\n");
     h.push_str(
@@ -261,10 +239,19 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     Ok(Page { html: h, plots })
 }
 
-fn load_words(l: Load) -> &'static str {
-    match l {
-        Load::Idle => "idle",
-        Load::Busy => "busy (CPU hog pinned on it)",
+/// One `<h3>` section per boot and CPU load, each holding `table(boot, load)`.
+fn per_boot_and_load(h: &mut String, report: &Report, table: impl Fn(&Boot, Load) -> String) {
+    for b in &report.boots {
+        for load in b.loads() {
+            let _ = writeln!(
+                h,
+                "<h3>{}, CPU {} {}</h3>",
+                esc(&b.label),
+                esc(b.meta("raise_cpu")),
+                load.words()
+            );
+            h.push_str(&table(b, load));
+        }
     }
 }
 

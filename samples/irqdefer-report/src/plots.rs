@@ -50,6 +50,22 @@ enum Swatch {
     Block,
 }
 
+/// The frame every plot shares: title, margins, axis label areas
+/// (`y_area` wide for the y labels). The caller picks the coordinates.
+fn frame<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    y_area: u32,
+) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let mut b = ChartBuilder::on(area);
+    b.caption(title, (FONT, 17))
+        .margin(8)
+        .margin_right(22)
+        .x_label_area_size(38)
+        .y_label_area_size(y_area);
+    b
+}
+
 /// Height of a legend strip holding `entries` in `width` pixels.
 fn legend_height(entries: &[Entry], width: u32) -> u32 {
     let rows = legend_layout(entries, width).last().map_or(0, |p| p.1 + 1);
@@ -180,12 +196,7 @@ pub fn histogram(title: &str, series: &[HistSeries<'_>]) -> PlotResult {
         let root = SVGBackend::with_string(&mut svg, (W, H + lh)).into_drawing_area();
         root.fill(&WHITE).map_err(e)?;
         let (upper, lower) = root.split_vertically(H);
-        let mut ch = ChartBuilder::on(&upper)
-            .caption(title, (FONT, 17))
-            .margin(8)
-            .margin_right(22)
-            .x_label_area_size(38)
-            .y_label_area_size(46)
+        let mut ch = frame(&upper, title, 46)
             .build_cartesian_2d((x0..x1).log_scale(), 0f64..ytop)
             .map_err(e)?;
         ch.configure_mesh()
@@ -286,12 +297,7 @@ pub fn rate_plot(title: &str, rates: &[Rate], series: &[RateSeries]) -> PlotResu
         let root = SVGBackend::with_string(&mut svg, (W, H + lh)).into_drawing_area();
         root.fill(&WHITE).map_err(e)?;
         let (upper, lower) = root.split_vertically(H);
-        let mut ch = ChartBuilder::on(&upper)
-            .caption(title, (FONT, 17))
-            .margin(8)
-            .margin_right(22)
-            .x_label_area_size(38)
-            .y_label_area_size(56)
+        let mut ch = frame(&upper, title, 56)
             .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), (y0..y1).log_scale())
             .map_err(e)?;
         ch.configure_mesh()
@@ -376,12 +382,7 @@ pub fn per_cpu(title: &str, bars: &[CpuBar]) -> PlotResult {
         let root = SVGBackend::with_string(&mut svg, (PW, ph + lh)).into_drawing_area();
         root.fill(&WHITE).map_err(e)?;
         let (upper, lower) = root.split_vertically(ph);
-        let mut ch = ChartBuilder::on(&upper)
-            .caption(title, (FONT, 17))
-            .margin(8)
-            .margin_right(20)
-            .x_label_area_size(38)
-            .y_label_area_size(140)
+        let mut ch = frame(&upper, title, 140)
             .build_cartesian_2d(0f64..100f64, (0..(n - 1).max(1)).into_segmented())
             .map_err(e)?;
         ch.configure_mesh()

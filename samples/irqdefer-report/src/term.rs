@@ -117,13 +117,6 @@ pub fn boot_line(b: &Boot) -> String {
     )
 }
 
-fn load_words(l: Load) -> &'static str {
-    match l {
-        Load::Idle => "idle",
-        Load::Busy => "busy (CPU hog pinned on it)",
-    }
-}
-
 /// The comparison table of one boot and load at one rate.
 pub fn main_table(b: &Boot, load: Load, rate: Rate) -> String {
     let mut t = Table::new(&[
@@ -312,14 +305,14 @@ pub fn render(report: &Report, rate: Rate) -> String {
                 "\n-- {}: CPU {} {}, rate {rate} --\n",
                 b.label,
                 b.meta("raise_cpu"),
-                load_words(load)
+                load.words()
             ));
             out.push_str(&main_table(b, load, rate));
             out.push_str(&format!(
                 "\n-- {}: CPU {} {}, every rate --\n",
                 b.label,
                 b.meta("raise_cpu"),
-                load_words(load)
+                load.words()
             ));
             out.push_str(&sweep_table(b, load));
         }
