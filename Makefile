@@ -8,6 +8,8 @@
 #                   and without threadirqs), print the comparison tables and
 #                   write out/report.html
 #   make check      set up, build, lint, and run every test (host and VM)
+#   make torture    the torture selftest on the debug kernel (KASAN,
+#                   lockdep), TORTURE_SECS long (default 600)
 #   make bench      what measuring costs, top rates, accuracy against ftrace,
 #                   scaling: out/bench.md
 #   make report-png render out/report.html to out/report.png (headless Chromium)
@@ -18,6 +20,7 @@
 #   make rust-analyzer   write rust-project.json
 #   make clean
 
+SHELL := /bin/bash
 ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(ROOT)scripts
 
@@ -35,7 +38,7 @@ RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
 .PHONY: all modules modules-debug clean setup kernel kernel-debug \
-	demo check bench vm lint \
+	demo check torture bench vm lint \
 	fmt rust-analyzer report-png
 
 all: modules
@@ -46,7 +49,7 @@ modules:
 
 clean:
 	-test -d $(KDIR) && $(KMAKE) clean
-	rm -rf $(ROOT)out $(ROOT)rust-project.json
+	rm -rf $(ROOT)out $(ROOT)rust-project.json $(ROOT)irqdefer_shim_generated.rs
 
 setup:
 	@$(SCRIPTS)/setup.sh
@@ -96,6 +99,15 @@ check: kernel kernel-debug
 	$(MAKE) modules-debug
 	$(MAKE) lint
 	@CHECK_FLAVOURS="normal debug" $(SCRIPTS)/check.sh
+
+# Everything at once for TORTURE_SECS on the debug kernel; any splat fails.
+TORTURE_SECS ?= 600
+torture: kernel-debug
+	$(MAKE) modules-debug
+	@FLAVOUR=debug VM_TIMEOUT=$$(($(TORTURE_SECS) + 600)) \
+		APPEND="irqdefer_torture_secs=$(TORTURE_SECS)" \
+		$(SCRIPTS)/vm.sh test irqdefer_torture.sh 2>&1 | tee $(ROOT)out/torture.log; \
+		exit $${PIPESTATUS[0]}
 
 vm: kernel
 	$(MAKE) modules

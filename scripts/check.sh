@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make check` runs after building and linting: the host-side
-# tests (Python's unittest for the scripts, cargo test for the report tool),
-# then the selftests in the VM on each kernel flavour built. Prints
-# one closing line, 'check: N passed, N failed[, N skipped]', and exits 1
-# if anything failed.
+# tests (Python's unittest for the scripts, cargo test for the module's pure
+# logic in src/logic and for the report tool), then the selftests in the VM
+# on each kernel flavour built. Prints one closing line, 'check: N passed,
+# N failed[, N skipped]', and exits 1 if anything failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$IRQDEFER_ROOT"
@@ -26,6 +26,22 @@ add_counts() { # parses 'N passed, N failed[, N skipped]' from a file
 }
 status=0
 
+# cargo test for one crate, logged to LOG, closing with 'NAME: N passed,
+# N failed' summed over its 'test result:' lines (one per test binary); a
+# build failure has none, and counts as one failure. Run from the crate's
+# directory, so that its .cargo/config.toml applies (src/logic builds in
+# out/, not under src/).
+cargo_tests() { # NAME MANIFEST LOG
+	local name=$1 manifest=$2 log=$3 rc=0 p f
+	(cd "$(dirname "$manifest")" && cargo test) >"$log" 2>&1 || rc=1
+	read -r p f < <(awk '/^test result:/ { p += $4; f += $6; n++ }
+		END { if (n == 0) f = 1; print p + 0, f + 0 }' "$log")
+	((rc == 0 || f > 0)) || f=1
+	((rc == 0 && f == 0)) || { cat "$log"; status=1; }
+	echo "$name: $p passed, $f failed" | tee -a "$log"
+	add_counts "$log"
+}
+
 msg "host tests"
 if python3 -m unittest discover -s scripts/tests -p 'test_*.py' >out/host-tests.log 2>&1; then
 	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+')
@@ -39,15 +55,13 @@ else
 fi
 add_counts out/host-tests.log
 
+# The module's own stamp, histogram and parser code, compiled for the host
+# (unit and property tests: src/logic/tests).
+msg "logic tests (cargo test in src/logic)"
+cargo_tests logic src/logic/Cargo.toml out/logic-tests.log
+
 msg "report tool tests (cargo test in samples/irqdefer-report)"
-cargo test --manifest-path samples/irqdefer-report/Cargo.toml >out/report-tests.log 2>&1 ||
-	status=1
-# One 'test result:' line per test binary; a build failure has none.
-read -r p f < <(awk '/^test result:/ { p += $4; f += $6; n++ }
-	END { if (n == 0) f = 1; print p + 0, f + 0 }' out/report-tests.log)
-((f == 0)) || cat out/report-tests.log
-echo "report tool: $p passed, $f failed" | tee -a out/report-tests.log
-add_counts out/report-tests.log
+cargo_tests "report tool" samples/irqdefer-report/Cargo.toml out/report-tests.log
 
 # The benchmark harness, in miniature: one short boot; its report must pass
 # its own sanity checks (figures, not targets, are what a smoke run checks).

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 16
+ktap_set_plan 19
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -94,6 +94,30 @@ wait_for all_at_rest 10
 ktap_test_result "work_ns takes 100000, and loaded runs all complete" \
 	test "$(cat "$DBG/work_ns")" -eq 100000 -a "$(snap wq executed)" -ge 1
 echo 0 > "$DBG/work_ns"
+
+# rate_hz x work_ns is bounded (half a CPU of work per second), whichever
+# is written last; a refused write changes nothing.
+echo 100000 > "$DBG/work_ns"
+ktap_test_result "rate_hz x work_ns over 0.5 s/s is refused, nothing changes" \
+	sh -c "! echo 10000 > $DBG/rate_hz 2>/dev/null && [ \$(cat $DBG/rate_hz) = 0 ]"
+echo 0 > "$DBG/work_ns"
+echo 10000 > "$DBG/rate_hz"
+ktap_test_result "work_ns x rate_hz over 0.5 s/s is refused, nothing changes" \
+	sh -c "! echo 100000 > $DBG/work_ns 2>/dev/null && [ \$(cat $DBG/work_ns) = 0 ]"
+echo 0 > "$DBG/rate_hz"
+# Interrupts-off work (the hardirq path's) is bounded at 0.5 s/s, the
+# work of all active atomic-context paths together at 1 s/s; task paths
+# take any load.
+echo tasklet > "$DBG/paths"
+echo 90000 > "$DBG/work_ns"
+ktap_test_result "tasklet alone: 0.9 s/s taken; a task path joins; hardirq or a second softirq path is refused" \
+	sh -c "echo 10000 > $DBG/rate_hz && ! echo hardirq,tasklet > $DBG/paths 2>/dev/null &&
+		! echo tasklet,tasklet_hi > $DBG/paths 2>/dev/null && echo tasklet,wq > $DBG/paths &&
+		[ \$(cat $DBG/paths) = tasklet,wq ]"
+echo 0 > "$DBG/rate_hz"
+echo 0 > "$DBG/work_ns"
+echo all > "$DBG/paths"
+wait_for all_at_rest 10
 
 irqdefer_unload
 ktap_finished

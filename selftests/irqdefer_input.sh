@@ -11,7 +11,7 @@
 CONTROLS="trigger rate_hz cpu paths work_ns sleep_ms measure reset"
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 12
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -53,6 +53,19 @@ ktap_test_result "binary junk is refused, nothing changes" refused_all binary w_
 ktap_test_result "writes at an offset (partial writes) are refused" refused_all offset w_offset
 ktap_test_result "padded numbers are refused, nothing changes" refused_all spaces w_spaces
 ktap_print_msg "$tried hostile writes tried"
+
+# A value split over two write() calls on one open file: the second part
+# is not a new value. "10" then "00" on one descriptor must leave 10.
+split_write() { # FILE PART1 PART2
+	(printf '%s' "$2" && sleep 0.1 && printf '%s' "$3") > "$1" 2>/dev/null
+	cat "$1"
+}
+ktap_test_result "a value split over two writes: the second is refused (rate_hz 10, not 0)" \
+	test "$(split_write "$DBG/rate_hz" 10 00)" = 10
+echo 0 > "$DBG/rate_hz"
+ktap_test_result "a value split over two writes: the second is refused (work_ns 12, not 3)" \
+	test "$(split_write "$DBG/work_ns" 12 3)" = 12
+echo 0 > "$DBG/work_ns"
 
 # Concurrent writers, valid and invalid, on every setting at once.
 writer() {

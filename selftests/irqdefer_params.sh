@@ -6,14 +6,15 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 
 irqdefer_loaded && irqdefer_unload
 
 # refused PARAM MESSAGE: insmod with PARAM fails, dmesg says MESSAGE.
 refused() {
 	dmesg -c >/dev/null
-	if irqdefer_load "$1" 2>/dev/null; then
+	# shellcheck disable=SC2086 # $1 may hold several parameters
+	if irqdefer_load $1 2>/dev/null; then
 		irqdefer_unload
 		return 1
 	fi
@@ -25,6 +26,8 @@ ktap_test_result "cpu=4096 fails, says why" refused cpu=4096 "cpu=4096: not -1 o
 ktap_test_result "rate_hz=10001 fails, says why" refused rate_hz=10001 "rate_hz=10001: at most"
 ktap_test_result "work_ns=10000001 fails, says why" refused work_ns=10000001 "work_ns=10000001: at most"
 ktap_test_result "sleep_ms=101 fails, says why" refused sleep_ms=101 "sleep_ms=101: at most"
+ktap_test_result "rate_hz=10000 work_ns=100000 (6 s/s of atomic work) fails, says why" \
+	refused "rate_hz=10000 work_ns=100000" "rate_hz=10000 with work_ns=100000: more than 1000000000 ns per second"
 
 irqdefer_load paths=tasklet,wq cpu=0 work_ns=1000
 ktap_test_result "paths=tasklet,wq cpu=0 work_ns=1000 take effect" \

@@ -28,7 +28,7 @@ echo 1 > $T/events/irq/irq_handler_entry/enable
 echo 1 > $T/events/irq/tasklet_entry/enable
 echo 1 > $T/tracing_on
 # 150 us per run at 10 kHz: some requests coalesce.
-echo 10000 > "$DBG/rate_hz"
+echo 6000 > "$DBG/rate_hz"
 sleep 1
 echo 0 > "$DBG/rate_hz"
 wait_for all_at_rest 30

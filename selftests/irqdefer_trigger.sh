@@ -53,5 +53,20 @@ echo 1 > "$DBG/reset"
 ktap_test_result "reset zeroes the counters" \
 	test "$(snap hardirq raised)" -eq 0 -a "$(proc_row_sum hardirq)" -eq 0
 
+# A long trigger yields: a fatal signal ends it between two chunks, well
+# before its million interrupts per path are fired.
+sh -c "echo 1000000 > $DBG/trigger" &
+trig=$!
+sleep 1
+t0=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
+kill -9 $trig
+wait $trig 2>/dev/null
+t1=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
+r=$(snap hardirq raised)
+ktap_print_msg "SIGKILL ended a trigger of 1000000 after $((t1 - t0)) ms, $r fired on hardirq"
+ktap_test_result "SIGKILL ends a trigger of 1000000 within 2 s" \
+	test $((t1 - t0)) -lt 2000 -a "$r" -lt 1000000
+wait_for all_at_rest 10
+
 irqdefer_unload
 ktap_finished

@@ -11,9 +11,9 @@ ktap_set_plan 8
 
 irqdefer_loaded && irqdefer_unload
 
-irqdefer_load rate_hz=10000 work_ns=20000
+irqdefer_load rate_hz=10000 work_ns=15000
 sleep 1
-ktap_test_result "rmmod at 10000 Hz on all paths, 20 us of work per bottom half" irqdefer_unload
+ktap_test_result "rmmod at 10000 Hz on all paths, 15 us of work per bottom half" irqdefer_unload
 ktap_test_result "nothing left behind" nothing_left
 
 # One path at a time, slow bottom halves (5 ms each) on CPU 1, re-raised
@@ -22,8 +22,8 @@ ktap_test_result "nothing left behind" nothing_left
 # tasklet_kill, flush or timer shutdown.
 slow=0
 for p in tasklet tasklet_hi bh_wq wq wq_own timer hrtimer_soft kthread threaded; do
-	irqdefer_load paths=$p cpu=1 rate_hz=500 work_ns=5000000 2>/dev/null ||
-		irqdefer_load paths=$p rate_hz=500 work_ns=5000000 || break
+	irqdefer_load paths=$p cpu=1 rate_hz=190 work_ns=5000000 2>/dev/null ||
+		irqdefer_load paths=$p rate_hz=190 work_ns=5000000 || break
 	sleep 0.3
 	irqdefer_unload || break
 	slow=$((slow + 1))

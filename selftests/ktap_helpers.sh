@@ -8,12 +8,16 @@ KSFT_FAIL=1
 KSFT_SKIP=4
 
 KTAP_TESTNO=1
+KTAP_PLAN=
 KTAP_CNT_PASS=0
 KTAP_CNT_FAIL=0
 KTAP_CNT_SKIP=0
 
 ktap_print_header() { echo "TAP version 13"; }
-ktap_set_plan() { echo "1..$1"; }
+ktap_set_plan() {
+	KTAP_PLAN=$1
+	echo "1..$1"
+}
 ktap_print_msg() { echo "# $*"; }
 
 ktap_test_pass() {
@@ -47,8 +51,15 @@ ktap_skip_all() {
 	exit $KSFT_SKIP
 }
 
+# As the kernel's ktap_finished: a run whose results do not add up to its
+# plan (a test that never reported, or one reported twice) fails.
 ktap_finished() {
 	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+	if [ -n "$KTAP_PLAN" ] &&
+		[ $((KTAP_CNT_PASS + KTAP_CNT_FAIL + KTAP_CNT_SKIP)) -ne "$KTAP_PLAN" ]; then
+		echo "# Planned tests != run tests ($KTAP_PLAN != $((KTAP_CNT_PASS + KTAP_CNT_FAIL + KTAP_CNT_SKIP)))"
+		exit $KSFT_FAIL
+	fi
 	if [ "$KTAP_CNT_FAIL" -gt 0 ]; then
 		exit $KSFT_FAIL
 	elif [ "$KTAP_CNT_PASS" -eq 0 ] && [ "$KTAP_CNT_SKIP" -gt 0 ]; then

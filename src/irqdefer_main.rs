@@ -8,6 +8,21 @@
 //! [`stats`] measures what ran, where, and how late. [`interface`] shows
 //! it in `/proc/irqdefer` and `/sys/kernel/debug/irqdefer/`. All `unsafe`
 //! code is in [`kernel_ext`].
+//!
+//! Nothing reachable from a file operation, a handler, a bottom half or a
+//! timer may panic (in the kernel a panic is `BUG()`): the lints below
+//! keep the classes of panic out, and an `#[allow]` of one says why the
+//! case at hand cannot panic.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
 
 use kernel::c_str;
 use kernel::prelude::*;
@@ -16,13 +31,16 @@ use kernel::sync::Arc;
 mod device;
 mod interface;
 mod kernel_ext;
+#[allow(unreachable_pub)] // src/logic's items are `pub` for its host test crate.
+#[path = "logic/lib.rs"]
+mod logic;
 mod paths;
 mod source;
 mod stats;
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use kernel_ext::params;
-use kernel_ext::{debugfs, procfs};
+use kernel_ext::{cpuhp, debugfs, procfs};
 use paths::{Core, PathId, Settings};
 use source::Source;
 
@@ -37,13 +55,14 @@ module! {
 /// The loaded module. Teardown: [`Drop::drop`] stops the periodic source;
 /// then the fields drop in declaration order: the files (removal waits for
 /// readers and writers inside them, so nothing can trigger or restart the
-/// source after), the source, the paths (each frees its IRQ, then drains
+/// source after), the hotplug callbacks, the source, the paths (each frees its IRQ, then drains
 /// its bottom half: tasklets killed, work flushed, timers shut down, the
 /// thread stopped), and the device last, with the final reference to
 /// [`Core`].
 struct IrqDefer {
     _debugfs: debugfs::Dir,
     _proc: procfs::Entry<interface::procfs::Summary>,
+    _hotplug: Pin<KBox<cpuhp::Registration<Source>>>,
     source: Arc<Source>,
     _paths: Pin<KBox<paths::Paths>>,
     _core: Arc<Core>,
@@ -63,6 +82,15 @@ struct Params {
     rate_hz: u32,
 }
 
+/// `ERANGE`, with a message saying why, if `value` is past `max`.
+fn check_max<T: PartialOrd + core::fmt::Display>(name: &str, value: T, max: T) -> Result {
+    if value > max {
+        pr_err!("{}={}: at most {}\n", name, value, max);
+        return Err(ERANGE);
+    }
+    Ok(())
+}
+
 fn check_params() -> Result<Params> {
     let raw = params::paths();
     let active = interface::parse::parse_paths(raw).inspect_err(|_| {
@@ -74,28 +102,24 @@ fn check_params() -> Result<Params> {
     let cpu = params::cpu();
     source::check_cpu(cpu).inspect_err(|_| pr_err!("cpu={}: not -1 or an online CPU\n", cpu))?;
     let rate_hz = params::rate_hz();
-    if rate_hz > source::RATE_HZ_MAX {
-        pr_err!("rate_hz={}: at most {}\n", rate_hz, source::RATE_HZ_MAX);
-        return Err(ERANGE);
-    }
+    check_max("rate_hz", rate_hz, source::RATE_HZ_MAX)?;
     let work_ns = params::work_ns();
-    if work_ns > interface::debugfs::WORK_NS_MAX {
-        pr_err!(
-            "work_ns={}: at most {}\n",
-            work_ns,
-            interface::debugfs::WORK_NS_MAX
-        );
-        return Err(ERANGE);
-    }
+    check_max("work_ns", work_ns, source::WORK_NS_MAX)?;
     let sleep_ms = params::sleep_ms();
-    if u64::from(sleep_ms) > interface::debugfs::SLEEP_MS_MAX {
+    check_max(
+        "sleep_ms",
+        u64::from(sleep_ms),
+        interface::debugfs::SLEEP_MS_MAX,
+    )?;
+    source::check_load(rate_hz, work_ns, active).inspect_err(|_| {
         pr_err!(
-            "sleep_ms={}: at most {}\n",
-            sleep_ms,
-            interface::debugfs::SLEEP_MS_MAX
-        );
-        return Err(ERANGE);
-    }
+            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} with interrupts off (the hardirq path)\n",
+            rate_hz,
+            work_ns,
+            source::BUSY_NS_PER_S_MAX,
+            source::IRQS_OFF_NS_PER_S_MAX
+        )
+    })?;
     Ok(Params {
         settings: Settings {
             work_ns: AtomicU64::new(work_ns),
@@ -122,10 +146,20 @@ impl kernel::Module for IrqDefer {
         let core = Arc::new(Core::new(params.settings)?, GFP_KERNEL)?;
         let paths = KBox::pin_init(paths::Paths::new(&core)?, GFP_KERNEL)?;
         let source = Arc::pin_init(Source::new(core.clone(), params.cpu), GFP_KERNEL)?;
+        // Before the source starts: a CPU it is bound to may go offline
+        // from then on.
+        let hotplug = KBox::pin_init(
+            cpuhp::Registration::new(c_str!("irqdefer:online"), source.clone())?,
+            GFP_KERNEL,
+        )?;
+        source
+            .set_rate(params.rate_hz)
+            .inspect_err(|_| pr_err!("cpu={}: went offline during the load\n", params.cpu))?;
         let summary = Arc::new(interface::procfs::Summary::new(core.clone()), GFP_KERNEL)?;
         let proc = procfs::Entry::new(c_str!("irqdefer"), 0o444, summary)?;
+        // Last, and nothing after it may fail: a debugfs file held open
+        // must never see the module's init fail under it.
         let debugfs = interface::debugfs::create(&source, module)?;
-        source.set_rate(params.rate_hz)?;
         pr_info!(
             "loaded, {} paths on IRQs {}-{}\n",
             PathId::COUNT,
@@ -135,6 +169,7 @@ impl kernel::Module for IrqDefer {
         Ok(IrqDefer {
             _debugfs: debugfs,
             _proc: proc,
+            _hotplug: hotplug,
             source,
             _paths: paths,
             _core: core,

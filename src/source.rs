@@ -6,10 +6,22 @@
 //!
 //! The periodic source is an hrtimer in hard interrupt context, pinned to
 //! the CPU that starts it; each expiry fires every active line once.
+//!
+//! # CPU hotplug
+//!
+//! A source bound to a CPU (`cpu` >= 0) runs there or not at all: CPU
+//! hotplug is held off while it is checked and started, and when that CPU
+//! goes offline the periodic source stops (`rate_hz` reads 0, and the
+//! kernel log says why) instead of following its timer to another CPU. A
+//! `trigger` bound to a CPU that goes offline stops between two chunks and
+//! fails with `ERANGE`; `injected` tells what it fired. With `cpu` -1 the
+//! source is bound to nothing: its timer starts on the writer's CPU and
+//! moves, as the kernel moves timers, when that CPU goes offline.
 
-use crate::kernel_ext::cpu;
+use crate::kernel_ext::cpu::{self, HotplugLock};
+use crate::kernel_ext::cpuhp;
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
-use crate::paths::Core;
+use crate::paths::{Core, PathId};
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -19,6 +31,41 @@ use kernel::sync::{Arc, Mutex};
 pub(crate) const TRIGGER_MAX: u64 = 1_000_000;
 /// The fastest periodic source, Hz.
 pub(crate) const RATE_HZ_MAX: u32 = 10_000;
+/// The most busy work per bottom half, ns (10 ms).
+pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
+/// The most busy work per second the periodic source may ask of the
+/// bottom halves that run in atomic context on the raising CPU (hard
+/// interrupt or softirq: [`PathId::atomic`]), together, ns: `rate_hz *
+/// work_ns * such active paths` at most one CPU. Softirqs run at every
+/// interrupt exit, so more would starve every task on that CPU (RCU
+/// stalls); work in task context is scheduled, and takes any load.
+pub(crate) const BUSY_NS_PER_S_MAX: u64 = 1_000_000_000;
+/// The most of it done with interrupts off, ns: `rate_hz * work_ns` at
+/// most half a CPU while the `hardirq` path, whose top half does the work,
+/// is active.
+pub(crate) const IRQS_OFF_NS_PER_S_MAX: u64 = 500_000_000;
+/// Rounds (one interrupt on every active path) that `trigger` fires
+/// between two checks for a fatal signal, a reschedule and CPU hotplug.
+const TRIGGER_CHUNK: u64 = 256;
+/// Rounds between two `cond_resched()` inside a chunk.
+const RESCHED_EVERY: u64 = 16;
+
+/// Whether `rate_hz` interrupts per second with `work_ns` of work each,
+/// on the paths of mask `active`, stay within [`BUSY_NS_PER_S_MAX`] and
+/// [`IRQS_OFF_NS_PER_S_MAX`] (else `ERANGE`).
+pub(crate) fn check_load(rate_hz: u32, work_ns: u64, active: u32) -> Result {
+    let per_path = u64::from(rate_hz).saturating_mul(work_ns);
+    let atomic = PathId::ALL
+        .into_iter()
+        .filter(|p| p.atomic() && active & p.bit() != 0)
+        .count();
+    if per_path.saturating_mul(atomic as u64) > BUSY_NS_PER_S_MAX
+        || (active & PathId::Hardirq.bit() != 0 && per_path > IRQS_OFF_NS_PER_S_MAX)
+    {
+        return Err(ERANGE);
+    }
+    Ok(())
+}
 
 /// One expiry of the periodic source.
 struct Tick {
@@ -30,8 +77,8 @@ struct Tick {
 impl HrTimerHandler for Tick {
     fn run(&self) -> Restart {
         for path in self.core.settings.active_paths() {
-            // A line the kernel refuses is counted nowhere: injected
-            // counts only what the simulator took.
+            // A line the kernel refuses, or a device held by a reset, is
+            // counted nowhere: `injected` counts what the simulator took.
             let _ = self.core.device.fire(path);
         }
         match self.period_ns.load(Relaxed) {
@@ -51,6 +98,8 @@ struct State {
 #[pin_data]
 pub(crate) struct Source {
     core: Arc<Core>,
+    /// Taken after [`HotplugLock`] where both are held: the hotplug
+    /// callback takes it with CPU hotplug write-locked.
     #[pin]
     state: Mutex<State>,
     #[pin]
@@ -59,7 +108,7 @@ pub(crate) struct Source {
 
 /// Validates a CPU setting: -1, or an online CPU (else `ERANGE`).
 pub(crate) fn check_cpu(cpu: i32) -> Result {
-    if cpu == -1 || (cpu >= 0 && cpu::online(cpu as u32)) {
+    if cpu == -1 || u32::try_from(cpu).is_ok_and(cpu::online) {
         Ok(())
     } else {
         Err(ERANGE)
@@ -95,75 +144,126 @@ impl Source {
         self.state.lock().rate_hz
     }
 
-    /// Runs `f` on `cpu` (or here, for -1).
-    fn on_cpu(cpu: i32, f: impl FnOnce() + Send) {
-        if cpu < 0 {
-            f();
-        } else {
-            cpu::run_on(cpu as u32, f);
+    /// Runs `f` on `cpu`, or here for -1; `ERANGE` if `cpu` is offline.
+    fn on_cpu(hotplug: &HotplugLock, cpu: i32, f: impl FnOnce() + Send) -> Result {
+        match u32::try_from(cpu) {
+            Ok(cpu) => hotplug.run_on(cpu, f),
+            Err(_) => {
+                f();
+                Ok(())
+            }
         }
     }
 
-    /// Fires `n` interrupts on every active path, on the configured CPU.
-    /// Must be called where sleeping is legal.
+    /// Fires `rounds` interrupts on every active path, here.
+    fn fire_rounds(&self, rounds: u64) -> Result {
+        for round in 1..=rounds {
+            for path in self.core.settings.active_paths() {
+                self.core.device.fire(path)?;
+            }
+            if round % RESCHED_EVERY == 0 {
+                cpu::cond_resched();
+            }
+        }
+        Ok(())
+    }
+
+    /// Fires `n` interrupts on every active path, on the configured CPU,
+    /// in chunks: between two, a fatal signal ends it (`EINTR`), other
+    /// tasks may run, and CPU hotplug may proceed. `EBUSY` if a reset held
+    /// the device. Must be called where sleeping is legal.
     pub(crate) fn trigger(&self, n: u64) -> Result {
         if n == 0 || n > TRIGGER_MAX {
             return Err(ERANGE);
         }
         let cpu = self.cpu();
-        check_cpu(cpu)?;
-        let mut result = Ok(());
-        let core = &self.core;
-        Self::on_cpu(cpu, || {
-            for _ in 0..n {
-                for path in core.settings.active_paths() {
-                    if let Err(e) = core.device.fire(path) {
-                        result = Err(e);
-                        return;
-                    }
-                }
+        let mut done = 0;
+        while done < n {
+            let rounds = n.saturating_sub(done).min(TRIGGER_CHUNK);
+            let mut result = Ok(());
+            {
+                let hotplug = HotplugLock::new();
+                Self::on_cpu(&hotplug, cpu, || result = self.fire_rounds(rounds))?;
             }
-        });
-        result
+            result?;
+            done = done.saturating_add(rounds);
+            if cpu::fatal_signal_pending() {
+                return Err(EINTR);
+            }
+            cpu::cond_resched();
+        }
+        Ok(())
     }
 
     /// Sets the periodic rate (0 stops it) and restarts the source on the
-    /// configured CPU.
+    /// configured CPU. `ERANGE` if the CPU is offline or the load would
+    /// pass [`BUSY_NS_PER_S_MAX`].
     pub(crate) fn set_rate(&self, hz: u32) -> Result {
         if hz > RATE_HZ_MAX {
             return Err(ERANGE);
         }
+        let hotplug = HotplugLock::new();
         let mut state = self.state.lock();
-        // Stopping needs no CPU: it works even after `cpu` went offline.
-        if hz > 0 {
-            check_cpu(state.cpu)?;
-        }
-        self.restart(state.cpu, hz);
+        let settings = &self.core.settings;
+        check_load(
+            hz,
+            settings.work_ns.load(Relaxed),
+            settings.active.load(Relaxed),
+        )?;
+        self.restart(&hotplug, state.cpu, hz)?;
         state.rate_hz = hz;
         Ok(())
     }
 
-    /// Sets the CPU; a running periodic source moves there.
+    /// Sets the busy work per bottom half; `ERANGE` if the periodic load
+    /// would pass [`BUSY_NS_PER_S_MAX`].
+    pub(crate) fn set_work_ns(&self, ns: u64) -> Result {
+        if ns > WORK_NS_MAX {
+            return Err(ERANGE);
+        }
+        let state = self.state.lock();
+        let settings = &self.core.settings;
+        check_load(state.rate_hz, ns, settings.active.load(Relaxed))?;
+        settings.work_ns.store(ns, Relaxed);
+        Ok(())
+    }
+
+    /// Sets the active paths (a mask of [`PathId::bit`]); `ERANGE` if the
+    /// periodic load would pass [`BUSY_NS_PER_S_MAX`].
+    pub(crate) fn set_paths(&self, active: u32) -> Result {
+        let state = self.state.lock();
+        let settings = &self.core.settings;
+        check_load(state.rate_hz, settings.work_ns.load(Relaxed), active)?;
+        settings.active.store(active, Relaxed);
+        Ok(())
+    }
+
+    /// Sets the CPU; a running periodic source moves there. `ERANGE` if
+    /// `cpu` is neither -1 nor online.
     pub(crate) fn set_cpu(&self, cpu: i32) -> Result {
+        let hotplug = HotplugLock::new();
         check_cpu(cpu)?;
         let mut state = self.state.lock();
-        self.restart(cpu, state.rate_hz);
+        self.restart(&hotplug, cpu, state.rate_hz)?;
         state.cpu = cpu;
         Ok(())
     }
 
     /// Stops the periodic source and, for `hz > 0`, starts it on `cpu`.
-    fn restart(&self, cpu: i32, hz: u32) {
-        self.timer.cancel();
-        let period = if hz == 0 {
-            0
-        } else {
-            1_000_000_000 / u64::from(hz)
-        };
-        self.timer.handler().period_ns.store(period, Relaxed);
-        if period != 0 {
-            Self::on_cpu(cpu, || self.timer.start(period));
+    /// `ERANGE`, changing nothing, if it should start on an offline CPU.
+    fn restart(&self, hotplug: &HotplugLock, cpu: i32, hz: u32) -> Result {
+        if hz != 0 && u32::try_from(cpu).is_ok_and(|cpu| !hotplug.online(cpu)) {
+            return Err(ERANGE);
         }
+        self.timer.handler().period_ns.store(0, Relaxed);
+        self.timer.cancel();
+        if hz == 0 {
+            return Ok(());
+        }
+        let period = 1_000_000_000u64.checked_div(u64::from(hz)).unwrap_or(0);
+        self.timer.handler().period_ns.store(period, Relaxed);
+        // Cannot fail: `cpu` was online, and stays so under `hotplug`.
+        Self::on_cpu(hotplug, cpu, || self.timer.start(period))
     }
 
     /// Stops the periodic source, waiting for a running expiry.
@@ -172,5 +272,20 @@ impl Source {
         self.timer.handler().period_ns.store(0, Relaxed);
         self.timer.cancel();
         state.rate_hz = 0;
+    }
+}
+
+impl cpuhp::Handler for Source {
+    fn offline(&self, cpu: u32) {
+        let mut state = self.state.lock();
+        if state.rate_hz != 0 && u32::try_from(state.cpu) == Ok(cpu) {
+            self.timer.handler().period_ns.store(0, Relaxed);
+            self.timer.cancel();
+            state.rate_hz = 0;
+            pr_info!(
+                "CPU {} is going offline: the periodic source bound to it stopped (rate_hz 0)\n",
+                cpu
+            );
+        }
     }
 }

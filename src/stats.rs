@@ -17,34 +17,39 @@
 //! stamp, so later requests schedule a new run. Hence, at rest,
 //! `raised == executed + coalesced`, exactly. The latency of a run is
 //! measured from the *oldest* request it serves: the one that stamped.
+//!
+//! # Never panicking
+//!
+//! Everything here runs in top halves, bottom halves and file reads, where
+//! a panic is `BUG()`. Counters are atomics that wrap; sums over CPUs wrap
+//! or saturate; no slice is indexed; a CPU without per-CPU data (see
+//! [`PerCpu::get`]) counts nothing and reads as 0. Readers load per-CPU
+//! counters one by one while writers run and `reset` zeroes them: what
+//! they sum may be torn, and [`Latency`] takes any such input (see
+//! [`crate::logic::hist`]).
+
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::kernel_ext::context::Context;
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
+use crate::logic::{hist, stamp};
 use core::sync::atomic::{
     AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
 };
 use kernel::prelude::*;
 
-/// Buckets of the latency histogram: bucket `i` counts latencies `l` with
-/// `2^(i-1) <= l < 2^i` ns (bucket 0: `l == 0`).
-pub(crate) const HIST_BUCKETS: usize = 64;
-
-/// Bits of a pending stamp that hold the raising CPU.
-const CPU_BITS: u32 = 12;
-/// The highest CPU count the stamp can carry.
-pub(crate) const MAX_CPUS: u32 = 1 << CPU_BITS;
-/// The top bit of a pending stamp: set in every request, so that a stamp
-/// is never 0 (no request), even without a time.
-const STAMPED: u64 = 1 << 63;
-/// The time part of a stamp: 51 bits of ns, 26 days since load (a run
-/// whose request straddles the wrap records no latency).
-const TIME_MASK: u64 = (1 << (63 - CPU_BITS)) - 1;
+/// A latency summary, in ns: see [`hist::Summary`].
+pub(crate) use crate::logic::hist::Summary as Latency;
+/// Buckets of the latency histogram: see [`hist::bucket_of`].
+pub(crate) use crate::logic::hist::BUCKETS as HIST_BUCKETS;
+/// The highest CPU count a pending stamp can carry.
+pub(crate) use crate::logic::stamp::MAX_CPUS;
 
 /// The name prefix of irqdefer's own kernel threads.
 pub(crate) const OWN_THREAD_PREFIX: &[u8] = b"irqdefer";
 
-/// Where a bottom half ran, as counted in [`CpuStats::ctx`].
+/// Where a bottom half ran, as counted in [`CpuStats`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Where {
     /// Hard interrupt context.
@@ -157,7 +162,7 @@ pub(crate) struct CpuStats {
     lat_min_plus1: Counter,
     /// Largest latency, ns.
     lat_max: Counter,
-    /// Latency histogram, see [`HIST_BUCKETS`].
+    /// Latency histogram, see [`hist::bucket_of`].
     hist: [Counter; HIST_BUCKETS],
     /// Runs per [`Where`].
     wherein: [Counter; Where::ALL.len()],
@@ -194,23 +199,54 @@ impl CpuStats {
             Field::Executed => &self.executed,
             Field::SameCpu => &self.same_cpu,
             Field::Slept => &self.slept,
-            Field::Where(w) => &self.wherein[w as usize],
-            Field::Flag(f) => &self.flags[f as usize],
+            Field::Where(w) => self.wherein(w),
+            Field::Flag(f) => self.flag(f),
         }
     }
-}
 
-/// The log2 bucket of a latency.
-pub(crate) fn bucket_of(ns: u64) -> usize {
-    (u64::BITS - ns.leading_zeros()) as usize
+    /// The counter of runs in `w`: a total match, no index to check.
+    fn wherein(&self, w: Where) -> &Counter {
+        let [hardirq, irq_exit, ksoftirqd, irq_thread, kworker, own_thread, other] = &self.wherein;
+        match w {
+            Where::Hardirq => hardirq,
+            Where::SoftirqIrqExit => irq_exit,
+            Where::SoftirqKsoftirqd => ksoftirqd,
+            Where::TaskIrqThread => irq_thread,
+            Where::TaskKworker => kworker,
+            Where::TaskOwnThread => own_thread,
+            Where::TaskOther => other,
+        }
+    }
+
+    /// The counter of runs with `f`: a total match, no index to check.
+    fn flag(&self, f: Flag) -> &Counter {
+        let [preemptible, may_sleep, irqs_disabled] = &self.flags;
+        match f {
+            Flag::Preemptible => preemptible,
+            Flag::MaySleep => may_sleep,
+            Flag::IrqsDisabled => irqs_disabled,
+        }
+    }
+
+    /// Records a latency of `lat` ns.
+    fn record_latency(&self, lat: u64) {
+        self.lat_sum.fetch_add(lat, Relaxed);
+        self.lat_max.fetch_max(lat, Relaxed);
+        // Below `stamp::WRAP_NS`: `lat + 1` cannot saturate.
+        let plus1 = lat.saturating_add(1);
+        let _ = self
+            .lat_min_plus1
+            .fetch_update(Relaxed, Relaxed, |m| (m == 0 || plus1 < m).then_some(plus1));
+        if let Some(bucket) = self.hist.get(hist::bucket_of(lat)) {
+            bucket.fetch_add(1, Relaxed);
+        }
+    }
 }
 
 /// Statistics of one deferral path.
 pub(crate) struct PathStats {
     cpus: PerCpu<CpuStats>,
-    /// The pending request: `STAMPED | ((ns since load + 1) << CPU_BITS) |
-    /// cpu` (the time part 0 if the request was not timed), or 0 when no
-    /// bottom half is pending.
+    /// The pending request, a [`stamp`] (0 when no bottom half is pending).
     pending: AtomicU64,
     /// Runs of this path's bottom half in progress now, and the most ever.
     running: AtomicU32,
@@ -247,7 +283,9 @@ impl Run<'_> {
 
     /// Counts a sleep the bottom half made.
     pub(crate) fn count_sleep(&self) {
-        self.stats.cpu(self.cpu).slept.fetch_add(1, Relaxed);
+        if let Some(c) = self.stats.cpu(self.cpu) {
+            c.slept.fetch_add(1, Relaxed);
+        }
     }
 }
 
@@ -270,7 +308,10 @@ impl PathStats {
         })
     }
 
-    fn cpu(&self, cpu: u32) -> &CpuStats {
+    /// The counters of `cpu`; `None` for a CPU that is not possible, which
+    /// no caller passes (they pass the current CPU or a possible one): it
+    /// then counts nothing and reads as 0, rather than panic.
+    fn cpu(&self, cpu: u32) -> Option<&CpuStats> {
         self.cpus.get(cpu)
     }
 
@@ -280,11 +321,12 @@ impl PathStats {
     /// pending.
     pub(crate) fn raise(&self, cpu: u32, now: Option<u64>) -> bool {
         let c = self.cpu(cpu);
-        c.raised.fetch_add(1, Relaxed);
-        // A request made without a clock carries time 0: its run records
+        if let Some(c) = c {
+            c.raised.fetch_add(1, Relaxed);
+        }
+        // A request made without a clock carries no time: its run records
         // no latency.
-        let t = now.map_or(0, |t| (t + 1) & TIME_MASK);
-        let stamp = STAMPED | (t << CPU_BITS) | u64::from(cpu);
+        let stamp = stamp::pack(cpu, now);
         if self
             .pending
             .compare_exchange(0, stamp, AcqRel, Relaxed)
@@ -292,22 +334,27 @@ impl PathStats {
         {
             true
         } else {
-            c.coalesced.fetch_add(1, Relaxed);
+            if let Some(c) = c {
+                c.coalesced.fetch_add(1, Relaxed);
+            }
             false
         }
     }
 
-    /// The bottom half starts, on `cpu`, at `now` (ns since load): takes
-    /// the pending request and, when measuring (`now` is `Some`), records
-    /// latency and context.
-    pub(crate) fn begin_run(&self, cpu: u32, now: Option<u64>) -> Run<'_> {
+    /// The bottom half starts, on `cpu`: takes the pending request and,
+    /// when measuring (`clock` is `Some`: it reads now, in ns since load),
+    /// records latency and context. The clock is read after the request is
+    /// taken, so the request is never newer than `now`: the latency is
+    /// [`stamp::latency`], modular, exact for any latency below
+    /// [`stamp::WRAP_NS`].
+    pub(crate) fn begin_run(&self, cpu: u32, clock: Option<impl FnOnce() -> u64>) -> Run<'_> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
-        let running = self.running.fetch_add(1, AcqRel) + 1;
+        let running = self.running.fetch_add(1, AcqRel).wrapping_add(1);
         self.max_running.fetch_max(running, Relaxed);
         let stamp = self.pending.swap(0, AcqRel);
-        let Some(now) = now else {
-            self.count_run(cpu, stamp);
+        let Some(now) = clock.map(|read| read()) else {
+            self.count_run(self.cpu(cpu), stamp);
             return Run {
                 stats: self,
                 cpu,
@@ -317,32 +364,34 @@ impl PathStats {
         };
         let ctx = Context::current();
         let cpu = ctx.cpu();
-        self.count_run(cpu, stamp);
         let c = self.cpu(cpu);
+        self.count_run(c, stamp);
         let mut served = None;
-        let t = (stamp & !STAMPED) >> CPU_BITS;
-        if t != 0 {
-            let raised_on = (stamp & u64::from(MAX_CPUS - 1)) as u32;
-            let lat = now.saturating_sub(t - 1);
-            if raised_on == cpu {
-                c.same_cpu.fetch_add(1, Relaxed);
+        if let Some(stamp::Request {
+            cpu: raised_on,
+            time: Some(t),
+        }) = stamp::unpack(stamp)
+        {
+            // Modular: exact across the wrap of the stamp's time field.
+            let lat = stamp::latency(t, now);
+            if let Some(c) = c {
+                if raised_on == cpu {
+                    c.same_cpu.fetch_add(1, Relaxed);
+                }
+                c.record_latency(lat);
             }
-            c.lat_sum.fetch_add(lat, Relaxed);
-            c.lat_max.fetch_max(lat, Relaxed);
-            let _ = c.lat_min_plus1.fetch_update(Relaxed, Relaxed, |m| {
-                (m == 0 || lat + 1 < m).then_some(lat + 1)
-            });
-            c.hist[bucket_of(lat).min(HIST_BUCKETS - 1)].fetch_add(1, Relaxed);
             served = Some((raised_on, lat));
         }
-        c.wherein[Where::of(&ctx) as usize].fetch_add(1, Relaxed);
-        for (flag, on) in [
-            (Flag::Preemptible, ctx.preemptible()),
-            (Flag::MaySleep, ctx.may_sleep()),
-            (Flag::IrqsDisabled, ctx.irqs_disabled()),
-        ] {
-            if on {
-                c.flags[flag as usize].fetch_add(1, Relaxed);
+        if let Some(c) = c {
+            c.wherein(Where::of(&ctx)).fetch_add(1, Relaxed);
+            for (flag, on) in [
+                (Flag::Preemptible, ctx.preemptible()),
+                (Flag::MaySleep, ctx.may_sleep()),
+                (Flag::IrqsDisabled, ctx.irqs_disabled()),
+            ] {
+                if on {
+                    c.flag(flag).fetch_add(1, Relaxed);
+                }
             }
         }
         Run {
@@ -353,9 +402,11 @@ impl PathStats {
         }
     }
 
-    /// Counts a run on `cpu` that took `stamp`.
-    fn count_run(&self, cpu: u32, stamp: u64) {
-        self.cpu(cpu).executed.fetch_add(1, Relaxed);
+    /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.
+    fn count_run(&self, c: Option<&CpuStats>, stamp: u64) {
+        if let Some(c) = c {
+            c.executed.fetch_add(1, Relaxed);
+        }
         // Reported once; the counter tells how often.
         if stamp == 0 && self.spurious.fetch_add(1, Relaxed) == 0 {
             pr_warn!("a bottom half ran with no request pending\n");
@@ -373,16 +424,14 @@ impl PathStats {
         self.pending.load(Acquire) == 0 && self.running.load(Acquire) == 0
     }
 
-    /// Sums `field` over all CPUs.
+    /// Sums `field` over all CPUs, modulo 2^64 as the counters wrap.
     pub(crate) fn sum(&self, field: Field) -> u64 {
-        cpu::possible_cpus()
-            .map(|cpu| self.cpu(cpu).field(field).load(Relaxed))
-            .sum()
+        cpu::possible_cpus().fold(0, |sum, cpu| sum.wrapping_add(self.on_cpu(cpu, field)))
     }
 
-    /// `field` of one CPU.
+    /// `field` of one CPU (0 for a CPU that is not possible).
     pub(crate) fn on_cpu(&self, cpu: u32, field: Field) -> u64 {
-        self.cpu(cpu).field(field).load(Relaxed)
+        self.cpu(cpu).map_or(0, |c| c.field(field).load(Relaxed))
     }
 
     /// The most runs of this bottom half ever seen at once.
@@ -407,30 +456,29 @@ impl PathStats {
         self.mismatch.load(Relaxed)
     }
 
-    /// The latency summary over all CPUs.
+    /// The latency summary over all CPUs. The loads race with writers and
+    /// `reset`, so the parts may disagree: [`Latency`] takes that.
     pub(crate) fn latency(&self) -> Latency {
         let mut hist = [0u64; HIST_BUCKETS];
         let (mut min, mut max, mut sum) = (u64::MAX, 0, 0u64);
-        for cpu in cpu::possible_cpus() {
-            let c = self.cpu(cpu);
+        for c in cpu::possible_cpus().filter_map(|cpu| self.cpu(cpu)) {
             for (h, b) in hist.iter_mut().zip(c.hist.iter()) {
-                *h += b.load(Relaxed);
+                *h = h.saturating_add(b.load(Relaxed));
             }
-            let m = c.lat_min_plus1.load(Relaxed);
-            if m != 0 {
-                min = min.min(m - 1);
+            // 0: no sample on this CPU.
+            if let Some(m) = c.lat_min_plus1.load(Relaxed).checked_sub(1) {
+                min = min.min(m);
             }
             max = max.max(c.lat_max.load(Relaxed));
             sum = sum.wrapping_add(c.lat_sum.load(Relaxed));
         }
-        Latency::from_parts(hist, min, max, sum)
+        Latency::new(hist, min, max, sum)
     }
 
     /// Zeroes every counter. Exact only when no request is pending and no
     /// top half runs: see [`crate::paths::Core::reset`].
     pub(crate) fn reset(&self) {
-        for cpu in cpu::possible_cpus() {
-            let c = self.cpu(cpu);
+        for c in cpu::possible_cpus().filter_map(|cpu| self.cpu(cpu)) {
             let scalars = [
                 &c.raised,
                 &c.coalesced,
@@ -450,62 +498,6 @@ impl PathStats {
         self.max_running.store(0, Relaxed);
         self.spurious.store(0, Relaxed);
         self.mismatch.store(0, Relaxed);
-    }
-}
-
-/// A latency summary, in ns.
-pub(crate) struct Latency {
-    /// The histogram, see [`HIST_BUCKETS`].
-    pub(crate) hist: [u64; HIST_BUCKETS],
-    /// Number of samples.
-    pub(crate) count: u64,
-    /// Smallest, mean and largest sample (0 when there are none).
-    pub(crate) min: u64,
-    pub(crate) mean: u64,
-    pub(crate) max: u64,
-}
-
-impl Latency {
-    fn from_parts(hist: [u64; HIST_BUCKETS], min: u64, max: u64, sum: u64) -> Self {
-        let count: u64 = hist.iter().sum();
-        Self {
-            hist,
-            count,
-            min: if count == 0 { 0 } else { min },
-            mean: sum.checked_div(count).unwrap_or(0),
-            max,
-        }
-    }
-
-    /// The `per_mille`-th per-mille quantile, from the histogram: the
-    /// bucket holding that rank, interpolated linearly inside it and
-    /// clamped to the observed `[min, max]`.
-    pub(crate) fn quantile(&self, per_mille: u64) -> u64 {
-        if self.count == 0 {
-            return 0;
-        }
-        // The 1-based rank of the sample sought.
-        let rank = (self.count * per_mille).div_ceil(1000).max(1);
-        let mut seen = 0u64;
-        for (i, &n) in self.hist.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            if seen + n >= rank {
-                let (lo, hi) = if i == 0 {
-                    (0, 0)
-                } else {
-                    (1u64 << (i - 1), (1u64 << i) - 1)
-                };
-                // No 128-bit division in the kernel: fall back to the
-                // coarser order when the product would overflow.
-                let (span, k) = (hi - lo, rank - seen);
-                let off = span.checked_mul(k).map_or(span / n * k, |p| p / n);
-                return (lo + off).clamp(self.min, self.max);
-            }
-            seen += n;
-        }
-        self.max
     }
 }
 

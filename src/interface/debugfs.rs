@@ -8,7 +8,7 @@
 
 use super::parse::{parse_i64, parse_measure, parse_paths, parse_u64};
 use crate::kernel_ext::cpu;
-use crate::kernel_ext::debugfs::{Attribute, Dir};
+use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::paths::{Core, PathId};
 use crate::source::{self, Source};
@@ -16,11 +16,10 @@ use crate::stats::{Field, Flag, Where, HIST_BUCKETS};
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::c_str;
 use kernel::prelude::*;
+use kernel::str::CStr;
 use kernel::sync::Arc;
 use kernel::ThisModule;
 
-/// The most busy work per bottom half, ns (10 ms).
-pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
 /// The longest sleep per bottom half, ms.
 pub(crate) const SLEEP_MS_MAX: u64 = 100;
 
@@ -85,16 +84,10 @@ impl Attribute for ControlFile {
             Control::Cpu => self
                 .source
                 .set_cpu(parse_i64(input, -1, i32::MAX.into())? as i32),
-            Control::Paths => {
-                settings.active.store(parse_paths(input)?, Relaxed);
-                Ok(())
-            }
-            Control::WorkNs => {
-                settings
-                    .work_ns
-                    .store(parse_u64(input, 0, WORK_NS_MAX)?, Relaxed);
-                Ok(())
-            }
+            Control::Paths => self.source.set_paths(parse_paths(input)?),
+            Control::WorkNs => self
+                .source
+                .set_work_ns(parse_u64(input, 0, source::WORK_NS_MAX)?),
             Control::SleepMs => {
                 settings
                     .sleep_ms
@@ -156,7 +149,7 @@ impl Attribute for ReadingFile {
             Reading::Histogram => {
                 let l = s.latency();
                 for (i, n) in l.hist.iter().enumerate() {
-                    let lo = if i == 0 { 0 } else { 1u64 << (i - 1) };
+                    let (lo, _) = crate::logic::hist::bounds(i);
                     seq_print!(m, "{} {}\n", lo, n);
                 }
             }
@@ -238,10 +231,15 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
     }
 }
 
-/// Creates the whole tree.
+/// Creates the whole tree. Fails only if the directory cannot be made:
+/// once a file exists, a user may hold it open, and module init must not
+/// fail after that (an open file would outlive the module). A file that
+/// cannot be made is reported in the kernel log and left out, as is the
+/// kernel's rule for debugfs.
 pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Result<Dir> {
     let core = source.core();
     let mut dir = Dir::new(c_str!("irqdefer"), module)?;
+    let mut missing = 0u32;
     for (name, kind, mode) in [
         (c_str!("trigger"), Control::Trigger, CONTROL),
         (c_str!("rate_hz"), Control::RateHz, CONTROL),
@@ -253,36 +251,52 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
         (c_str!("reset"), Control::Reset, CONTROL),
         (c_str!("snapshot"), Control::Snapshot, READING),
     ] {
-        let file = Arc::new(
-            ControlFile {
-                source: source.clone(),
-                kind,
-            },
-            GFP_KERNEL,
-        )?;
-        dir.file(Dir::ROOT, name, mode, file)?;
-    }
-    for path in PathId::ALL {
-        let sub = dir.subdir(Dir::ROOT, path.cname())?;
-        for (name, kind) in [
-            (c_str!("raised"), Reading::Raised),
-            (c_str!("executed"), Reading::Executed),
-            (c_str!("coalesced"), Reading::Coalesced),
-            (c_str!("latency"), Reading::Latency),
-            (c_str!("histogram"), Reading::Histogram),
-            (c_str!("context"), Reading::Context),
-            (c_str!("cpus"), Reading::Cpus),
-        ] {
-            let file = Arc::new(
-                ReadingFile {
-                    core: core.clone(),
-                    path,
-                    kind,
-                },
-                GFP_KERNEL,
-            )?;
-            dir.file(sub, name, READING, file)?;
+        let file = ControlFile {
+            source: source.clone(),
+            kind,
+        };
+        if add(&mut dir, Dir::ROOT, name, mode, file).is_err() {
+            missing = missing.saturating_add(1);
         }
     }
+    const READINGS: [(&CStr, Reading); 7] = [
+        (c_str!("raised"), Reading::Raised),
+        (c_str!("executed"), Reading::Executed),
+        (c_str!("coalesced"), Reading::Coalesced),
+        (c_str!("latency"), Reading::Latency),
+        (c_str!("histogram"), Reading::Histogram),
+        (c_str!("context"), Reading::Context),
+        (c_str!("cpus"), Reading::Cpus),
+    ];
+    for path in PathId::ALL {
+        let Ok(sub) = dir.subdir(Dir::ROOT, path.cname()) else {
+            missing = missing.saturating_add(READINGS.len() as u32);
+            continue;
+        };
+        for (name, kind) in READINGS {
+            let file = ReadingFile {
+                core: core.clone(),
+                path,
+                kind,
+            };
+            if add(&mut dir, sub, name, READING, file).is_err() {
+                missing = missing.saturating_add(1);
+            }
+        }
+    }
+    if missing != 0 {
+        pr_warn!("{} debugfs files could not be created\n", missing);
+    }
     Ok(dir)
+}
+
+/// Adds one file that owns `data`.
+fn add<T: Attribute + 'static>(
+    dir: &mut Dir,
+    parent: DirId,
+    name: &CStr,
+    mode: u16,
+    data: T,
+) -> Result {
+    dir.file(parent, name, mode, Arc::new(data, GFP_KERNEL)?)
 }

@@ -73,6 +73,6 @@ impl Context {
     /// The name of `current` (`comm`), up to its NUL.
     pub(crate) fn comm(&self) -> &[u8] {
         let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
-        &self.raw.comm[..len]
+        self.raw.comm.get(..len).unwrap_or(&[])
     }
 }

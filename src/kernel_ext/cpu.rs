@@ -37,9 +37,66 @@ pub(crate) fn current() -> u32 {
     unsafe { ffi::irqdefer_cpu_id() }
 }
 
+/// CPU hotplug held off: `cpus_read_lock()` until dropped. No CPU goes
+/// online or offline meanwhile, so a CPU checked online stays online.
+/// Lock order: take it before any lock that a hotplug callback takes.
+pub(crate) struct HotplugLock {
+    _not_send: core::marker::PhantomData<*mut ()>,
+}
+
+impl HotplugLock {
+    /// Takes `cpus_read_lock()`. Must be called where sleeping is legal.
+    pub(crate) fn new() -> Self {
+        // SAFETY: Sleeping is legal here (the caller's duty); the lock is
+        // released by `drop`, on the same task (`HotplugLock` is not `Send`).
+        unsafe { ffi::irqdefer_cpus_read_lock() };
+        Self {
+            _not_send: core::marker::PhantomData,
+        }
+    }
+
+    /// Whether `cpu` is online; it stays so while `self` lives.
+    pub(crate) fn online(&self, cpu: u32) -> bool {
+        online(cpu)
+    }
+
+    /// Runs `f` on `cpu`, in a worker bound to it (`work_on_cpu()`), and
+    /// waits for it; `Err(ERANGE)` without running it if `cpu` is offline.
+    /// The CPU cannot go offline while `f` runs: the caller holds `self`.
+    pub(crate) fn run_on<F: FnOnce() + Send>(&self, cpu: u32, f: F) -> kernel::error::Result {
+        if !self.online(cpu) {
+            return Err(kernel::error::code::ERANGE);
+        }
+        run_on(cpu, f);
+        Ok(())
+    }
+}
+
+impl Drop for HotplugLock {
+    fn drop(&mut self) {
+        // SAFETY: Balances the `cpus_read_lock()` of `new`, on the same task.
+        unsafe { ffi::irqdefer_cpus_read_unlock() };
+    }
+}
+
+/// `cond_resched()`: lets other tasks run if one is due, on kernels built
+/// or booted without full preemption. Must be called where sleeping is legal.
+pub(crate) fn cond_resched() {
+    // SAFETY: The caller may sleep (its duty, as for `msleep`).
+    unsafe { ffi::irqdefer_cond_resched() };
+}
+
+/// `fatal_signal_pending(current)`: the calling task is being killed.
+pub(crate) fn fatal_signal_pending() -> bool {
+    // SAFETY: Reads `current`'s pending signals; no preconditions.
+    unsafe { ffi::irqdefer_fatal_signal_pending() }
+}
+
 /// Runs `f` on `cpu`, in a worker bound to it (`work_on_cpu()`), and
-/// waits for it. Must be called where sleeping is legal.
-pub(crate) fn run_on<F: FnOnce() + Send>(cpu: u32, f: F) {
+/// waits for it. Must be called where sleeping is legal, with CPU hotplug
+/// held off ([`HotplugLock::run_on`]): a worker for an offline CPU runs
+/// anywhere.
+fn run_on<F: FnOnce() + Send>(cpu: u32, f: F) {
     /// # Safety
     ///
     /// `arg` must point at a live `Option<F>`.

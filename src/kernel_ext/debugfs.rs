@@ -13,6 +13,7 @@
 use super::ffi;
 use super::seq_file::{self, SeqFile};
 use kernel::bindings;
+use kernel::error::from_result;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -117,16 +118,22 @@ impl Dir {
         })
     }
 
+    /// The directory `id` (`EINVAL` if this tree has no such directory).
+    fn dentry(&self, id: DirId) -> Result<*mut bindings::dentry> {
+        self.dentries.get(id.0).copied().ok_or(EINVAL)
+    }
+
     /// Creates directory `name` in `parent`.
     pub(crate) fn subdir(&mut self, parent: DirId, name: &CStr) -> Result<DirId> {
-        let parent = self.dentries[parent.0];
+        let parent = self.dentry(parent)?;
         self.dentries.reserve(1, GFP_KERNEL)?;
         // SAFETY: `parent` is live (type invariant); `name` is valid.
         let dentry = check_dentry(unsafe { ffi::debugfs_create_dir(name.as_char_ptr(), parent) })?;
         // INVARIANT: the new directory is below the root. Cannot fail:
         // capacity is reserved.
         self.dentries.push(dentry, GFP_KERNEL)?;
-        Ok(DirId(self.dentries.len() - 1))
+        // The new directory is the last one: `len() >= 2` here.
+        Ok(DirId(self.dentries.len().saturating_sub(1)))
     }
 
     /// Creates file `name` in `parent` with `mode`, reading and writing
@@ -138,7 +145,7 @@ impl Dir {
         mode: u16,
         data: Arc<T>,
     ) -> Result {
-        let parent = self.dentries[parent.0];
+        let parent = self.dentry(parent)?;
         self.owned.reserve(1, GFP_KERNEL)?;
         self.fops.reserve(1, GFP_KERNEL)?;
         let fops = KBox::new(
@@ -180,9 +187,11 @@ impl Drop for Dir {
     fn drop(&mut self) {
         // `debugfs_remove` removes the whole tree and waits for every callback in progress;
         // later calls on open files fail in debugfs without reaching ours.
-        // SAFETY: The root is live; nothing of ours runs after (above), and the fields (data,
-        // operations) are dropped after this.
-        unsafe { ffi::debugfs_remove(self.dentries[0]) };
+        if let Some(&root) = self.dentries.first() {
+            // SAFETY: The root is live; nothing of ours runs after (above), and the fields
+            // (data, operations) are dropped after this.
+            unsafe { ffi::debugfs_remove(root) };
+        }
     }
 }
 
@@ -222,24 +231,26 @@ unsafe extern "C" fn write_callback<T: Attribute + 'static>(
     count: usize,
     ppos: *mut bindings::loff_t,
 ) -> isize {
-    // SAFETY: `ppos` is valid for this call.
-    let pos = unsafe { *ppos };
-    // One write carries one whole value: continuations and oversized
-    // writes are refused before anything is read.
-    if pos != 0 || count == 0 || count > MAX_WRITE {
-        return EINVAL.to_errno() as isize;
-    }
-    // SAFETY: `single_open` made `private_data` our `seq_file`.
-    let seq = unsafe { &*(*file).private_data.cast::<bindings::seq_file>() };
-    // SAFETY: The `seq_file`'s `private` is the file's `Arc<T>` foreign pointer.
-    let data = unsafe { Arc::<T>::borrow(seq.private) };
-    let mut input = KVec::new();
-    let reader = UserSlice::new(buf as usize, count).reader();
-    if let Err(e) = reader.read_all(&mut input, GFP_KERNEL) {
-        return e.to_errno() as isize;
-    }
-    match data.store(&input) {
-        Ok(()) => count as isize,
-        Err(e) => e.to_errno() as isize,
-    }
+    from_result(|| {
+        // SAFETY: `ppos` is valid for this call.
+        let pos = unsafe { &mut *ppos };
+        // One write carries one whole value, from offset 0: a second write
+        // on the same open file (the rest of a split value) starts past 0
+        // and is refused, as are oversized writes, before anything is read.
+        if *pos != 0 || count == 0 || count > MAX_WRITE {
+            return Err(EINVAL);
+        }
+        // SAFETY: `single_open` made `private_data` our `seq_file`.
+        let seq = unsafe { &*(*file).private_data.cast::<bindings::seq_file>() };
+        // SAFETY: The `seq_file`'s `private` is the file's `Arc<T>` foreign pointer.
+        let data = unsafe { Arc::<T>::borrow(seq.private) };
+        let mut input = KVec::new();
+        UserSlice::new(buf as usize, count)
+            .reader()
+            .read_all(&mut input, GFP_KERNEL)?;
+        data.store(&input)?;
+        // `count <= MAX_WRITE`: both conversions are exact.
+        *pos = count as bindings::loff_t;
+        Ok(count as isize)
+    })
 }

@@ -40,6 +40,9 @@ unsafe impl Sync for SimDomain {}
 impl SimDomain {
     /// Creates a domain named `name` with `lines` lines, all mapped.
     pub(crate) fn new(name: &'static CStr, lines: u32) -> Result<Self> {
+        // Allocated first: after the domain exists, every failure must
+        // still reach `drop`, which removes it.
+        let mut virqs = KVec::with_capacity(lines as usize, GFP_KERNEL)?;
         // SAFETY: `name` is a valid NUL-terminated string.
         let fwnode = unsafe { ffi::irqdefer_alloc_named_fwnode(name.as_char_ptr()) };
         if fwnode.is_null() {
@@ -54,74 +57,84 @@ impl SimDomain {
             unsafe { ffi::irq_domain_free_fwnode(fwnode) };
             return Err(e);
         }
-        // INVARIANT: `fwnode` and `domain` are valid; `virqs` fills below
-        // and drop disposes only what it holds.
-        let mut this = Self {
-            fwnode,
-            domain,
-            virqs: KVec::with_capacity(lines as usize, GFP_KERNEL)?,
-        };
         for hwirq in 0..lines {
             // SAFETY: `domain` is valid and `hwirq` is below its size.
             let virq = unsafe {
                 ffi::irq_create_mapping_affinity(
-                    this.domain,
+                    domain,
                     hwirq as kernel::ffi::c_ulong,
                     core::ptr::null(),
                 )
             };
-            if virq == 0 {
-                return Err(ENOMEM);
+            // Cannot fail: the capacity is reserved.
+            if virq == 0 || virqs.push(virq, GFP_KERNEL).is_err() {
+                break;
             }
-            this.virqs.push(virq, GFP_KERNEL)?;
+        }
+        // INVARIANT: `fwnode` and `domain` are valid; `virqs` holds the
+        // mappings made, which drop disposes of.
+        let this = Self {
+            fwnode,
+            domain,
+            virqs,
+        };
+        if this.virqs.len() != lines as usize {
+            return Err(ENOMEM);
         }
         Ok(this)
     }
 
-    /// The Linux IRQ number of `line`.
+    /// The Linux IRQ number of `line` (0, no IRQ, for a line the domain
+    /// does not have).
     pub(crate) fn irq(&self, line: usize) -> u32 {
-        self.virqs[line]
+        self.virqs.get(line).copied().unwrap_or(0)
     }
 
     /// Raises the interrupt of `line`, as the hardware would. Callable from
-    /// any context. A line that nobody has requested (or that is disabled)
+    /// any context. A line that nobody has requested (or that is masked)
     /// drops the event.
     pub(crate) fn fire(&self, line: usize) -> Result {
-        // SAFETY: `virqs[line]` is a mapped IRQ of our live domain.
+        let virq = *self.virqs.get(line).ok_or(EINVAL)?;
+        // SAFETY: `virq` is a mapped IRQ of our live domain.
         to_result(unsafe {
             bindings::irq_set_irqchip_state(
-                self.virqs[line],
+                virq,
                 bindings::irqchip_irq_state_IRQCHIP_STATE_PENDING,
                 true,
             )
         })
     }
-}
 
-/// Every line of a [`SimDomain`] disabled; see [`SimDomain::hold`].
-pub(crate) struct Held<'a> {
-    domain: &'a SimDomain,
-}
+    /// Whether any line has an event raised and not yet delivered (the
+    /// simulator delivers from an irq_work on the raising CPU).
+    pub(crate) fn any_pending(&self) -> bool {
+        self.virqs.iter().any(|&virq| {
+            let mut pending = false;
+            // SAFETY: `virq` is a mapped IRQ of our live domain; `pending`
+            // is valid for writes.
+            let r = unsafe {
+                bindings::irq_get_irqchip_state(
+                    virq,
+                    bindings::irqchip_irq_state_IRQCHIP_STATE_PENDING,
+                    &mut pending,
+                )
+            };
+            r == 0 && pending
+        })
+    }
 
-impl SimDomain {
-    /// Disables every line, waiting for handlers in progress (top halves
-    /// and IRQ threads) to finish; the lines are enabled again when the
-    /// result is dropped. Events raised meanwhile are dropped by the
-    /// simulator. Must be called where sleeping is legal.
-    pub(crate) fn hold(&self) -> Held<'_> {
+    /// Waits until no handler of any line runs: the simulator's irq_work
+    /// instances that already took an event have finished (their top
+    /// halves run inside them, with interrupts off, so one RCU grace period
+    /// covers them), then every handler thread. Events not yet taken
+    /// ([`Self::any_pending`]) are not waited for. Must be called where
+    /// sleeping is legal.
+    pub(crate) fn synchronize(&self) {
+        // SAFETY: No preconditions beyond a sleepable context.
+        unsafe { bindings::synchronize_rcu() };
         for &virq in self.virqs.iter() {
             // SAFETY: `virq` is a mapped IRQ of our live domain.
-            unsafe { bindings::disable_irq(virq) };
-        }
-        Held { domain: self }
-    }
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        for &virq in self.domain.virqs.iter() {
-            // SAFETY: Balances the `disable_irq` of `hold`.
-            unsafe { bindings::enable_irq(virq) };
+            unsafe { bindings::synchronize_irq(virq) };
         }
     }
 }

@@ -8,6 +8,7 @@
 pub(crate) mod bug;
 pub(crate) mod context;
 pub(crate) mod cpu;
+pub(crate) mod cpuhp;
 pub(crate) mod debugfs;
 mod ffi;
 pub(crate) mod hrtimer;

@@ -46,12 +46,18 @@ impl<T: Zeroable + Sync> PerCpu<T> {
         })
     }
 
-    /// The copy of `cpu`, which must be below `nr_cpu_ids`.
-    pub(crate) fn get(&self, cpu: u32) -> &T {
-        assert!(cpu < super::cpu::nr_cpu_ids());
-        // SAFETY: `ptr` is a live per-CPU allocation and `cpu` a valid
-        // CPU number; its copy is a valid `T` that lives as long as `self`.
-        unsafe { &*ffi::irqdefer_per_cpu_ptr(self.ptr, cpu).cast::<T>() }
+    /// The copy of `cpu`, or `None` if `cpu` is not a possible CPU (past
+    /// `nr_cpu_ids`, or a hole in the possible mask): such a CPU has no
+    /// copy. Never panics, whatever `cpu` is (it may come from data another
+    /// CPU wrote); callers decide what a missing CPU means, which for
+    /// counters is "nothing to count" and "reads as 0".
+    pub(crate) fn get(&self, cpu: u32) -> Option<&T> {
+        if !super::cpu::possible(cpu) {
+            return None;
+        }
+        // SAFETY: `ptr` is a live per-CPU allocation and `cpu` a possible
+        // CPU, which has a copy: a valid `T` that lives as long as `self`.
+        Some(unsafe { &*ffi::irqdefer_per_cpu_ptr(self.ptr, cpu).cast::<T>() })
     }
 }
 

@@ -57,7 +57,7 @@ impl<T: TimerHandler + 'static> Timer<T> {
     /// Returns whether it was already pending. Callable from any context.
     pub(crate) fn arm_next_tick(&self) -> bool {
         // SAFETY: `raw` is a set-up timer, alive while `self` is.
-        unsafe { bindings::mod_timer(self.raw.get(), ffi::irqdefer_jiffies() + 1) != 0 }
+        unsafe { bindings::mod_timer(self.raw.get(), ffi::irqdefer_jiffies().wrapping_add(1)) != 0 }
     }
 }
 

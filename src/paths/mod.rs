@@ -123,10 +123,73 @@ impl PathId {
         }
     }
 
+    /// Whether the bottom half runs in atomic context (hard interrupt or
+    /// softirq) on the CPU that raised it, by the kernel's rule (without
+    /// `threadirqs` or PREEMPT_RT).
+    pub(crate) fn atomic(self) -> bool {
+        matches!(
+            self,
+            PathId::Hardirq
+                | PathId::Tasklet
+                | PathId::TaskletHi
+                | PathId::BhWq
+                | PathId::Timer
+                | PathId::HrtimerSoft
+        )
+    }
+
     /// The path's name.
     pub(crate) fn name(self) -> &'static str {
         // Path names are ASCII.
         core::str::from_utf8(self.cname().as_bytes()).unwrap_or("?")
+    }
+}
+
+// `PathId::ALL[i]` is the path with discriminant `i`: what `PerPath`'s
+// indexing relies on. Checked at compile time.
+#[allow(clippy::indexing_slicing)] // `i < COUNT`, the array's length.
+const _: () = {
+    let mut i = 0;
+    while i < PathId::COUNT {
+        assert!(PathId::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
+/// One `T` per path, indexed by [`PathId`].
+///
+/// # Invariants
+///
+/// `items.len() == PathId::COUNT`, and `items[p as usize]` belongs to `p`.
+pub(crate) struct PerPath<T> {
+    items: KVec<T>,
+}
+
+impl<T> PerPath<T> {
+    /// `f(path)` for every path.
+    pub(crate) fn try_new(mut f: impl FnMut(PathId) -> Result<T>) -> Result<Self> {
+        let mut items = KVec::with_capacity(PathId::COUNT, GFP_KERNEL)?;
+        for path in PathId::ALL {
+            items.push(f(path)?, GFP_KERNEL)?;
+        }
+        // INVARIANT: one item per path, in `PathId::ALL` order, which is
+        // discriminant order (checked above).
+        Ok(Self { items })
+    }
+
+    /// Every item, in path order.
+    pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+}
+
+impl<T> core::ops::Index<PathId> for PerPath<T> {
+    type Output = T;
+
+    fn index(&self, path: PathId) -> &T {
+        // In bounds: `path as usize < COUNT == items.len()` (type invariant).
+        #[allow(clippy::indexing_slicing)]
+        &self.items[path as usize]
     }
 }
 
@@ -163,8 +226,8 @@ impl Settings {
 pub(crate) struct Core {
     /// The virtual device.
     pub(crate) device: Device,
-    /// Statistics, indexed by [`PathId`].
-    pub(crate) stats: KVec<PathStats>,
+    /// Statistics of each path.
+    pub(crate) stats: PerPath<PathStats>,
     /// Run-time settings.
     pub(crate) settings: Settings,
     /// `ktime_get()` at load: stamps count from here.
@@ -184,13 +247,9 @@ pub(crate) const RESET_DRAIN_MS: u32 = 5000;
 impl Core {
     /// Creates the device and zeroed statistics.
     pub(crate) fn new(settings: Settings) -> Result<Self> {
-        let mut stats = KVec::with_capacity(PathId::COUNT, GFP_KERNEL)?;
-        for _ in PathId::ALL {
-            stats.push(PathStats::new()?, GFP_KERNEL)?;
-        }
         Ok(Self {
             device: Device::new()?,
-            stats,
+            stats: PerPath::try_new(|_| PathStats::new())?,
             settings,
             base_ns: crate::kernel_ext::time::ktime_get_ns(),
             resetting: AtomicBool::new(false),
@@ -201,39 +260,41 @@ impl Core {
 
     /// The statistics of `path`.
     pub(crate) fn stats(&self, path: PathId) -> &PathStats {
-        &self.stats[path as usize]
+        &self.stats[path]
     }
 
-    /// Zeroes all statistics, exactly, even under load: holds every line
-    /// disabled (top halves in progress finish, new interrupts are
-    /// dropped), waits for every pending bottom half to run, zeroes, and
-    /// lets interrupts in again. `EBUSY` if another reset is under way or
-    /// the bottom halves do not drain within [`RESET_DRAIN_MS`]; then
-    /// nothing is zeroed. Must be called where sleeping is legal.
+    /// Zeroes all statistics, exactly, even under load: closes the device
+    /// (new interrupts are refused before they are raised) and waits for
+    /// every interrupt already raised to be handled and every bottom half
+    /// it asked for to run; then zeroes, and opens the device again.
+    /// `EBUSY` if another reset is under way or the device does not drain
+    /// within [`RESET_DRAIN_MS`]; then nothing is zeroed. Must be called
+    /// where sleeping is legal.
     pub(crate) fn reset(&self) -> Result {
-        if self.resetting.swap(true, Relaxed) {
+        if self.resetting.swap(true, Acquire) {
             return Err(EBUSY);
         }
-        let held = self.device.hold();
+        let result = self.reset_held();
+        self.resetting.store(false, Release);
+        result
+    }
+
+    fn reset_held(&self) -> Result {
+        let held = self.device.hold(RESET_DRAIN_MS)?;
         let mut waited = 0;
         while !self.stats.iter().all(|s| s.is_idle()) && waited < RESET_DRAIN_MS {
             crate::kernel_ext::time::msleep(1);
-            waited += 1;
+            waited = waited.saturating_add(1);
         }
-        let drained = self.stats.iter().all(|s| s.is_idle());
-        if drained {
-            self.device.reset();
-            for s in self.stats.iter() {
-                s.reset();
-            }
+        if !self.stats.iter().all(|s| s.is_idle()) {
+            return Err(EBUSY);
+        }
+        self.device.reset();
+        for s in self.stats.iter() {
+            s.reset();
         }
         drop(held);
-        self.resetting.store(false, Relaxed);
-        if drained {
-            Ok(())
-        } else {
-            Err(EBUSY)
-        }
+        Ok(())
     }
 
     /// Now, in ns since load.
@@ -278,7 +339,8 @@ impl Core {
         }
         let measure = self.settings.measure.load(Relaxed);
         let cpu = crate::kernel_ext::cpu::current();
-        let run = self.stats(path).begin_run(cpu, measure.then(|| self.now()));
+        let clock = || self.now();
+        let run = self.stats(path).begin_run(cpu, measure.then_some(clock));
         if let Some((raised_on, lat)) = run.served() {
             trace::irqdefer_run(path.cname(), raised_on, lat);
         }
@@ -364,7 +426,7 @@ fn guarded<P>(
 
 impl Paths {
     /// Registers every path.
-    pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error> + use<>> {
+    pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error>> {
         // Each path and its teardown mark; see `Guarded`.
         let wq = guarded(core.clone(), PathId::Wq, wq::new(core.clone(), PathId::Wq)?);
         let wq_highpri = guarded(

@@ -4,6 +4,8 @@
  * here is one inline or macro of the kernel, unchanged in meaning.
  */
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/hardirq.h>
 #include <linux/hrtimer.h>
@@ -15,6 +17,7 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -126,6 +129,49 @@ u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
 long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg)
 {
 	return work_on_cpu(cpu, fn, arg);
+}
+
+void irqdefer_cpus_read_lock(void)
+{
+	cpus_read_lock();
+}
+
+void irqdefer_cpus_read_unlock(void)
+{
+	cpus_read_unlock();
+}
+
+int irqdefer_cpuhp_setup_multi(const char *name,
+			       int (*offline)(unsigned int cpu,
+					      struct hlist_node *node))
+{
+	return cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, name, NULL,
+				       offline);
+}
+
+int irqdefer_cpuhp_add_instance(int state, struct hlist_node *node)
+{
+	return cpuhp_state_add_instance_nocalls(state, node);
+}
+
+void irqdefer_cpuhp_remove_instance(int state, struct hlist_node *node)
+{
+	cpuhp_state_remove_instance_nocalls(state, node);
+}
+
+void irqdefer_cpuhp_remove_multi(int state)
+{
+	cpuhp_remove_multi_state(state);
+}
+
+void irqdefer_cond_resched(void)
+{
+	cond_resched();
+}
+
+bool irqdefer_fatal_signal_pending(void)
+{
+	return fatal_signal_pending(current);
 }
 
 void irqdefer_get_task_struct(struct task_struct *task)

@@ -2,8 +2,8 @@
 /*
  * irqdefer: C shim for the kernel's static inline functions and macros,
  * which Rust cannot call directly. Nothing else lives here: real exported
- * functions are called from Rust. Declarations must match
- * src/kernel_ext/ffi.rs.
+ * functions are called from Rust. The Rust side is generated from this
+ * header by bindgen at build time (Kbuild): src/kernel_ext/ffi.rs.
  */
 #ifndef IRQDEFER_SHIM_H
 #define IRQDEFER_SHIM_H
@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct fwnode_handle;
+struct hlist_node;
 struct hrtimer;
 struct task_struct;
 struct tasklet_struct;
@@ -55,6 +56,23 @@ unsigned long irqdefer_jiffies(void);
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
 
 long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg);
+
+/*
+ * CPU hotplug: cpus_read_lock() (a no-op without CONFIG_HOTPLUG_CPU) and
+ * the multi-instance dynamic state API (CPUHP_AP_ONLINE_DYN).
+ */
+void irqdefer_cpus_read_lock(void);
+void irqdefer_cpus_read_unlock(void);
+int irqdefer_cpuhp_setup_multi(const char *name,
+			       int (*offline)(unsigned int cpu,
+					      struct hlist_node *node));
+int irqdefer_cpuhp_add_instance(int state, struct hlist_node *node);
+void irqdefer_cpuhp_remove_instance(int state, struct hlist_node *node);
+void irqdefer_cpuhp_remove_multi(int state);
+
+/* cond_resched() and fatal_signal_pending(current). */
+void irqdefer_cond_resched(void);
+bool irqdefer_fatal_signal_pending(void);
 
 void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);

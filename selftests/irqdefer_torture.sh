@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Torture: for a set time, everything a user can do at once. Writers on
+# every control (valid and invalid values, resets, path changes, rate and
+# work_ns changes, long triggers killed midway, values split over two
+# writes), readers on every file, and CPU hotplug cycles. Then the load
+# stops: every path must be at rest with raised == executed + coalesced,
+# exactly; then the module unloads under load with readers still reading,
+# and nothing is left. A kernel splat anywhere fails the run (vm.sh).
+#
+# TORTURE_SECS (or irqdefer_torture_secs on the kernel command line, as
+# `make torture` sets): the duration, 20 s by default.
+
+. "$(dirname "$0")/lib.sh"
+
+SECS=${TORTURE_SECS:-${irqdefer_torture_secs:-20}}
+ONLINE=/sys/devices/system/cpu/cpu1/online
+
+ktap_print_header
+ktap_set_plan 6
+
+cleanup() {
+	touch /tmp/torture.stop
+	echo 1 > $ONLINE 2>/dev/null
+	wait
+	irqdefer_loaded && irqdefer_unload
+}
+trap cleanup EXIT
+
+irqdefer_loaded && irqdefer_unload
+irqdefer_load || ktap_skip_all "insmod failed"
+
+rm -f /tmp/torture.*
+uptime_s() { cut -d. -f1 /proc/uptime; }
+end=$(($(uptime_s) + SECS))
+running() { [ "$(uptime_s)" -lt $end ] && ! [ -e /tmp/torture.stop ]; }
+pick() { # one of the arguments, at random
+	shift $((RANDOM % $#))
+	echo "$1"
+}
+
+# worker NAME BODY: runs BODY until the time is up; counts rounds.
+worker() {
+	n=0
+	while running; do
+		eval "$2" >/dev/null 2>&1
+		n=$((n + 1))
+	done
+	echo "$n" > "/tmp/torture.$1"
+}
+
+ALL=$(echo $ALL_PATHS | tr ' ' ',')
+worker rate 'echo $(pick 0 100 1000 10000 10001 x) > $DBG/rate_hz' &
+worker cpu 'echo $(pick -1 0 1 2 -2 9999) > $DBG/cpu' &
+worker paths 'echo $(pick all tasklet,wq hardirq "bh_wq timer" kthread,threaded nope "" $ALL) > $DBG/paths' &
+worker work 'echo $(pick 0 0 1000 20000 50000 10000001 abc) > $DBG/work_ns' &
+worker sleep 'echo $(pick 0 0 0 1 101) > $DBG/sleep_ms' &
+worker measure 'echo $(pick full full count bogus) > $DBG/measure' &
+worker trigger 'echo $(pick 1 10 100 1000 0 x) > $DBG/trigger' &
+worker longtrigger 'sh -c "echo 100000 > $DBG/trigger" & t=$!; sleep 0.$(pick 1 3 5); kill -9 $t; wait $t' &
+worker reset 'echo 1 > $DBG/reset; echo 2 > $DBG/reset' &
+worker split '(printf 1; printf 0) > $DBG/$(pick rate_hz work_ns trigger cpu)' &
+worker readall 'cat $DBG/* $DBG/*/* /proc/irqdefer' &
+worker readlat 'cat $DBG/*/latency $DBG/snapshot' &
+if [ -w $ONLINE ]; then
+	worker hotplug 'echo 0 > $ONLINE; sleep 0.2; echo 1 > $ONLINE; sleep 0.3' &
+fi
+wait
+
+echo 0 > "$DBG/rate_hz"
+echo 1 > $ONLINE 2>/dev/null
+echo -1 > "$DBG/cpu"
+echo 0 > "$DBG/sleep_ms"
+echo 0 > "$DBG/work_ns"
+ops=0 summary=
+for f in /tmp/torture.*; do
+	n=$(cat "$f")
+	ops=$((ops + n))
+	summary="$summary ${f#/tmp/torture.}=$n"
+done
+ktap_print_msg "$SECS s of torture, $ops operations:$summary"
+ktap_test_result "every worker ran" test "$ops" -gt 0 -a -e /tmp/torture.readall -a -e /tmp/torture.reset
+ktap_test_result "the module answers after the torture" sh -c "cat $DBG/snapshot >/dev/null"
+ktap_test_result "every path at rest" wait_for all_at_rest 20
+echo all > "$DBG/paths"
+echo 1000 > "$DBG/rate_hz"
+sleep 0.5
+echo 0 > "$DBG/rate_hz"
+wait_for all_at_rest 10
+bad=0
+for p in $ALL_PATHS; do
+	r=$(snap "$p" raised) e=$(snap "$p" executed) c=$(snap "$p" coalesced)
+	[ "$r" -eq $((e + c)) ] && [ "$r" -gt 0 ] || {
+		ktap_print_msg "$p: raised $r, executed $e, coalesced $c"
+		bad=$((bad + 1))
+	}
+	bad=$((bad + $(snap "$p" spurious) + $(snap "$p" mismatch)))
+done
+ktap_test_result "identity exact at rest on every path, no inconsistency" test $bad -eq 0
+
+# Unload under load, with readers opening and closing files. An open
+# debugfs file pins the module (rmmod fails with EAGAIN): retry until the
+# readers hold none.
+rm -f /tmp/torture.*
+end=$(($(uptime_s) + 3))
+echo 10000 > "$DBG/rate_hz"
+worker readall2 'cat $DBG/* $DBG/*/* /proc/irqdefer' &
+worker readlat2 'cat $DBG/*/latency $DBG/snapshot' &
+sleep 1
+ktap_test_result "unload under load with readers running" wait_for "irqdefer_unload 2>/dev/null" 10
+wait
+ktap_test_result "nothing left after unload" nothing_left
+
+ktap_finished

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! irqdefer's pure logic: the arithmetic of the module that needs neither
+//! the kernel nor an allocator, so that the host can test it.
+//!
+//! - [`stamp`]: the pending-request stamp, and latency across its wrap;
+//! - [`hist`]: the log2 latency histogram and its summary (count, mean,
+//!   quantiles), tolerant of torn per-CPU reads;
+//! - [`parse`]: the parsers of what users write to the control files.
+//!
+//! These files are compiled twice: into the module, which mounts them with
+//! `#[path = "logic/lib.rs"] mod logic;` in `src/irqdefer_main.rs`, and as
+//! the host crate `irqdefer-logic` (`src/logic/Cargo.toml`), whose tests
+//! (`cargo test` in `src/logic`) thus run the module's own code. They use
+//! `core` only: no `std`, no `alloc`, no `kernel`.
+//!
+//! Everything here is reachable from file operations, IRQ handlers and
+//! bottom halves, where a Rust panic is `BUG()`: nothing may panic, for any
+//! input. No indexing, no `unwrap`, no arithmetic that can overflow or
+//! divide by zero; the lints of `src/logic/Cargo.toml` (host) and of the
+//! module crate keep it so.
+
+#![deny(clippy::arithmetic_side_effects)]
+
+pub mod hist;
+pub mod parse;
+pub mod stamp;
