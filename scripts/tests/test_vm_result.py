@@ -63,6 +63,26 @@ class VmResultTest(unittest.TestCase):
             self.assertEqual(rc, 1, splat)
             self.assertIn("splat", err)
 
+    def test_allocation_failure_trace_is_not_a_splat(self):
+        report = ("insmod: vmalloc error: size 400328, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL)\n"
+                  "[    0.2] CPU: 1 UID: 0 PID: 557 Comm: insmod Tainted: G O 6.12.117 #1\n"
+                  "[    0.2] Call Trace:\n"
+                  "[    0.2]  <TASK>\n"
+                  "[    0.2]  dump_stack_lvl+0x5d/0x80")
+        rc, _, err = judge(GOOD.replace("irqdefer: loaded", report))
+        self.assertEqual(rc, 0, err)
+
+    def test_trace_far_from_an_allocation_failure_is_a_splat(self):
+        report = "page allocation failure: order:0\n" + "[    0.2] x\n" * 8 + "[    0.3] Call Trace:"
+        rc, _, _ = judge(GOOD.replace("irqdefer: loaded", report))
+        self.assertEqual(rc, 1)
+
+    def test_bug_in_an_allocation_failure_report_is_a_splat(self):
+        report = ("vmalloc error: size 1\n[    0.2] Call Trace:\n"
+                  "[    0.2] BUG: KASAN: slab-use-after-free in irqdefer")
+        rc, _, _ = judge(GOOD.replace("irqdefer: loaded", report))
+        self.assertEqual(rc, 1)
+
     def test_boot_banners_are_not_splats(self):
         rc, _, _ = judge(GOOD.replace("irqdefer: loaded", "rcu: \tRCU lockdep checking is enabled."))
         self.assertEqual(rc, 0)
