@@ -66,4 +66,92 @@ for manifest in src/logic/Cargo.toml samples/*/Cargo.toml; do
 	(cd "$crate" && cargo fmt --check) || fail=1
 done
 
+
+msg "lint: no list of path names outside the registry"
+# The registry (the paths! table in src/paths/mod.rs) is the one list of
+# the deferral paths. Shell code reads it from the module: available_paths,
+# and the rules in the snapshot's "meta path.NAME KEY=VALUE..." lines
+# (selftests/lib.sh: ALL_PATHS, NPATHS, path_rule, paths_where). In the
+# shell scripts of selftests/, scripts/ and scripts/guest/, outside
+# comments, a path name may stand for a deliberate choice of one path or a
+# few (paths=tasklet, snap hardirq raised, echo tasklet,wq > paths), but
+# not as a list or a classification, which go stale when a path is added:
+#  - a for loop over two or more literal path names;
+#  - a case pattern naming a path, or a glob matching one (wq*): classify
+#    by the registry's rules instead;
+#  - an assignment (a line's leading NAME=VALUE words) whose value holds
+#    two or more path names;
+#  - any line naming half of the paths or more.
+# Not covered yet: the host tools' own tables (scripts/bench_report.py,
+# samples/irqdefer-report) and the docs.
+mapfile -t path_names < <(sed -nE '/^paths! \{/,/^\}/s/^    [A-Z][A-Za-z0-9]* ([a-z][a-z0-9_]*) => .*/\1/p' \
+	src/paths/mod.rs)
+read -r -d '' names_prog <<'AWK' || true
+function names_in(s,    w, c, seen) {
+	c = 0
+	while (match(s, /[A-Za-z0-9_]+/)) {
+		w = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		if ((w in isname) && !(w in seen)) { seen[w] = 1; c++ }
+	}
+	return c
+}
+function is_path_pattern(p,    re, i) {
+	gsub(/["' \t]/, "", p)
+	if (p == "" || p == "*") return 0
+	if (p in isname) return 1
+	if (p !~ /[*?]/) return 0
+	re = p
+	gsub(/\./, "\\.", re); gsub(/\*/, ".*", re); gsub(/\?/, ".", re)
+	for (i = 1; i <= n; i++) if (nm[i] ~ ("^" re "$")) return 1
+	return 0
+}
+BEGIN {
+	n = split(names, nm, " ")
+	for (i = 1; i <= n; i++) isname[nm[i]] = 1
+	half = int((n + 1) / 2)
+}
+/^[ \t]*#/ { next }
+{
+	line = $0
+	sub(/[ \t]#[ \t].*$/, "", line)
+	why = ""
+	c = names_in(line)
+	if (c >= half) why = "names " c " of the " n " paths"
+	s = line
+	if (match(s, /(^|[;&| \t])for[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+in[ \t]/)) {
+		s = substr(s, RSTART + RLENGTH)
+		sub(/(;|[ \t]do([ \t]|$)).*/, "", s)
+		if (names_in(s) >= 2) why = "a for loop over path names"
+	}
+	pat = "\"?[A-Za-z0-9_*?.-]+\"?"
+	if (match(line, "(^|[ \t]in)[ \t]*[(]?[ \t]*(" pat "[ \t]*[|][ \t]*)*" pat "[ \t]*[)]")) {
+		arm = substr(line, RSTART, RLENGTH)
+		sub(/^[ \t]*(in[ \t]+)?[(]?/, "", arm)
+		sub(/[)]$/, "", arm)
+		k = split(arm, alt, "|")
+		for (i = 1; i <= k; i++) if (is_path_pattern(alt[i])) why = "a case pattern on path names"
+	}
+	s = line
+	sub(/^[ \t]*((export|local)[ \t]+)?/, "", s)
+	while (match(s, /^[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|[^ \t;]*)/)) {
+		v = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		sub(/^[^=]*=/, "", v)
+		sub(/^[ \t]+/, "", s)
+		if (names_in(v) >= 2) why = "an assignment of a list of path names"
+	}
+	if (why != "") { printf "%s:%d: %s: %s\n", FILENAME, FNR, why, $0; bad = 1 }
+}
+END { exit bad }
+AWK
+if [ "${#path_names[@]}" -lt 2 ]; then
+	echo "lint: could not read the path names from src/paths/mod.rs's paths! table" >&2
+	fail=1
+elif ! awk -v names="${path_names[*]}" "$names_prog" selftests/*.sh scripts/*.sh scripts/guest/*; then
+	echo "lint: path names listed outside the registry: read them from the module" \
+		"(available_paths, the snapshot's meta path lines; selftests/lib.sh)" >&2
+	fail=1
+fi
+
 exit $fail

@@ -8,10 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 36
-
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
+ktap_set_plan $((3 * NPATHS))
 
 for n in 1 10 10000; do
 	echo 1 > "$DBG/reset"

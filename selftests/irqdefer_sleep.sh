@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # sleep_ms: bottom halves sleep (msleep) exactly where their own context
-# check says it is legal: in task context (threaded, wq*, kthread), never in
-# hard or soft interrupt context. A sleep in the wrong place would splat,
+# check says it is legal: in task context (the registry's may_sleep=1
+# paths: threaded, wq*, kthread), never in hard or soft interrupt context. A sleep in the wrong place would splat,
 # which the host finds in dmesg.
 
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +19,8 @@ ok=1
 for p in $ALL_PATHS; do
 	slept=$(snap "$p" slept) e=$(snap "$p" executed)
 	ktap_print_msg "$p: executed $e, slept $slept"
-	case $p in
-	threaded | wq* | kthread) [ "$slept" -eq "$e" ] && [ "$e" -gt 0 ] || ok=0 ;;
+	case $(path_rule "$p" may_sleep) in
+	1) [ "$slept" -eq "$e" ] && [ "$e" -gt 0 ] || ok=0 ;;
 	*) [ "$slept" -eq 0 ] || ok=0 ;;
 	esac
 done

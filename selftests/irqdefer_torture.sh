@@ -50,9 +50,18 @@ worker() {
 }
 
 ALL=$(echo $ALL_PATHS | tr ' ' ',')
+# One to three of the module's paths, at random, separated by commas.
+some_paths() {
+	_sp_n=$((RANDOM % 3 + 1)) _sp=
+	while [ $_sp_n -gt 0 ]; do
+		_sp="$_sp${_sp:+,}$(pick $ALL_PATHS)"
+		_sp_n=$((_sp_n - 1))
+	done
+	echo "$_sp"
+}
 worker rate 'echo $(pick 0 100 1000 10000 10001 x) > $DBG/rate_hz' &
 worker cpu 'echo $(pick -1 0 1 2 -2 9999) > $DBG/cpu' &
-worker paths 'echo $(pick all tasklet,wq hardirq "bh_wq timer" kthread,threaded nope "" $ALL) > $DBG/paths' &
+worker paths 'echo $(pick all "$(some_paths)" "$(some_paths | tr , " ")" nope "" $ALL) > $DBG/paths' &
 worker work 'echo $(pick 0 0 1000 20000 50000 10000001 abc) > $DBG/work_ns' &
 worker sleep 'echo $(pick 0 0 0 1 101) > $DBG/sleep_ms' &
 worker measure 'echo $(pick full full count bogus) > $DBG/measure' &

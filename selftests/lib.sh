@@ -8,7 +8,19 @@ KO=${IRQDEFER_KO:-/irqdefer/irqdefer.ko}
 DBG=/sys/kernel/debug/irqdefer
 PROC=/proc/irqdefer
 
-irqdefer_load() { insmod "$KO" "$@"; }
+# Loads the module; then ALL_PATHS holds the names of its paths, from its
+# registry (available_paths), and NPATHS their number. Every list of paths
+# and every plan count that depends on them comes from these, or from the
+# registry's rules (path_rule, paths_where): a script that needs them loads
+# the module first.
+ALL_PATHS=
+NPATHS=0
+irqdefer_load() {
+	insmod "$KO" "$@" || return
+	ALL_PATHS=$(cat "$DBG/available_paths") || return
+	NPATHS=$(count_words $ALL_PATHS)
+}
+count_words() { echo $#; }
 irqdefer_unload() { rmmod irqdefer; }
 irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
 
@@ -57,7 +69,24 @@ write_fails() { ! echo "$2" > "$1" 2>/dev/null; }
 [ "$(id -u)" -eq 0 ] || ktap_skip_all "must run as root"
 [ -f "$KO" ] || ktap_skip_all "$KO not found"
 
-ALL_PATHS="hardirq threaded tasklet tasklet_hi wq wq_highpri wq_unbound wq_own bh_wq timer hrtimer_soft kthread"
+# path_rule PATH KEY: a rule of PATH from the registry, the VALUE of KEY=VALUE
+# in the snapshot's "meta path.PATH KEY=VALUE..." line (README, snapshot).
+path_rule() {
+	awk -v p="path.$1" -v k="$2=" '$1 == "meta" && $2 == p {
+		for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1)
+	}' "$DBG/snapshot"
+}
+
+# paths_where KEY VALUE: the paths whose rule KEY is VALUE, in line order.
+# paths_where KEY !VALUE: those whose rule KEY is not VALUE.
+paths_where() {
+	awk -v k="$1=" -v v="$2" '$1 == "meta" && $2 ~ /^path\./ {
+		for (i = 3; i <= NF; i++) if (index($i, k) == 1) {
+			x = substr($i, length(k) + 1)
+			if (v ~ /^!/ ? x != substr(v, 2) : x == v) { printf "%s%s", sep, substr($2, 6); sep = " " }
+		}
+	} END { print "" }' "$DBG/snapshot"
+}
 
 # Whether every path's requests were run or coalesced (nothing pending).
 all_at_rest() {

@@ -413,11 +413,6 @@ impl PathStats {
         }
     }
 
-    /// Whether a bottom half is pending (requested, not yet started).
-    pub(crate) fn is_pending(&self) -> bool {
-        self.pending.load(Relaxed) != 0
-    }
-
     /// Whether no bottom half is pending or running. Meaningful when no
     /// top half can run (they would make it pending again).
     pub(crate) fn is_idle(&self) -> bool {

@@ -20,7 +20,9 @@
 # The results file (one record per line; data records are KEY=VALUE):
 #   irqdefer-bench 1
 #   meta KEY VALUE...                    kernel, boot, flavour, accel, vcpus,
-#                                        cmdline, tsc_mhz, the phase settings
+#                                        cmdline, tsc_mhz, the phase settings,
+#                                        path.NAME: the module's registry (its
+#                                        snapshot's meta lines as they are)
 #   idle  round= ms= <window>
 #   ov    round= path= mode=full|count|reader|hog rate= <window> <counts> [reads=]
 #   max   path= rate= try=1|2 <window> <counts> r100= e100= c100=   (100 ms after stop)
@@ -42,33 +44,75 @@ what=${irqdefer_bench:-all}
 DBG=/sys/kernel/debug/irqdefer
 T=/sys/kernel/tracing
 RAISE_CPU=1
-ALL="hardirq threaded tasklet tasklet_hi wq wq_highpri wq_unbound wq_own bh_wq timer hrtimer_soft kthread"
-# The order paths join in the scaling phase: a mix of contexts early on.
-SCALE_ORDER="tasklet wq threaded hrtimer_soft tasklet_hi bh_wq wq_highpri kthread hardirq wq_unbound wq_own timer"
+
+case $what in
+all | scaling | smoke) ;;
+*) echo "bench: unknown irqdefer_bench=$what" >&2; exit 1 ;;
+esac
+ncpus=$(grep -c ^processor /proc/cpuinfo)
+[ "$ncpus" -ge 2 ] || { echo "bench: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
+insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
+[ -e "$DBG/available_paths" ] || { echo "bench: $DBG/available_paths missing: module too old" >&2; exit 1; }
+
+# The paths and their rules come from the module's registry:
+# available_paths, and the snapshot's "meta path.NAME KEY=VALUE..." lines.
+ALL=$(cat "$DBG/available_paths")
+# rule PATH KEY: the VALUE of PATH's KEY=VALUE.
+rule() {
+	awk -v p="path.$1" -v k="$2=" '$1 == "meta" && $2 == p {
+		for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1)
+	}' "$DBG/snapshot"
+}
+# first_of PREFIX: the first path whose context starts with PREFIX.
+first_of() {
+	awk -v c="context=$1" '$1 == "meta" && $2 ~ /^path\./ {
+		for (i = 3; i <= NF; i++) if (index($i, c) == 1) { print substr($2, 6); exit }
+	}' "$DBG/snapshot"
+}
+# deal PATH...: the order paths join in the scaling phase: dealt round-robin
+# over their contexts (each context's paths in line order), so that the
+# first few mix contexts.
+deal() {
+	awk -v ps=" $* " '$1 == "meta" && $2 ~ /^path\./ {
+		p = substr($2, 6)
+		if (!index(ps, " " p " ")) next
+		for (i = 3; i <= NF; i++) if (index($i, "context=") == 1) c = substr($i, 9)
+		if (!(c in n)) { order[++nc] = c; n[c] = 0 }
+		m[c, ++n[c]] = p
+	} END {
+		for (r = 1; ; r++) {
+			any = 0
+			for (i = 1; i <= nc; i++) if (r <= n[order[i]]) {
+				printf "%s%s", sep, m[order[i], r]; sep = " "; any = 1
+			}
+			if (!any) break
+		}
+		print ""
+	}' "$DBG/snapshot"
+}
+# scale_n N: 1, 2, 4, ... below N, then N.
+scale_n() { awk -v n="$1" 'BEGIN { for (k = 1; k < n; k *= 2) printf "%d ", k; print n }'; }
+nwords() { echo $#; }
 
 case $what in
 all | scaling)
 	PATHS=$ALL ROUNDS=4 IDLE_MS=2000 OV_MS=1500 OV_RATE=10000
 	MAX_STEPS="1000 2000 5000 10000" MAX_MS=2000
-	ACC_RATE=500 ACC_MS=1000 SCALE_N="1 2 4 8 12" SCALE_RATE=1000 SCALE_MS=2000
+	ACC_RATE=500 ACC_MS=1000 SCALE_N=$(scale_n $(nwords $ALL)) SCALE_RATE=1000 SCALE_MS=2000
 	;;
 smoke)
-	PATHS="hardirq tasklet threaded" ROUNDS=1 IDLE_MS=500 OV_MS=500 OV_RATE=10000
+	# One path of each kind of context: hard interrupt, softirq, task.
+	PATHS="$(first_of hardirq) $(first_of softirq) $(first_of task_)"
+	ROUNDS=1 IDLE_MS=500 OV_MS=500 OV_RATE=10000
 	MAX_STEPS="1000 10000" MAX_MS=500
-	ACC_RATE=200 ACC_MS=500 SCALE_N="1 3" SCALE_RATE=1000 SCALE_MS=500
-	SCALE_ORDER="tasklet threaded hardirq"
+	ACC_RATE=200 ACC_MS=500 SCALE_N="1 $(nwords $PATHS)" SCALE_RATE=1000 SCALE_MS=500
 	;;
-*) echo "bench: unknown irqdefer_bench=$what" >&2; exit 1 ;;
 esac
+SCALE_ORDER=$(deal $PATHS)
 case $what in
 scaling) PHASES="idle scale" ;;
 *) PHASES="idle ov max acc scale" ;;
 esac
-
-ncpus=$(grep -c ^processor /proc/cpuinfo)
-[ "$ncpus" -ge 2 ] || { echo "bench: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
-insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
-[ -e "$DBG/measure" ] || { echo "bench: $DBG/measure missing: module too old" >&2; exit 1; }
 
 msg() { echo "bench $boot: $*" >&2; }
 
@@ -215,15 +259,16 @@ phase_max() {
 	done
 }
 
-# The kernel event that starts a path's bottom half, with its filter.
+# The kernel event that starts a path's bottom half (the registry's trace
+# rule, as events/GROUP/EVENT), and for a thread its wake-up too; none
+# beyond irq_handler_entry, which every path's trace has, for a path
+# without a bottom half.
 entry_event() {
-	case $1 in
-	tasklet | tasklet_hi) echo "irq/tasklet_entry" ;;
-	wq | wq_highpri | wq_unbound | wq_own | bh_wq) echo "workqueue/workqueue_execute_start" ;;
-	timer) echo "timer/timer_expire_entry" ;;
-	hrtimer_soft) echo "timer/hrtimer_expire_entry" ;;
-	threaded) echo "sched/sched_switch sched/sched_wakeup" ;;
-	kthread) echo "sched/sched_switch sched/sched_wakeup" ;;
+	t=$(rule "$1" trace)
+	case $t in
+	irq:irq_handler_entry | "") ;;
+	sched:sched_switch) echo "sched/sched_switch sched/sched_wakeup" ;;
+	*) echo "${t%%:*}/${t#*:}" ;;
 	esac
 }
 
@@ -283,12 +328,12 @@ phase_acc() {
 		echo > "$T/trace"
 		echo "irq==$irq" > "$T/events/irq/irq_handler_entry/filter"
 		evs="irq/irq_handler_entry irqdefer/irqdefer_raise irqdefer/irqdefer_run $(entry_event "$p")"
-		case $p in
-		threaded)
+		case $(rule "$p" context) in
+		task_irq_thread)
 			echo "next_comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_switch/filter"
 			echo "comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_wakeup/filter"
 			;;
-		kthread)
+		task_own_thread)
 			echo 'next_comm == "irqdefer-thread"' > "$T/events/sched/sched_switch/filter"
 			echo 'comm == "irqdefer-thread"' > "$T/events/sched/sched_wakeup/filter"
 			;;
@@ -344,6 +389,7 @@ phase_scale() {
 	echo "meta scale_n $SCALE_N"
 	echo "meta scale_rate $SCALE_RATE"
 	echo "meta scale_ms $SCALE_MS"
+	grep '^meta path\.' "$DBG/snapshot"
 } > "$out"
 
 rc=0

@@ -16,7 +16,9 @@
 # samples/irqdefer-report/FORMAT.md has the grammar):
 #   irqdefer-results 1
 #   meta KEY VALUE...                  kernel, boot, flavour, accel, vcpus,
-#                                      cmdline, raise_cpu, cell_seconds
+#                                      cmdline, raise_cpu, cell_seconds, and
+#                                      path.NAME: the module's registry, its
+#                                      snapshot's meta lines as they are
 #   cell I N PATH RATE LOAD            I of N, 1-based
 #   uptime before|stop|after SECONDS   load on at "before", off at
 #                                      "stop", drained at "after"
@@ -31,7 +33,6 @@ boot=${2:-normal}
 accel=${3:-unknown}
 flavour=${4:-normal}
 DBG=/sys/kernel/debug/irqdefer
-PATHS="hardirq threaded tasklet tasklet_hi wq wq_highpri wq_unbound wq_own bh_wq timer hrtimer_soft kthread"
 RATES="single 100 1000 10000"
 LOADS="idle busy"
 CELL_S=${CELL_S:-1}
@@ -40,6 +41,8 @@ RAISE_CPU=1
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
 insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
+# Every path the module has, in its order.
+PATHS=$(cat "$DBG/available_paths") || exit 1
 
 # One phase's counters: the cell's path in the snapshot, its line in
 # /proc/interrupts, every line of /proc/softirqs.
@@ -88,6 +91,7 @@ i=0
 	echo "meta cmdline $(cat /proc/cmdline)"
 	echo "meta raise_cpu $RAISE_CPU"
 	echo "meta cell_seconds $CELL_S"
+	grep '^meta path\.' "$DBG/snapshot"
 } > "$out"
 for load in $LOADS; do
 	[ "$load" = busy ] && start_hog

@@ -54,6 +54,24 @@ class RealResults(unittest.TestCase):
         self.assertEqual(self.boot.mint("vcpus"), 2)
         self.assertGreater(float(self.boot.meta["tsc_mhz"][0]), 100)
 
+    def test_registry_meta_lines(self):
+        # The module's registry in the header (bench.sh copies the
+        # snapshot's "meta path.NAME KEY=VALUE..." lines): accepted as meta
+        # records, keyed by path, and the figures do not change.
+        lines = self.text.splitlines()
+        reg = ["meta path.hardirq mechanism=none softirq=none context=hardirq may_sleep=0 "
+               "atomic=1 trace=irq:irq_handler_entry",
+               "meta path.tasklet mechanism=tasklet_schedule() softirq=TASKLET context=softirq "
+               "may_sleep=0 atomic=1 trace=irq:tasklet_entry"]
+        i = next(i for i, l in enumerate(lines) if l.startswith("meta scale_ms "))
+        text = "\n".join(lines[:i + 1] + reg + lines[i + 1:]) + "\n"
+        boot = br.parse(text, "smoke.txt")
+        self.assertEqual(boot.mlist("path.tasklet")[:3],
+                         ["mechanism=tasklet_schedule()", "softirq=TASKLET", "context=softirq"])
+        self.assertEqual(boot.m("paths"), self.boot.m("paths"))
+        self.assertEqual(json.dumps(br.analyse([boot]), sort_keys=True, default=str),
+                         json.dumps(self.res, sort_keys=True, default=str))
+
     def test_every_cell_parsed(self):
         paths = self.boot.mlist("paths")
         self.assertEqual(len(self.boot.recs["ov"]), len(paths) * 4 * self.boot.mint("rounds"))

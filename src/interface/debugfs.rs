@@ -2,9 +2,10 @@
 
 //! `/sys/kernel/debug/irqdefer/`: controls and per-path readings.
 //!
-//! Controls are 0600, readings 0400. Every control checks its whole input
-//! before changing anything and fails with `EINVAL` (not a value) or
-//! `ERANGE` (a value out of range).
+//! Controls are 0600, readings 0400; `available_paths` (the registry's
+//! names) is 0444, as ftrace's `available_tracers`. Every control checks
+//! its whole input before changing anything and fails with `EINVAL` (not a
+//! value) or `ERANGE` (a value out of range).
 
 use super::parse::{parse_i64, parse_measure, parse_paths, parse_u64};
 use crate::kernel_ext::cpu;
@@ -25,6 +26,8 @@ pub(crate) const SLEEP_MS_MAX: u64 = 100;
 
 const CONTROL: u16 = 0o600;
 const READING: u16 = 0o400;
+/// The registry, readable by all, as ftrace's `available_tracers`.
+const PUBLIC: u16 = 0o444;
 
 /// The top-level files.
 #[derive(Clone, Copy)]
@@ -38,6 +41,7 @@ enum Control {
     Measure,
     Reset,
     Snapshot,
+    AvailablePaths,
 }
 
 struct ControlFile {
@@ -68,6 +72,14 @@ impl Attribute for ControlFile {
                 false => seq_print!(m, "count\n"),
             },
             Control::Snapshot => snapshot(core, m),
+            Control::AvailablePaths => {
+                let mut sep = "";
+                for path in PathId::ALL {
+                    seq_print!(m, "{}{}", sep, path.name());
+                    sep = " ";
+                }
+                seq_print!(m, "\n");
+            }
         }
         Ok(())
     }
@@ -102,7 +114,7 @@ impl Attribute for ControlFile {
                 parse_u64(input, 1, 1)?;
                 self.source.core().reset()
             }
-            Control::Snapshot => Err(EPERM),
+            Control::Snapshot | Control::AvailablePaths => Err(EPERM),
         }
     }
 }
@@ -173,8 +185,24 @@ impl Attribute for ReadingFile {
     }
 }
 
-/// `snapshot`: everything, one `path key value` line each, for tools.
+/// `snapshot`: everything, for tools. First the registry, one line per
+/// path: `meta path.<name> KEY=VALUE...` (the grammar is in the README,
+/// "Interfaces"); then one `path key value` line per reading.
 fn snapshot(core: &Core, m: &mut SeqFile) {
+    for path in PathId::ALL {
+        let info = path.info();
+        seq_print!(
+            m,
+            "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} trace={}\n",
+            path.name(),
+            info.mechanism,
+            info.softirq.name(),
+            info.context.name(),
+            u8::from(info.context.may_sleep()),
+            u8::from(info.context.atomic()),
+            info.trace
+        );
+    }
     for path in PathId::ALL {
         let name = path.name();
         let s = core.stats(path);
@@ -250,6 +278,7 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
         (c_str!("measure"), Control::Measure, CONTROL),
         (c_str!("reset"), Control::Reset, CONTROL),
         (c_str!("snapshot"), Control::Snapshot, READING),
+        (c_str!("available_paths"), Control::AvailablePaths, PUBLIC),
     ] {
         let file = ControlFile {
             source: source.clone(),

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A kernel thread that sleeps until woken and then does its handler's
-//! work; stopped (after finishing pending work) when dropped.
+//! A kernel thread that sleeps until work is queued to it and then runs its
+//! handler; stopped (after running what is queued) when dropped.
 //!
 //! C header: [`include/linux/kthread.h`](srctree/include/linux/kthread.h)
 
 use super::ffi;
 use core::marker::PhantomPinned;
+use core::sync::atomic::{
+    AtomicBool,
+    Ordering::{AcqRel, Acquire},
+};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
@@ -14,13 +18,18 @@ use kernel::str::CStr;
 
 /// What a [`KThread`] does.
 pub(crate) trait ThreadHandler: Sync {
-    /// Whether there is work to do. Checked after the thread marks itself
-    /// sleeping, so a waker that makes it true and then calls
-    /// [`KThread::wake`] is never missed.
-    fn has_work(&self) -> bool;
-
-    /// Does the work, in the thread (task context, may sleep).
+    /// Does the queued work, in the thread (task context, may sleep).
     fn run(&self);
+}
+
+/// What the thread uses: the handler, and whether a run is queued.
+#[pin_data]
+struct Shared<T> {
+    #[pin]
+    handler: T,
+    /// A run is queued and has not started: set by [`KThread::queue`],
+    /// cleared by the thread just before it runs the handler.
+    queued: AtomicBool,
 }
 
 /// A kernel thread owning its handler.
@@ -28,19 +37,19 @@ pub(crate) trait ThreadHandler: Sync {
 /// # Invariants
 ///
 /// `task` is a running kernel thread, with a reference held, whose data is
-/// `&handler`; it runs [`thread_fn::<T>`] until stopped in drop.
+/// `&shared`; it runs [`thread_fn::<T>`] until stopped in drop.
 #[pin_data(PinnedDrop)]
 pub(crate) struct KThread<T: ThreadHandler + 'static> {
     #[pin]
-    handler: T,
+    shared: Shared<T>,
     task: *mut bindings::task_struct,
     #[pin]
     _pin: PhantomPinned,
 }
 
-// SAFETY: Waking and stopping a thread may be done from any thread.
+// SAFETY: Queueing to and stopping a thread may be done from any thread.
 unsafe impl<T: ThreadHandler + Send + 'static> Send for KThread<T> {}
-// SAFETY: `wake` may be called concurrently from any context.
+// SAFETY: `queue` may be called concurrently from any context.
 unsafe impl<T: ThreadHandler + 'static> Sync for KThread<T> {}
 
 impl<T: ThreadHandler + 'static> KThread<T> {
@@ -50,14 +59,17 @@ impl<T: ThreadHandler + 'static> KThread<T> {
         handler: impl PinInit<T, Error>,
     ) -> impl PinInit<Self, Error> {
         try_pin_init!(&this in Self {
-            handler <- handler,
+            shared <- try_pin_init!(Shared {
+                handler <- handler,
+                queued: AtomicBool::new(false),
+            }),
             task: {
-                // SAFETY: `handler` is initialised and pinned; the thread uses only it. The
+                // SAFETY: `shared` is initialised and pinned; the thread uses only it. The
                 // format "%s" takes `name`, a valid string.
                 let task = unsafe {
                     bindings::kthread_create_on_node(
                         Some(thread_fn::<T>),
-                        core::ptr::addr_of_mut!((*this.as_ptr()).handler).cast::<c_void>(),
+                        core::ptr::addr_of_mut!((*this.as_ptr()).shared).cast::<c_void>(),
                         bindings::NUMA_NO_NODE,
                         kernel::c_str!("%s").as_char_ptr(),
                         name.as_char_ptr(),
@@ -76,11 +88,18 @@ impl<T: ThreadHandler + 'static> KThread<T> {
         })
     }
 
-    /// Wakes the thread. Callable from any context, hard interrupts
-    /// included.
-    pub(crate) fn wake(&self) {
+    /// Queues a run of the handler and wakes the thread. Returns `false` if
+    /// a run was already queued and has not started: this request then
+    /// merges into it. Callable from any context, hard interrupts included.
+    pub(crate) fn queue(&self) -> bool {
+        if self.shared.queued.swap(true, AcqRel) {
+            return false;
+        }
         // SAFETY: `task` is alive: we hold a reference (type invariant).
+        // `wake_up_process` orders the store above before its check of the
+        // thread's state, which the thread sets before it reads `queued`.
         unsafe { bindings::wake_up_process(self.task) };
+        true
     }
 }
 
@@ -88,25 +107,25 @@ impl<T: ThreadHandler + 'static> KThread<T> {
 impl<T: ThreadHandler + 'static> PinnedDrop for KThread<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: `task` is our thread, with our reference. It returns once it should stop
-        // and no work is left; this waits for that and drops the reference.
+        // and nothing is queued; this waits for that and drops the reference.
         unsafe { bindings::kthread_stop_put(self.task) };
     }
 }
 
 /// # Safety
 ///
-/// `data` must point at the pinned `handler` of a live [`KThread<T>`],
+/// `data` must point at the pinned `shared` of a live [`KThread<T>`],
 /// which outlives the thread.
 unsafe extern "C" fn thread_fn<T: ThreadHandler + 'static>(data: *mut c_void) -> c_int {
     // SAFETY: Guaranteed by the caller: `KThread` stops the thread before
-    // the handler is dropped.
-    let handler = unsafe { &*data.cast::<T>() };
+    // `shared` is dropped.
+    let shared = unsafe { &*data.cast::<Shared<T>>() };
     loop {
         // SAFETY: Marks `current` (this thread) as about to sleep.
         unsafe { ffi::irqdefer_set_current_interruptible() };
         // SAFETY: Called from a kthread.
         let stop = unsafe { bindings::kthread_should_stop() };
-        if !handler.has_work() {
+        if !shared.queued.load(Acquire) {
             if stop {
                 break;
             }
@@ -116,8 +135,10 @@ unsafe extern "C" fn thread_fn<T: ThreadHandler + 'static>(data: *mut c_void) ->
         }
         // SAFETY: `current` is this thread.
         unsafe { ffi::irqdefer_set_current_running() };
-        if handler.has_work() {
-            handler.run();
+        // Take the request, then run it: a request queued from now on
+        // queues a new run.
+        if shared.queued.swap(false, AcqRel) {
+            shared.handler.run();
         }
     }
     // SAFETY: `current` is this thread.

@@ -11,12 +11,15 @@ use kernel::new_work;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// Requests the `bh_wq` line.
-pub(crate) fn new(core: Arc<Core>) -> Result<impl PinInit<wq::Path, Error>> {
+/// The registered path: the `wq` machinery.
+pub(crate) type Path = wq::Path;
+
+/// Requests the line of `path`, on `system_bh_wq`.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     wq::with_target(
         core,
-        PathId::BhWq,
+        path,
         Target::System(system_bh()),
-        new_work!("irqdefer::bh_wq::Bottom::work"),
+        new_work!("irqdefer::bh_wq::Item::work"),
     )
 }

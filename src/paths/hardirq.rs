@@ -3,36 +3,27 @@
 //! `hardirq`: no bottom half. The top half does the work itself, in hard
 //! interrupt context; the baseline every other path is compared with.
 
-use super::{Core, PathId};
-use crate::kernel_ext::irq::{self, Handler, IrqReturn};
+use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// The top half that is also the bottom half.
-pub(crate) struct Hardirq {
-    core: Arc<Core>,
-}
+/// The "mechanism": the run, right there in the top half.
+pub(crate) struct Inline(Bottom);
 
-impl Handler for Hardirq {
-    fn handle(&self) -> IrqReturn {
-        // Never pending: the run starts right here.
-        if self.core.top_half(PathId::Hardirq) {
-            self.core.bottom_half(PathId::Hardirq);
-        }
-        IrqReturn::Handled
+impl Defer for Inline {
+    fn schedule(&self) -> Scheduled {
+        // Never pending: the run starts and ends here.
+        self.0.run();
+        Scheduled::New
     }
 }
 
 /// The registered path.
-pub(crate) type Path = irq::Registration<Hardirq>;
+pub(crate) type Path = irq::Registration<Top<Inline>>;
 
-/// Requests the `hardirq` line.
-pub(crate) fn new(core: Arc<Core>) -> impl PinInit<Path, Error> {
-    let irq = core.device.irq(PathId::Hardirq);
-    irq::Registration::new(
-        irq,
-        irq::Flags::NONE,
-        PathId::Hardirq.irq_name(),
-        Hardirq { core },
-    )
+/// Requests the line of `path`.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+    let bottom = Bottom::new(core.clone(), path);
+    Ok(register(core, path, Inline(bottom)))
 }

@@ -3,55 +3,36 @@
 //! `hrtimer_soft`: the top half starts an hrtimer in `HRTIMER_MODE_REL_SOFT`
 //! expiring at once; it runs from `HRTIMER_SOFTIRQ`, in softirq context.
 
-use super::{Core, PathId};
+use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
-use crate::kernel_ext::irq::{self, Handler, IrqReturn};
+use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// The bottom half.
-pub(crate) struct Bottom {
-    core: Arc<Core>,
-}
-
 impl HrTimerHandler for Bottom {
     fn run(&self) -> Restart {
-        self.core.bottom_half(PathId::HrtimerSoft);
+        Bottom::run(self);
         Restart::No
     }
 }
 
-/// The top half, owning the hrtimer; dropped after `free_irq()`.
-#[pin_data]
-pub(crate) struct Top {
-    core: Arc<Core>,
-    #[pin]
-    timer: HrTimer<Bottom>,
-}
-
-impl Handler for Top {
-    fn handle(&self) -> IrqReturn {
-        if self.core.top_half(PathId::HrtimerSoft) {
-            self.timer.start(0);
-        }
-        IrqReturn::Handled
+impl Defer for HrTimer<Bottom> {
+    fn schedule(&self) -> Scheduled {
+        // `hrtimer_start()` returns nothing: ask `hrtimer_is_queued()`
+        // first. The kernel dequeues the timer before its callback runs,
+        // and the top halves of one line never run at once, so the answer
+        // holds until the start: queued means a bottom half is pending.
+        let pending = self.is_queued();
+        self.start(0);
+        Scheduled::new_if(!pending)
     }
 }
 
-/// The registered path.
-pub(crate) type Path = irq::Registration<Top>;
+/// The registered path. The hrtimer is cancelled after `free_irq()`.
+pub(crate) type Path = irq::Registration<Top<HrTimer<Bottom>>>;
 
-/// Requests the `hrtimer_soft` line and sets up its hrtimer.
-pub(crate) fn new(core: Arc<Core>) -> impl PinInit<Path, Error> {
-    let irq = core.device.irq(PathId::HrtimerSoft);
-    let bottom = Bottom { core: core.clone() };
-    irq::Registration::new(
-        irq,
-        irq::Flags::NONE,
-        PathId::HrtimerSoft.irq_name(),
-        try_pin_init!(Top {
-            core,
-            timer <- HrTimer::new(Mode::Soft, bottom),
-        }),
-    )
+/// Requests the line of `path` and sets up its hrtimer.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+    let bottom = Bottom::new(core.clone(), path);
+    Ok(register(core, path, HrTimer::new(Mode::Soft, bottom)))
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `kthread`: the top half wakes a kernel thread of the module's own
-//! (`irqdefer-thread`), which runs the bottom half in task context.
+//! `kthread`: the top half queues a request to a kernel thread of the
+//! module's own (`irqdefer-thread`) and wakes it; the thread runs the
+//! bottom half in task context.
 
-use super::{Core, PathId};
-use crate::kernel_ext::irq::{self, Handler, IrqReturn};
+use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread::{KThread, ThreadHandler};
 use kernel::c_str;
 use kernel::prelude::*;
@@ -13,53 +14,28 @@ use kernel::sync::Arc;
 /// The thread's name; [`crate::stats::OWN_THREAD_PREFIX`] recognises it.
 const THREAD_NAME: &kernel::str::CStr = c_str!("irqdefer-thread");
 
-/// The bottom half, run by the thread whenever a request is pending.
-pub(crate) struct Bottom {
-    core: Arc<Core>,
-}
-
 impl ThreadHandler for Bottom {
-    fn has_work(&self) -> bool {
-        self.core.stats(PathId::Kthread).is_pending()
-    }
-
     fn run(&self) {
-        self.core.bottom_half(PathId::Kthread);
+        Bottom::run(self);
     }
 }
 
-/// The top half, owning the thread; dropped after `free_irq()`, when the
-/// thread finishes what is pending and stops.
-#[pin_data]
-pub(crate) struct Top {
-    core: Arc<Core>,
-    #[pin]
-    thread: KThread<Bottom>,
-}
-
-impl Handler for Top {
-    fn handle(&self) -> IrqReturn {
-        if self.core.top_half(PathId::Kthread) {
-            self.thread.wake();
-        }
-        IrqReturn::Handled
+impl Defer for KThread<Bottom> {
+    fn schedule(&self) -> Scheduled {
+        // The thread's own queued flag, as a `kthread_worker`'s queue
+        // would answer. (`wake_up_process()`'s return says whether the
+        // thread was asleep, not whether a request was pending: a thread
+        // still finishing the previous run is awake with none pending.)
+        Scheduled::new_if(self.queue())
     }
 }
 
-/// The registered path.
-pub(crate) type Path = irq::Registration<Top>;
+/// The registered path. The thread finishes what is queued and stops
+/// after `free_irq()`.
+pub(crate) type Path = irq::Registration<Top<KThread<Bottom>>>;
 
-/// Starts the thread and requests the `kthread` line.
-pub(crate) fn new(core: Arc<Core>) -> impl PinInit<Path, Error> {
-    let irq = core.device.irq(PathId::Kthread);
-    let bottom = Bottom { core: core.clone() };
-    irq::Registration::new(
-        irq,
-        irq::Flags::NONE,
-        PathId::Kthread.irq_name(),
-        try_pin_init!(Top {
-            core,
-            thread <- KThread::new(THREAD_NAME, bottom),
-        }),
-    )
+/// Starts the thread and requests the line of `path`.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+    let bottom = Bottom::new(core.clone(), path);
+    Ok(register(core, path, KThread::new(THREAD_NAME, bottom)))
 }

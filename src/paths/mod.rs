@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The deferral paths: one file each. A path owns its IRQ registration and
-//! its bottom-half mechanism; its top half stamps the request in
-//! [`crate::stats`] and hands off, its bottom half records the run.
+//! The deferral paths. [`paths!`] below is their registry: each path is
+//! declared there once, with its name, its mechanism and the kernel's rule
+//! for it; [`PathId`], the names, the IRQ names and the set of registered
+//! paths ([`Paths`]) are derived from it, and `available_paths` and the
+//! `meta path.<name>` lines of `snapshot` publish it.
+//!
+//! A path's own file holds its mechanism: a [`Defer`] whose
+//! [`Defer::schedule`] asks the kernel for the bottom half and returns the
+//! kernel's answer. One generic top half ([`Top`]) does the accounting for
+//! every path; its bottom half is [`Bottom::run`].
 
 use crate::device::Device;
 use crate::kernel_ext::context::Context;
+use crate::kernel_ext::irq::{self, Handler, IrqReturn};
 use crate::kernel_ext::trace;
-use crate::stats::PathStats;
+use crate::stats::{PathStats, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -26,56 +34,301 @@ pub(crate) mod threaded;
 pub(crate) mod timer;
 pub(crate) mod wq;
 
-/// A deferral path. The names are part of irqdefer's interface.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum PathId {
+/// Declares the paths, from the one table below. A row is
+///
+/// ```text
+/// /// doc
+/// Variant name => file::constructor {
+///     mechanism: "the kernel call that defers the work", or "none",
+///     softirq: the Vector that runs the bottom half,
+///     context: where the bottom half runs (Runs),
+///     trace: "group:event", the ftrace event that marks its start,
+/// },
+/// ```
+///
+/// and gives the `PathId` variant, the name (`name` is also the field of
+/// [`Paths`] holding the path), its rule ([`PathInfo`]), and the
+/// registration: `file::constructor(core, id)` returns the pin-initialiser
+/// of `file::Path`. Rows are in line order; the order is the interface's
+/// (snapshot, `available_paths`, `paths=all`). `scripts/lint.sh` reads the
+/// names from this table: keep one row per line as `Variant name =>`.
+macro_rules! paths {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $name:ident => $file:ident :: $ctor:ident {
+            mechanism: $mechanism:literal,
+            softirq: $softirq:ident,
+            context: $context:ident,
+            trace: $trace:literal $(,)?
+        }
+    ),* $(,)?) => {
+        /// A deferral path. The names are part of irqdefer's interface.
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        pub(crate) enum PathId {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl PathId {
+            /// Number of paths.
+            pub(crate) const COUNT: usize = [$(PathId::$variant),*].len();
+            /// Every path, in line order.
+            pub(crate) const ALL: [PathId; Self::COUNT] = [$(PathId::$variant),*];
+
+            /// The path's name, as a C string.
+            pub(crate) fn cname(self) -> &'static CStr {
+                match self {
+                    $(PathId::$variant => c_str!(stringify!($name)),)*
+                }
+            }
+
+            /// The name its IRQ has in `/proc/interrupts`: `irqdefer-<name>`.
+            pub(crate) fn irq_name(self) -> &'static CStr {
+                match self {
+                    $(PathId::$variant => c_str!(concat!("irqdefer-", stringify!($name))),)*
+                }
+            }
+
+            /// What the registry says of the path.
+            pub(crate) fn info(self) -> &'static PathInfo {
+                match self {
+                    $(PathId::$variant => {
+                        const INFO: PathInfo = PathInfo {
+                            mechanism: $mechanism,
+                            softirq: Vector::$softirq,
+                            context: Runs::$context,
+                            trace: $trace,
+                        };
+                        &INFO
+                    })*
+                }
+            }
+        }
+
+        // The registry's own consistency, checked at compile time.
+        const _: () = {
+            $(
+                // A bottom half that a softirq vector runs runs in softirq
+                // context, and one in softirq context has its vector.
+                assert!(
+                    matches!(Vector::$softirq, Vector::None)
+                        != matches!(Runs::$context, Runs::Softirq),
+                    concat!(stringify!($name), ": softirq and context disagree")
+                );
+                // `meta` starts the snapshot's registry lines.
+                assert!(
+                    !matches!(stringify!($name).as_bytes(), b"meta"),
+                    "a path may not be called meta"
+                );
+            )*
+            // Masks of paths are `u32`.
+            assert!(PathId::COUNT <= 32);
+        };
+
+        /// Every path, registered. Fields drop in order; each path frees
+        /// its IRQ first, then drains its bottom half.
+        #[pin_data]
+        pub(crate) struct Paths {
+            $(
+                #[pin]
+                $name: Guarded<$file::Path>,
+            )*
+        }
+
+        impl Paths {
+            /// Registers every path.
+            pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error>> {
+                // Each path and its teardown mark; see `Guarded`.
+                $(
+                    let $name = guarded(
+                        core.clone(),
+                        PathId::$variant,
+                        $file::$ctor(core.clone(), PathId::$variant)?,
+                    );
+                )*
+                Ok(try_pin_init!(Self {
+                    $($name <- $name,)*
+                }))
+            }
+        }
+    };
+}
+
+paths! {
     /// No bottom half: the work is done in the top half (the baseline).
-    Hardirq = 0,
+    Hardirq hardirq => hardirq::new {
+        mechanism: "none",
+        softirq: None,
+        context: Hardirq,
+        trace: "irq:irq_handler_entry",
+    },
     /// `request_threaded_irq()` with `IRQF_ONESHOT`: `irq/N-name` runs it.
-    Threaded,
+    Threaded threaded => threaded::new {
+        mechanism: "request_threaded_irq(IRQF_ONESHOT)",
+        softirq: None,
+        context: IrqThread,
+        trace: "sched:sched_switch",
+    },
     /// A tasklet on `TASKLET_SOFTIRQ`.
-    Tasklet,
+    Tasklet tasklet => tasklet::new {
+        mechanism: "tasklet_schedule()",
+        softirq: Tasklet,
+        context: Softirq,
+        trace: "irq:tasklet_entry",
+    },
     /// A tasklet on `HI_SOFTIRQ`.
-    TaskletHi,
+    TaskletHi tasklet_hi => tasklet::new {
+        mechanism: "tasklet_hi_schedule()",
+        softirq: Hi,
+        context: Softirq,
+        trace: "irq:tasklet_entry",
+    },
     /// Work on `system_wq`.
-    Wq,
+    Wq wq => wq::new {
+        mechanism: "queue_work(system_wq)",
+        softirq: None,
+        context: Kworker,
+        trace: "workqueue:workqueue_execute_start",
+    },
     /// Work on `system_highpri_wq`.
-    WqHighpri,
+    WqHighpri wq_highpri => wq::new {
+        mechanism: "queue_work(system_highpri_wq)",
+        softirq: None,
+        context: Kworker,
+        trace: "workqueue:workqueue_execute_start",
+    },
     /// Work on `system_unbound_wq`.
-    WqUnbound,
+    WqUnbound wq_unbound => wq::new {
+        mechanism: "queue_work(system_unbound_wq)",
+        softirq: None,
+        context: Kworker,
+        trace: "workqueue:workqueue_execute_start",
+    },
     /// Work on a workqueue of irqdefer's own.
-    WqOwn,
+    WqOwn wq_own => wq::new {
+        mechanism: "queue_work(irqdefer_wq)",
+        softirq: None,
+        context: Kworker,
+        trace: "workqueue:workqueue_execute_start",
+    },
     /// Work on `system_bh_wq`, run in softirq context.
-    BhWq,
+    BhWq bh_wq => bh_wq::new {
+        mechanism: "queue_work(system_bh_wq)",
+        softirq: Tasklet,
+        context: Softirq,
+        trace: "workqueue:workqueue_execute_start",
+    },
     /// A `timer_list` armed for the next jiffy (`TIMER_SOFTIRQ`).
-    Timer,
+    Timer timer => timer::new {
+        mechanism: "mod_timer(jiffies+1)",
+        softirq: Timer,
+        context: Softirq,
+        trace: "timer:timer_expire_entry",
+    },
     /// An hrtimer in soft mode expiring at once (`HRTIMER_SOFTIRQ`).
-    HrtimerSoft,
+    HrtimerSoft hrtimer_soft => hrtimer_soft::new {
+        mechanism: "hrtimer_start(0,HRTIMER_MODE_REL_SOFT)",
+        softirq: Hrtimer,
+        context: Softirq,
+        trace: "timer:hrtimer_expire_entry",
+    },
     /// A kernel thread of the module's own, woken from the top half.
-    Kthread,
+    Kthread kthread => kthread::new {
+        mechanism: "wake_up_process(irqdefer-thread)",
+        softirq: None,
+        context: OwnThread,
+        trace: "sched:sched_switch",
+    },
+}
+
+/// What the registry says of a path: its mechanism and the kernel's rule
+/// for it. Published in `snapshot` (`meta path.<name>`).
+pub(crate) struct PathInfo {
+    /// The kernel call that defers the work; `none` for no bottom half.
+    /// No whitespace (it is one field of the snapshot line).
+    pub(crate) mechanism: &'static str,
+    /// The softirq vector that runs the bottom half.
+    pub(crate) softirq: Vector,
+    /// Where the bottom half runs.
+    pub(crate) context: Runs,
+    /// The ftrace event that marks the start of the bottom half, as
+    /// `set_event` names it (`group:event`). `sched:sched_switch` for a
+    /// thread: the switch to it.
+    pub(crate) trace: &'static str,
+}
+
+/// A softirq vector, named as in `/proc/softirqs`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Vector {
+    /// No softirq runs the bottom half.
+    None,
+    /// `HI_SOFTIRQ`.
+    Hi,
+    /// `TASKLET_SOFTIRQ`.
+    Tasklet,
+    /// `TIMER_SOFTIRQ`.
+    Timer,
+    /// `HRTIMER_SOFTIRQ`.
+    Hrtimer,
+}
+
+impl Vector {
+    /// Its row in `/proc/softirqs`, or `none`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Vector::None => "none",
+            Vector::Hi => "HI",
+            Vector::Tasklet => "TASKLET",
+            Vector::Timer => "TIMER",
+            Vector::Hrtimer => "HRTIMER",
+        }
+    }
+}
+
+/// Where a bottom half runs, by the kernel's rule (without `threadirqs` or
+/// PREEMPT_RT).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Runs {
+    /// Hard interrupt context.
+    Hardirq,
+    /// Softirq context, at interrupt exit or in `ksoftirqd/N`.
+    Softirq,
+    /// Task context, in the IRQ thread `irq/N-name`.
+    IrqThread,
+    /// Task context, in a workqueue worker.
+    Kworker,
+    /// Task context, in irqdefer's own kernel thread.
+    OwnThread,
+}
+
+impl Runs {
+    /// The name: that of the [`Where`] class every run must fall in, or
+    /// `softirq` for both softirq classes. The snapshot's `ctx_<name>`
+    /// key, or `ctx_<name>_*` keys, count the runs that obey the rule.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Runs::Hardirq => Where::Hardirq.name(),
+            Runs::Softirq => "softirq",
+            Runs::IrqThread => Where::TaskIrqThread.name(),
+            Runs::Kworker => Where::TaskKworker.name(),
+            Runs::OwnThread => Where::TaskOwnThread.name(),
+        }
+    }
+
+    /// Whether sleeping is legal there: in task context only.
+    pub(crate) fn may_sleep(self) -> bool {
+        matches!(self, Runs::IrqThread | Runs::Kworker | Runs::OwnThread)
+    }
+
+    /// Whether it is atomic context (hard interrupt or softirq) on the CPU
+    /// that raised the request.
+    pub(crate) fn atomic(self) -> bool {
+        matches!(self, Runs::Hardirq | Runs::Softirq)
+    }
 }
 
 impl PathId {
-    /// Number of paths.
-    pub(crate) const COUNT: usize = 12;
-    /// Every path, in line order.
-    pub(crate) const ALL: [PathId; Self::COUNT] = [
-        PathId::Hardirq,
-        PathId::Threaded,
-        PathId::Tasklet,
-        PathId::TaskletHi,
-        PathId::Wq,
-        PathId::WqHighpri,
-        PathId::WqUnbound,
-        PathId::WqOwn,
-        PathId::BhWq,
-        PathId::Timer,
-        PathId::HrtimerSoft,
-        PathId::Kthread,
-    ];
-
     /// Every path, as a mask.
-    pub(crate) const ALL_MASK: u32 = (1 << Self::COUNT) - 1;
+    pub(crate) const ALL_MASK: u32 = u32::MAX >> (32 - Self::COUNT);
 
     /// The path's bit in a mask.
     pub(crate) fn bit(self) -> u32 {
@@ -87,55 +340,10 @@ impl PathId {
         Self::ALL.into_iter().find(|p| p.cname().as_bytes() == name)
     }
 
-    /// The path's name, as a C string.
-    pub(crate) fn cname(self) -> &'static CStr {
-        match self {
-            PathId::Hardirq => c_str!("hardirq"),
-            PathId::Threaded => c_str!("threaded"),
-            PathId::Tasklet => c_str!("tasklet"),
-            PathId::TaskletHi => c_str!("tasklet_hi"),
-            PathId::Wq => c_str!("wq"),
-            PathId::WqHighpri => c_str!("wq_highpri"),
-            PathId::WqUnbound => c_str!("wq_unbound"),
-            PathId::WqOwn => c_str!("wq_own"),
-            PathId::BhWq => c_str!("bh_wq"),
-            PathId::Timer => c_str!("timer"),
-            PathId::HrtimerSoft => c_str!("hrtimer_soft"),
-            PathId::Kthread => c_str!("kthread"),
-        }
-    }
-
-    /// The name its IRQ has in `/proc/interrupts`: `irqdefer-<name>`.
-    pub(crate) fn irq_name(self) -> &'static CStr {
-        match self {
-            PathId::Hardirq => c_str!("irqdefer-hardirq"),
-            PathId::Threaded => c_str!("irqdefer-threaded"),
-            PathId::Tasklet => c_str!("irqdefer-tasklet"),
-            PathId::TaskletHi => c_str!("irqdefer-tasklet_hi"),
-            PathId::Wq => c_str!("irqdefer-wq"),
-            PathId::WqHighpri => c_str!("irqdefer-wq_highpri"),
-            PathId::WqUnbound => c_str!("irqdefer-wq_unbound"),
-            PathId::WqOwn => c_str!("irqdefer-wq_own"),
-            PathId::BhWq => c_str!("irqdefer-bh_wq"),
-            PathId::Timer => c_str!("irqdefer-timer"),
-            PathId::HrtimerSoft => c_str!("irqdefer-hrtimer_soft"),
-            PathId::Kthread => c_str!("irqdefer-kthread"),
-        }
-    }
-
     /// Whether the bottom half runs in atomic context (hard interrupt or
-    /// softirq) on the CPU that raised it, by the kernel's rule (without
-    /// `threadirqs` or PREEMPT_RT).
+    /// softirq) on the CPU that raised it, by the kernel's rule.
     pub(crate) fn atomic(self) -> bool {
-        matches!(
-            self,
-            PathId::Hardirq
-                | PathId::Tasklet
-                | PathId::TaskletHi
-                | PathId::BhWq
-                | PathId::Timer
-                | PathId::HrtimerSoft
-        )
+        self.info().context.atomic()
     }
 
     /// The path's name.
@@ -155,6 +363,107 @@ const _: () = {
         i += 1;
     }
 };
+
+/// The kernel's answer to a top half asking for the bottom half.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Scheduled {
+    /// Scheduled: none was pending.
+    New,
+    /// One was already pending and not started: the request merged into it.
+    Pending,
+}
+
+impl Scheduled {
+    /// [`Scheduled::New`] if `new`, else [`Scheduled::Pending`].
+    pub(crate) fn new_if(new: bool) -> Self {
+        if new {
+            Scheduled::New
+        } else {
+            Scheduled::Pending
+        }
+    }
+}
+
+/// A deferral mechanism: how a path's top half gets its bottom half run.
+pub(crate) trait Defer: Sync {
+    /// Asks for the bottom half, from the top half (hard interrupt
+    /// context: must not sleep), and returns the kernel's own answer: new,
+    /// or already pending (`tasklet_schedule()` finding the tasklet
+    /// scheduled, `queue_work()` the work queued, `mod_timer()` the timer
+    /// pending, ...).
+    fn schedule(&self) -> Scheduled;
+}
+
+/// A path's bottom half: what every mechanism runs.
+pub(crate) struct Bottom {
+    core: Arc<Core>,
+    path: PathId,
+}
+
+impl Bottom {
+    /// The bottom half of `path`.
+    pub(crate) fn new(core: Arc<Core>, path: PathId) -> Self {
+        Self { core, path }
+    }
+
+    /// Runs it: records the run and does the work.
+    pub(crate) fn run(&self) {
+        self.core.bottom_half(self.path);
+    }
+}
+
+/// The top half of every path, over its mechanism `D`.
+#[pin_data]
+pub(crate) struct Top<D> {
+    core: Arc<Core>,
+    path: PathId,
+    #[pin]
+    defer: D,
+}
+
+impl<D: Defer> Top<D> {
+    /// The accounting of every path: counts the request ([`Core::top_half`]);
+    /// if it is new by irqdefer's stamp, schedules the bottom half, and
+    /// counts a `mismatch` if the kernel answers that one was already
+    /// pending. Returns whether the bottom half was asked for.
+    fn request(&self) -> bool {
+        if !self.core.top_half(self.path) {
+            return false;
+        }
+        if self.defer.schedule() == Scheduled::Pending {
+            self.core.stats(self.path).count_mismatch();
+        }
+        true
+    }
+}
+
+impl<D: Defer> Handler for Top<D> {
+    fn handle(&self) -> IrqReturn {
+        self.request();
+        IrqReturn::Handled
+    }
+}
+
+/// Requests the line of `path` with the generic top half over `defer`.
+/// The top half, with its mechanism, drops after `free_irq()`: nothing can
+/// schedule the bottom half any more when the mechanism is drained.
+pub(crate) fn register<D: Defer + 'static>(
+    core: Arc<Core>,
+    path: PathId,
+    defer: impl PinInit<D, Error>,
+) -> impl PinInit<irq::Registration<Top<D>>, Error> {
+    let irq = core.device.irq(path);
+    irq::Registration::new(
+        irq,
+        irq::Flags::NONE,
+        path.irq_name(),
+        try_pin_init!(Top::<D> {
+            core,
+            path,
+            defer <- defer,
+        }),
+    )
+}
 
 /// One `T` per path, indexed by [`PathId`].
 ///
@@ -359,36 +668,6 @@ impl Core {
     }
 }
 
-/// Every path, registered. Fields drop in order; each path frees its IRQ
-/// first, then drains its bottom half.
-#[pin_data]
-pub(crate) struct Paths {
-    #[pin]
-    hardirq: Guarded<hardirq::Path>,
-    #[pin]
-    threaded: Guarded<threaded::Path>,
-    #[pin]
-    tasklet: Guarded<tasklet::Path>,
-    #[pin]
-    tasklet_hi: Guarded<tasklet::Path>,
-    #[pin]
-    wq: Guarded<wq::Path>,
-    #[pin]
-    wq_highpri: Guarded<wq::Path>,
-    #[pin]
-    wq_unbound: Guarded<wq::Path>,
-    #[pin]
-    wq_own: Guarded<wq::Path>,
-    #[pin]
-    bh_wq: Guarded<wq::Path>,
-    #[pin]
-    timer: Guarded<timer::Path>,
-    #[pin]
-    hrtimer_soft: Guarded<hrtimer_soft::Path>,
-    #[pin]
-    kthread: Guarded<kthread::Path>,
-}
-
 /// A path, followed by the mark that its teardown finished. Fields drop in
 /// declaration order: `path` frees its IRQ and drains its bottom half, then
 /// `_mark` records that in [`Core`], whose bottom halves report any run
@@ -422,61 +701,4 @@ fn guarded<P>(
         path <- init,
         _mark: TeardownMark { core, path: id },
     })
-}
-
-impl Paths {
-    /// Registers every path.
-    pub(crate) fn new(core: &Arc<Core>) -> Result<impl PinInit<Self, Error>> {
-        // Each path and its teardown mark; see `Guarded`.
-        let wq = guarded(core.clone(), PathId::Wq, wq::new(core.clone(), PathId::Wq)?);
-        let wq_highpri = guarded(
-            core.clone(),
-            PathId::WqHighpri,
-            wq::new(core.clone(), PathId::WqHighpri)?,
-        );
-        let wq_unbound = guarded(
-            core.clone(),
-            PathId::WqUnbound,
-            wq::new(core.clone(), PathId::WqUnbound)?,
-        );
-        let wq_own = guarded(
-            core.clone(),
-            PathId::WqOwn,
-            wq::new(core.clone(), PathId::WqOwn)?,
-        );
-        let bh_wq = guarded(core.clone(), PathId::BhWq, bh_wq::new(core.clone())?);
-        let hardirq = guarded(core.clone(), PathId::Hardirq, hardirq::new(core.clone()));
-        let threaded = guarded(core.clone(), PathId::Threaded, threaded::new(core.clone()));
-        let tasklet = guarded(
-            core.clone(),
-            PathId::Tasklet,
-            tasklet::new(core.clone(), PathId::Tasklet),
-        );
-        let tasklet_hi = guarded(
-            core.clone(),
-            PathId::TaskletHi,
-            tasklet::new(core.clone(), PathId::TaskletHi),
-        );
-        let timer = guarded(core.clone(), PathId::Timer, timer::new(core.clone()));
-        let hrtimer_soft = guarded(
-            core.clone(),
-            PathId::HrtimerSoft,
-            hrtimer_soft::new(core.clone()),
-        );
-        let kthread = guarded(core.clone(), PathId::Kthread, kthread::new(core.clone()));
-        Ok(try_pin_init!(Self {
-            hardirq <- hardirq,
-            threaded <- threaded,
-            tasklet <- tasklet,
-            tasklet_hi <- tasklet_hi,
-            wq <- wq,
-            wq_highpri <- wq_highpri,
-            wq_unbound <- wq_unbound,
-            wq_own <- wq_own,
-            bh_wq <- bh_wq,
-            timer <- timer,
-            hrtimer_soft <- hrtimer_soft,
-            kthread <- kthread,
-        }))
-    }
 }

@@ -4,19 +4,28 @@
 //! The top half wakes the IRQ thread `irq/N-irqdefer-threaded`, which runs
 //! the bottom half in task context, where it may sleep.
 
-use super::{Core, PathId};
+use super::{Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::irq::{self, IrqReturn, ThreadedHandler, ThreadedIrqReturn};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// Both halves of the threaded IRQ.
-pub(crate) struct Threaded {
-    core: Arc<Core>,
+/// The mechanism: the IRQ core wakes the thread when the top half returns
+/// [`ThreadedIrqReturn::WakeThread`].
+pub(crate) struct WakeThread;
+
+impl Defer for WakeThread {
+    fn schedule(&self) -> Scheduled {
+        // The wake-up is the top half's return value. With `IRQF_ONESHOT`
+        // the line stays masked until the thread has run, so no top half
+        // runs while a thread run is pending: the kernel's answer is
+        // always new.
+        Scheduled::New
+    }
 }
 
-impl ThreadedHandler for Threaded {
+impl ThreadedHandler for Top<WakeThread> {
     fn handle(&self) -> ThreadedIrqReturn {
-        if self.core.top_half(PathId::Threaded) {
+        if self.request() {
             ThreadedIrqReturn::WakeThread
         } else {
             ThreadedIrqReturn::Handled
@@ -24,21 +33,25 @@ impl ThreadedHandler for Threaded {
     }
 
     fn handle_threaded(&self) -> IrqReturn {
-        self.core.bottom_half(PathId::Threaded);
+        self.core.bottom_half(self.path);
         IrqReturn::Handled
     }
 }
 
 /// The registered path: `free_irq()` on drop waits for the thread.
-pub(crate) type Path = irq::ThreadedRegistration<Threaded>;
+pub(crate) type Path = irq::ThreadedRegistration<Top<WakeThread>>;
 
-/// Requests the `threaded` line with its thread.
-pub(crate) fn new(core: Arc<Core>) -> impl PinInit<Path, Error> {
-    let irq = core.device.irq(PathId::Threaded);
-    irq::ThreadedRegistration::new(
+/// Requests the line of `path` with its thread.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+    let irq = core.device.irq(path);
+    Ok(irq::ThreadedRegistration::new(
         irq,
         irq::Flags::ONESHOT,
-        PathId::Threaded.irq_name(),
-        Threaded { core },
-    )
+        path.irq_name(),
+        Top {
+            core,
+            path,
+            defer: WakeThread,
+        },
+    ))
 }

@@ -4,54 +4,30 @@
 //! from `TIMER_SOFTIRQ`, in softirq context. Latency is at least the time
 //! to the next tick.
 
-use super::{Core, PathId};
-use crate::kernel_ext::irq::{self, Handler, IrqReturn};
+use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::irq;
 use crate::kernel_ext::timer::{Timer, TimerHandler};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// The bottom half.
-pub(crate) struct Bottom {
-    core: Arc<Core>,
-}
-
 impl TimerHandler for Bottom {
     fn run(&self) {
-        self.core.bottom_half(PathId::Timer);
+        Bottom::run(self);
     }
 }
 
-/// The top half, owning the timer; dropped after `free_irq()`.
-#[pin_data]
-pub(crate) struct Top {
-    core: Arc<Core>,
-    #[pin]
-    timer: Timer<Bottom>,
-}
-
-impl Handler for Top {
-    fn handle(&self) -> IrqReturn {
-        if self.core.top_half(PathId::Timer) && self.timer.arm_next_tick() {
-            self.core.stats(PathId::Timer).count_mismatch();
-        }
-        IrqReturn::Handled
+impl Defer for Timer<Bottom> {
+    fn schedule(&self) -> Scheduled {
+        // `mod_timer()` returns whether the timer was pending.
+        Scheduled::new_if(!self.arm_next_tick())
     }
 }
 
-/// The registered path.
-pub(crate) type Path = irq::Registration<Top>;
+/// The registered path. The timer is shut down after `free_irq()`.
+pub(crate) type Path = irq::Registration<Top<Timer<Bottom>>>;
 
-/// Requests the `timer` line and sets up its timer.
-pub(crate) fn new(core: Arc<Core>) -> impl PinInit<Path, Error> {
-    let irq = core.device.irq(PathId::Timer);
-    let bottom = Bottom { core: core.clone() };
-    irq::Registration::new(
-        irq,
-        irq::Flags::NONE,
-        PathId::Timer.irq_name(),
-        try_pin_init!(Top {
-            core,
-            timer <- Timer::new(bottom),
-        }),
-    )
+/// Requests the line of `path` and sets up its timer.
+pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+    let bottom = Bottom::new(core.clone(), path);
+    Ok(register(core, path, Timer::new(bottom)))
 }

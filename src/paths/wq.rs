@@ -13,32 +13,31 @@
 //!
 //! `bh_wq` (see `bh_wq.rs`) uses the same machinery on `system_bh_wq`.
 
-use super::{Core, PathId};
-use crate::kernel_ext::irq::{self, Handler, IrqReturn};
+use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::irq;
 use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::workqueue::{self, Queue, Work, WorkItem};
 use kernel::{c_str, impl_has_work, new_work};
 
-/// The bottom half: a work item.
+/// The bottom half as a work item.
 #[pin_data]
-pub(crate) struct Bottom {
-    core: Arc<Core>,
-    path: PathId,
+pub(crate) struct Item {
+    bottom: Bottom,
     #[pin]
-    work: Work<Bottom>,
+    work: Work<Item>,
 }
 
 impl_has_work! {
-    impl HasWork<Self> for Bottom { self.work }
+    impl HasWork<Self> for Item { self.work }
 }
 
-impl WorkItem for Bottom {
-    type Pointer = Arc<Bottom>;
+impl WorkItem for Item {
+    type Pointer = Arc<Item>;
 
-    fn run(this: Arc<Bottom>) {
-        this.core.bottom_half(this.path);
+    fn run(this: Arc<Item>) {
+        this.bottom.run();
     }
 }
 
@@ -50,15 +49,14 @@ pub(crate) enum Target {
     Owned(OwnedQueue),
 }
 
-/// The top half, owning the work item and its queue. Dropped after
-/// `free_irq()`: waits for the last queued run, then frees the queue.
-pub(crate) struct Top {
-    core: Arc<Core>,
-    item: Arc<Bottom>,
+/// The mechanism: the work item and its queue. Dropped after `free_irq()`:
+/// waits for the last queued run, then frees the queue.
+pub(crate) struct Queued {
+    item: Arc<Item>,
     target: Target,
 }
 
-impl Top {
+impl Queued {
     fn queue(&self) -> &Queue {
         match &self.target {
             Target::System(q) => q,
@@ -67,24 +65,21 @@ impl Top {
     }
 }
 
-impl Handler for Top {
-    fn handle(&self) -> IrqReturn {
-        let path = self.item.path;
-        if self.core.top_half(path) && self.queue().enqueue(self.item.clone()).is_err() {
-            self.core.stats(path).count_mismatch();
-        }
-        IrqReturn::Handled
+impl Defer for Queued {
+    fn schedule(&self) -> Scheduled {
+        // `queue_work()`'s test-and-set of `WORK_STRUCT_PENDING`.
+        Scheduled::new_if(self.queue().enqueue(self.item.clone()).is_ok())
     }
 }
 
-impl Drop for Top {
+impl Drop for Queued {
     fn drop(&mut self) {
         wq_ext::flush(&self.item.work);
     }
 }
 
 /// The registered path.
-pub(crate) type Path = irq::Registration<Top>;
+pub(crate) type Path = irq::Registration<Top<Queued>>;
 
 /// Requests the line of `path` and sets up its work item on `target`.
 ///
@@ -96,29 +91,23 @@ pub(crate) fn with_target(
     core: Arc<Core>,
     path: PathId,
     target: Target,
-    work: impl PinInit<Work<Bottom>>,
+    work: impl PinInit<Work<Item>>,
 ) -> Result<impl PinInit<Path, Error>> {
-    let bottom_core = core.clone();
+    let bottom = Bottom::new(core.clone(), path);
     let item = Arc::pin_init(
-        pin_init!(Bottom {
-            core: bottom_core,
-            path,
+        pin_init!(Item {
+            bottom,
             work <- work,
         }),
         GFP_KERNEL,
     )?;
-    let irq = core.device.irq(path);
-    Ok(irq::Registration::new(
-        irq,
-        irq::Flags::NONE,
-        path.irq_name(),
-        Top { core, item, target },
-    ))
+    Ok(register(core, path, Queued { item, target }))
 }
 
 /// Requests the line of one of the `wq*` paths.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let target = match path {
+        PathId::Wq => Target::System(workqueue::system()),
         PathId::WqHighpri => Target::System(workqueue::system_highpri()),
         PathId::WqUnbound => Target::System(workqueue::system_unbound()),
         PathId::WqOwn => Target::Owned(OwnedQueue::new(
@@ -126,7 +115,7 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
             wq_ext::WQ_MEM_RECLAIM,
             1,
         )?),
-        _ => Target::System(workqueue::system()),
+        _ => return Err(EINVAL),
     };
-    with_target(core, path, target, new_work!("irqdefer::wq::Bottom::work"))
+    with_target(core, path, target, new_work!("irqdefer::wq::Item::work"))
 }

@@ -317,3 +317,32 @@ fn errors_never_panic_on_prefixes() {
         assert!(parse_str("junk", junk).is_err());
     }
 }
+
+/// The module's registry in the header: one `meta path.<name>` line per
+/// path, as `snapshot` has them (FORMAT.md). Kept, by key; a path's line
+/// twice is a duplicated key.
+#[test]
+fn registry_meta_lines() {
+    let l = lines();
+    let c1 = find(&l, "cell 1 96 hardirq single idle");
+    let reg = [
+        "meta path.hardirq mechanism=none softirq=none context=hardirq may_sleep=0 atomic=1 \
+         trace=irq:irq_handler_entry",
+        "meta path.tasklet mechanism=tasklet_schedule() softirq=TASKLET context=softirq \
+         may_sleep=0 atomic=1 trace=irq:tasklet_entry",
+    ];
+    let mut m = l.clone();
+    for (i, r) in reg.iter().enumerate() {
+        m.insert(c1 - 1 + i, r.to_string());
+    }
+    let r = parse_str("ok", &join(&m)).expect("registry lines are meta records");
+    assert_eq!(r.cells.len(), 96);
+    assert_eq!(
+        r.meta("path.tasklet"),
+        "mechanism=tasklet_schedule() softirq=TASKLET context=softirq may_sleep=0 atomic=1 \
+         trace=irq:tasklet_entry"
+    );
+    assert!(r.meta("path.hardirq").starts_with("mechanism=none "));
+    m.insert(c1 + 1, reg[1].to_string());
+    expect(&join(&m), c1 + 2, "duplicate `meta path.tasklet`");
+}
