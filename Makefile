@@ -10,7 +10,7 @@
 #   make check      set up, build, lint, and run every test (host and VM)
 #   make torture    the torture selftest on the debug kernel (KASAN,
 #                   lockdep), TORTURE_SECS long (default 600), and the
-#                   init-failure sweep over every allocation of a load
+#                   init-failure loads
 #   make bench      what measuring costs, top rates, accuracy against ftrace,
 #                   scaling: out/bench.md
 #   make report-png render out/report.html to out/report.png (headless Chromium)
@@ -106,7 +106,7 @@ TORTURE_SECS ?= 600
 torture: kernel-debug
 	$(MAKE) modules-debug
 	@FLAVOUR=debug VM_TIMEOUT=$$(($(TORTURE_SECS) + 600)) \
-		APPEND="irqdefer_torture_secs=$(TORTURE_SECS) irqdefer_initfail_step=1" \
+		APPEND="irqdefer_torture_secs=$(TORTURE_SECS)" \
 		$(SCRIPTS)/vm.sh test irqdefer_torture.sh irqdefer_initfail.sh 2>&1 | tee $(ROOT)out/torture.log; \
 		exit $${PIPESTATUS[0]}
 
