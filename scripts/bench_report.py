@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 ALL_PATHS = [
     "hardirq", "threaded", "tasklet", "tasklet_hi", "wq", "wq_highpri",
     "wq_unbound", "wq_own", "bh_wq", "timer", "hrtimer_soft", "kthread",
+    "irq_work", "kthread_worker", "rcu",
 ]
 # The kernel event that starts each path's bottom half (see bench.sh's
 # dump_trace for the compact names).
@@ -37,6 +38,12 @@ ENTRY = {
     "timer": "timer",
     "hrtimer_soft": "hrtimer",
     "kthread": "switch",
+    "irq_work": "irqwork",
+    "kthread_worker": "switch",
+    # No event marks the start of an RCU callback here: the kernel's
+    # rcu:rcu_invoke_callback needs CONFIG_RCU_TRACE (the registry's
+    # trace=none).
+    "rcu": None,
 }
 ENTRY_NAME = {
     "irq": "irq_handler_entry",
@@ -45,6 +52,7 @@ ENTRY_NAME = {
     "work": "workqueue_execute_start",
     "timer": "timer_expire_entry",
     "hrtimer": "hrtimer_expire_entry",
+    "irqwork": "irq_work_entry",
 }
 MODES = ["full", "count", "reader", "hog"]
 
@@ -65,7 +73,7 @@ META_REQUIRED = ["kernel", "boot", "flavour", "accel", "vcpus", "what", "phases"
                  "paths", "clk_tck", "rounds", "max_steps", "max_ms", "scale_n"]
 # Arity of each compact trace event's arguments.
 TRACE_ARGS = {"irq": 1, "raise": 3, "run": 3, "tasklet": 1, "work": 1,
-              "timer": 1, "hrtimer": 1, "switch": 1, "wakeup": 1}
+              "timer": 1, "hrtimer": 1, "switch": 1, "wakeup": 1, "irqwork": 1}
 
 OV_TARGET = 0.05
 READER_TARGET = 0.02
@@ -520,6 +528,16 @@ def accuracy(boot):
         runs = [e for e in boot.traces.get(p, []) if e.kind == "run" and e.args[0] == p]
         if not runs:
             raise BenchError(f"{r['_where']}: accuracy {p}: no irqdefer_run in the trace")
+        if ENTRY[p] is None:
+            rows.append({
+                "path": p, "runs_traced": len(runs), "paired": 0, "unpaired": 0,
+                "unpaired_why": {}, "oddities": {}, "module_p50": median([e.args[2] for e in runs]),
+                "kernel_p50": None, "diff_p50": None, "diff_p99": None, "rel": None,
+                "in_bracket": None, "signed_p50": None, "met": None,
+                "verdict": "n/a: the kernel has no event for the start of its bottom half",
+                "overrun": r["overrun"], "entry": "none", "function": None,
+            })
+            continue
         pairs, unpaired, func, odd = pair(boot.traces[p], p, mhz)
         if not pairs:
             raise BenchError(f"{r['_where']}: accuracy {p}: no run paired with the kernel's trace "
@@ -722,7 +740,8 @@ def render(res):
                 "in bracket", "verdict (<10%)"],
                [[r["path"], r["entry"], r["runs_traced"], r["paired"], r["unpaired"],
                  f0(r["module_p50"]), f0(r["kernel_p50"]), f0(r["signed_p50"]), f0(r["diff_p50"]),
-                 f0(r["diff_p99"]), f"{r['in_bracket'] * 100:.0f}%", r["verdict"]]
+                 f0(r["diff_p99"]), "—" if r["in_bracket"] is None else f"{r['in_bracket'] * 100:.0f}%",
+                 r["verdict"]]
                 for r in ac["rows"]])
     L += ["", "*in bracket*: runs whose module latency lies within what the trace allows: "
           "at least (entry event − `irqdefer_raise`), at most (`irqdefer_run` − "

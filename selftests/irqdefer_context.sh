@@ -11,7 +11,7 @@
 ktap_print_header
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
-ktap_set_plan $((NPATHS + 2))
+ktap_set_plan $((NPATHS + 3))
 echo 200 > "$DBG/trigger"
 wait_for all_at_rest 30
 
@@ -48,6 +48,18 @@ once=1
 for p in $tasklets; do [ "$(snap "$p" max_concurrent)" -le 1 ] || once=0; done
 ktap_test_result "a tasklet never runs on two CPUs at once (max_concurrent <= 1: $tasklets)" \
 	test -n "$tasklets" -a $once -eq 1
+
+# The kthread_worker path's worker is made SCHED_FIFO by sched_set_fifo():
+# /proc/PID/stat field 41 (policy) 1, field 40 (rt_priority) 50.
+if [ -n "$(path_rule kthread_worker context)" ]; then
+	pid=$(thread_pid irqdefer-worker)
+	st=$(awk '{ print $40, $41 }' "/proc/${pid:-0}/stat" 2>/dev/null)
+	ktap_print_msg "irqdefer-worker: pid ${pid:-none}, rt_priority and policy: ${st:-none}"
+	ktap_test_result "the kthread_worker path's thread irqdefer-worker is SCHED_FIFO, priority 50" \
+		test "$st" = "50 1"
+else
+	ktap_test_skip "the kthread_worker path's thread is SCHED_FIFO" "no kthread_worker path"
+fi
 
 irqdefer_unload
 ktap_finished

@@ -11,7 +11,7 @@ T=/sys/kernel/tracing
 [ -d $T/events/irq ] || ktap_skip_all "no tracefs with irq events at $T"
 
 ktap_print_header
-ktap_set_plan 5
+ktap_set_plan 6
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load paths=tasklet work_ns=150000 || ktap_skip_all "insmod failed"
@@ -53,6 +53,16 @@ ktap_test_result "irq_handler_entry for irq $irq once per top half" \
 	test "$(count 'irq_handler_entry:')" -eq "$raised"
 ktap_test_result "tasklet_entry once per tasklet run" \
 	test "$(count 'tasklet_entry:')" -eq "$executed"
+
+# Every path's entry event (the registry's trace rule) is one this kernel
+# has, or none.
+events_ok=1
+for p in $ALL_PATHS; do
+	t=$(path_rule "$p" trace)
+	[ "$t" = none ] || [ -d "$T/events/${t%%:*}/${t#*:}" ] ||
+		{ ktap_print_msg "$p: no event $t in $T/events"; events_ok=0; }
+done
+ktap_test_result "every path's trace event exists in tracefs, or is none" test $events_ok -eq 1
 
 rm -f /tmp/irqdefer-trace.txt
 irqdefer_unload

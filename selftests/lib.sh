@@ -24,10 +24,19 @@ count_words() { echo $#; }
 irqdefer_unload() { rmmod irqdefer; }
 irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
 
-# Whether nothing of the module is left: no module, files, IRQs or thread.
+# Whether nothing of the module is left: no module, files, IRQs or threads
+# (irqdefer-thread, irqdefer-worker: the module's threads are irqdefer-*).
 nothing_left() {
 	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
-		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-thread'
+		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-'
+}
+
+# The pid of the kernel thread named $1, if any.
+thread_pid() {
+	for _d in /proc/[0-9]*; do
+		[ "$(cat "$_d/comm" 2>/dev/null)" = "$1" ] && { echo "${_d#/proc/}"; return 0; }
+	done
+	return 1
 }
 
 # The Linux IRQ number of a path's line.

@@ -59,8 +59,14 @@ pub(crate) fn check_load(rate_hz: u32, work_ns: u64, active: u32) -> Result {
         .into_iter()
         .filter(|p| p.atomic() && active & p.bit() != 0)
         .count();
+    // Interrupts-off work: that of every active path whose work runs in
+    // hard interrupt context (the registry's `context=hardirq`).
+    let irqs_off = PathId::ALL
+        .into_iter()
+        .filter(|p| p.info().context == crate::paths::Runs::Hardirq && active & p.bit() != 0)
+        .count();
     if per_path.saturating_mul(atomic as u64) > BUSY_NS_PER_S_MAX
-        || (active & PathId::Hardirq.bit() != 0 && per_path > IRQS_OFF_NS_PER_S_MAX)
+        || per_path.saturating_mul(irqs_off as u64) > IRQS_OFF_NS_PER_S_MAX
     {
         return Err(ERANGE);
     }

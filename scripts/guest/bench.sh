@@ -262,11 +262,12 @@ phase_max() {
 # The kernel event that starts a path's bottom half (the registry's trace
 # rule, as events/GROUP/EVENT), and for a thread its wake-up too; none
 # beyond irq_handler_entry, which every path's trace has, for a path
-# without a bottom half.
+# without a bottom half or whose start the kernel does not trace
+# (trace=none).
 entry_event() {
 	t=$(rule "$1" trace)
 	case $t in
-	irq:irq_handler_entry | "") ;;
+	irq:irq_handler_entry | none | "") ;;
 	sched:sched_switch) echo "sched/sched_switch sched/sched_wakeup" ;;
 	*) echo "${t%%:*}/${t#*:}" ;;
 	esac
@@ -275,6 +276,7 @@ entry_event() {
 # Compacts the trace to what the pairing needs, one event a line:
 #   tr CPU TS PID irq IRQ | raise PATH IRQ STAMPED | run PATH RAISED_ON NS
 #      | tasklet|work|timer|hrtimer FN_ID | switch NEXT_PID | wakeup PID
+#      | irqwork VECTOR
 # Function names are long (Rust symbols): each gets an id, named once in
 # an `fn` record.
 dump_trace() {
@@ -302,6 +304,7 @@ dump_trace() {
 		else if (ev == "irqdefer_run") out = "run " kv["path"] " " kv["raised_on"] " " kv["latency_ns"]
 		else if (ev == "sched_switch") out = "switch " kv["next_pid"]
 		else if (ev == "sched_wakeup") out = "wakeup " kv["pid"]
+		else if (ev == "irq_work_entry") out = "irqwork " kv["vector"]
 		else {
 			k = ev == "tasklet_entry" ? "tasklet" : ev == "workqueue_execute_start" ? "work" : \
 			    ev == "timer_expire_entry" ? "timer" : ev == "hrtimer_expire_entry" ? "hrtimer" : ""
@@ -334,8 +337,9 @@ phase_acc() {
 			echo "comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_wakeup/filter"
 			;;
 		task_own_thread)
-			echo 'next_comm == "irqdefer-thread"' > "$T/events/sched/sched_switch/filter"
-			echo 'comm == "irqdefer-thread"' > "$T/events/sched/sched_wakeup/filter"
+			# irqdefer's threads: irqdefer-thread, irqdefer-worker.
+			echo 'next_comm ~ "irqdefer-*"' > "$T/events/sched/sched_switch/filter"
+			echo 'comm ~ "irqdefer-*"' > "$T/events/sched/sched_wakeup/filter"
 			;;
 		esac
 		for e in $evs; do echo 1 > "$T/events/$e/enable"; done

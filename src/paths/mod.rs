@@ -28,7 +28,10 @@ use kernel::sync::Arc;
 pub(crate) mod bh_wq;
 pub(crate) mod hardirq;
 pub(crate) mod hrtimer_soft;
+pub(crate) mod irq_work;
 pub(crate) mod kthread;
+pub(crate) mod kthread_worker;
+pub(crate) mod rcu;
 pub(crate) mod tasklet;
 pub(crate) mod threaded;
 pub(crate) mod timer;
@@ -42,7 +45,7 @@ pub(crate) mod wq;
 ///     mechanism: "the kernel call that defers the work", or "none",
 ///     softirq: the Vector that runs the bottom half,
 ///     context: where the bottom half runs (Runs),
-///     trace: "group:event", the ftrace event that marks its start,
+///     trace: "group:event", the ftrace event that marks its start, or "none",
 /// },
 /// ```
 ///
@@ -238,6 +241,30 @@ paths! {
         context: OwnThread,
         trace: "sched:sched_switch",
     },
+    /// An irq_work, run in hard interrupt context by a self-IPI.
+    IrqWork irq_work => irq_work::new {
+        mechanism: "irq_work_queue()",
+        softirq: None,
+        context: Hardirq,
+        trace: "irq_vectors:irq_work_entry",
+    },
+    /// A `kthread_work` on a `SCHED_FIFO` `kthread_worker` of the module's own.
+    KthreadWorker kthread_worker => kthread_worker::new {
+        mechanism: "kthread_queue_work(irqdefer-worker,SCHED_FIFO)",
+        softirq: None,
+        context: OwnThread,
+        trace: "sched:sched_switch",
+    },
+    /// An RCU callback (`call_rcu()`), run after a grace period in
+    /// `RCU_SOFTIRQ`. The kernel's event for its start,
+    /// `rcu:rcu_invoke_callback`, needs `CONFIG_RCU_TRACE`, which the VM
+    /// kernel lacks: no trace event.
+    Rcu rcu => rcu::new {
+        mechanism: "call_rcu()",
+        softirq: Rcu,
+        context: Softirq,
+        trace: "none",
+    },
 }
 
 /// What the registry says of a path: its mechanism and the kernel's rule
@@ -252,7 +279,7 @@ pub(crate) struct PathInfo {
     pub(crate) context: Runs,
     /// The ftrace event that marks the start of the bottom half, as
     /// `set_event` names it (`group:event`). `sched:sched_switch` for a
-    /// thread: the switch to it.
+    /// thread: the switch to it. `none` if the kernel has no such event.
     pub(crate) trace: &'static str,
 }
 
@@ -269,6 +296,8 @@ pub(crate) enum Vector {
     Timer,
     /// `HRTIMER_SOFTIRQ`.
     Hrtimer,
+    /// `RCU_SOFTIRQ`.
+    Rcu,
 }
 
 impl Vector {
@@ -280,6 +309,7 @@ impl Vector {
             Vector::Tasklet => "TASKLET",
             Vector::Timer => "TIMER",
             Vector::Hrtimer => "HRTIMER",
+            Vector::Rcu => "RCU",
         }
     }
 }

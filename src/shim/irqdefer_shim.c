@@ -10,8 +10,10 @@
 #include <linux/hardirq.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/irq_work.h>
 #include <linux/irqdomain.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -251,4 +253,40 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns)
 void irqdefer_warn(const char *msg)
 {
 	WARN(1, "irqdefer: %s\n", msg);
+}
+
+static struct irq_work *irqdefer_irq_work_of(struct irqdefer_irq_work *w)
+{
+	return (struct irq_work *)w->work;
+}
+
+static void irqdefer_irq_work_run(struct irq_work *work)
+{
+	struct irqdefer_irq_work *w =
+		container_of((void *)work, struct irqdefer_irq_work, work);
+
+	w->func(w);
+}
+
+void irqdefer_init_irq_work(struct irqdefer_irq_work *w,
+			    void (*func)(struct irqdefer_irq_work *w))
+{
+	w->func = func;
+	init_irq_work(irqdefer_irq_work_of(w), irqdefer_irq_work_run);
+}
+
+bool irqdefer_irq_work_queue(struct irqdefer_irq_work *w)
+{
+	return irq_work_queue(irqdefer_irq_work_of(w));
+}
+
+void irqdefer_irq_work_sync(struct irqdefer_irq_work *w)
+{
+	irq_work_sync(irqdefer_irq_work_of(w));
+}
+
+void irqdefer_kthread_init_work(struct kthread_work *work,
+				void (*fn)(struct kthread_work *work))
+{
+	kthread_init_work(work, fn);
 }

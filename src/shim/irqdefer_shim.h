@@ -9,11 +9,13 @@
 #define IRQDEFER_SHIM_H
 
 #include <linux/bits.h>
+#include <linux/irq_work_types.h>
 #include <linux/types.h>
 
 struct fwnode_handle;
 struct hlist_node;
 struct hrtimer;
+struct kthread_work;
 struct task_struct;
 struct tasklet_struct;
 struct timer_list;
@@ -91,5 +93,27 @@ int irqdefer_param_cpu(void);
 unsigned int irqdefer_param_rate_hz(void);
 unsigned long irqdefer_param_work_ns(void);
 unsigned int irqdefer_param_sleep_ms(void);
+
+/*
+ * irq_work: struct irq_work is not in the 6.12 kernel crate's bindings, so
+ * Rust embeds this wrapper, whose irq_work is bytes to it: the kernel's
+ * irq_work, and the function called with the wrapper when it runs. The one
+ * exception to "inlines and macros only": every use of the struct as an
+ * irq_work is here, exported irq_work_queue() and irq_work_sync() too.
+ * init_irq_work() is an inline.
+ */
+struct irqdefer_irq_work {
+	u8 work[sizeof(struct irq_work)] __aligned(__alignof__(struct irq_work));
+	void (*func)(struct irqdefer_irq_work *w);
+};
+
+void irqdefer_init_irq_work(struct irqdefer_irq_work *w,
+			    void (*func)(struct irqdefer_irq_work *w));
+bool irqdefer_irq_work_queue(struct irqdefer_irq_work *w);
+void irqdefer_irq_work_sync(struct irqdefer_irq_work *w);
+
+/* kthread_init_work() is a macro. */
+void irqdefer_kthread_init_work(struct kthread_work *work,
+				void (*fn)(struct kthread_work *work));
 
 #endif /* IRQDEFER_SHIM_H */

@@ -100,6 +100,30 @@ pub const RULES: &[Rule] = &[
         preemptible: true,
         places: &[Where::TaskOwnThread],
     },
+    Rule {
+        executor: "irq_work",
+        paths: &["irq_work"],
+        class: Class::Hardirq,
+        may_sleep: false,
+        preemptible: false,
+        places: &[Where::Hardirq],
+    },
+    Rule {
+        executor: "kthread_worker",
+        paths: &["kthread_worker"],
+        class: Class::Task,
+        may_sleep: true,
+        preemptible: true,
+        places: &[Where::TaskOwnThread],
+    },
+    Rule {
+        executor: "RCU callback",
+        paths: &["rcu"],
+        class: Class::Softirq,
+        may_sleep: false,
+        preemptible: false,
+        places: SOFTIRQ_PLACES,
+    },
 ];
 
 /// A table cell: the documented value, the measured one with its counts,
