@@ -113,7 +113,7 @@ fn check_params() -> Result<Params> {
     )?;
     source::check_load(rate_hz, work_ns, active).inspect_err(|_| {
         pr_err!(
-            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} with interrupts off (the hardirq path)\n",
+            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} with interrupts off (a hardirq-context path)\n",
             rate_hz,
             work_ns,
             source::BUSY_NS_PER_S_MAX,

@@ -41,8 +41,8 @@ pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
 /// stalls); work in task context is scheduled, and takes any load.
 pub(crate) const BUSY_NS_PER_S_MAX: u64 = 1_000_000_000;
 /// The most of it done with interrupts off, ns: `rate_hz * work_ns` at
-/// most half a CPU while the `hardirq` path, whose top half does the work,
-/// is active.
+/// most half a CPU while a path whose bottom half runs in hard interrupt
+/// context (`hardirq`, `irq_work`) is active.
 pub(crate) const IRQS_OFF_NS_PER_S_MAX: u64 = 500_000_000;
 /// Rounds (one interrupt on every active path) that `trigger` fires
 /// between two checks for a fatal signal, a reschedule and CPU hotplug.
