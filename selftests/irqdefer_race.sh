@@ -55,7 +55,9 @@ nl=$((nl + nl2)) badl=$((badl + badl2))
 [ "$badl2" -ge 0 ] || badl=-1
 read -r ns bads < /tmp/race.snapshot || ns=0 bads=-1
 ktap_print_msg "$SECS s: $resets resets ($busy busy), $nl latency rounds ($badl failed), $ns snapshot rounds ($bads failed)"
-ktap_test_result "resets ran under the storm" test "$resets" -gt 10
+# A reset waits for every raised interrupt and bottom half: under KASAN
+# and TCG, 5 in 10 s were seen.
+ktap_test_result "resets ran under the storm" test "$resets" -ge 3
 ktap_test_result "latency readers survived every round, no read failed" test "$nl" -gt 0 -a "$badl" -eq 0
 ktap_test_result "snapshot, histogram, context and /proc readers survived, no read failed" \
 	test "$ns" -gt 0 -a "$bads" -eq 0
