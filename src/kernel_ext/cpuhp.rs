@@ -33,11 +33,11 @@ struct State(c_int);
 
 impl State {
     fn new<T: Handler + 'static>(name: &'static CStr) -> Result<Self> {
-        // SAFETY: `name` is static; `offline_callback::<T>` matches the
-        // teardown signature and is only called for `Registration<T>` nodes
-        // (the only instances this state gets, see `Registration::new`).
-        let state =
-            unsafe { ffi::irqdefer_cpuhp_setup_multi(name.as_char_ptr(), offline_callback::<T>) };
+        // `offline_callback::<T>` is only called for `Registration<T>`
+        // nodes: the only instances this state gets (`Registration::new`).
+        let callback = offline_callback::<T>;
+        // SAFETY: `name` is static; `callback` matches the teardown signature (above).
+        let state = unsafe { ffi::irqdefer_cpuhp_setup_multi(name.as_char_ptr(), callback) };
         to_result(state)?;
         // INVARIANT: a dynamic state is a positive number.
         Ok(Self(state))
@@ -80,9 +80,9 @@ impl<T: Handler + 'static> Registration<T> {
         Ok(try_pin_init!(Self {
             state,
             data,
-            // SAFETY: On success, `cpuhp_state_add_instance_nocalls()` has
-            // linked (so initialised) the node at its final, pinned address;
-            // on failure it left it unused, and an `Opaque` may be anything.
+            // On success, `cpuhp_state_add_instance_nocalls()` has linked
+            // (so initialised) the node at its final, pinned address.
+            // SAFETY: On failure the node is unused; an `Opaque` may be anything.
             node <- unsafe {
                 pin_init_from_closure(move |slot: *mut Opaque<bindings::hlist_node>| {
                     to_result(ffi::irqdefer_cpuhp_add_instance(
@@ -112,9 +112,8 @@ unsafe extern "C" fn offline_callback<T: Handler + 'static>(
     cpu: c_uint,
     node: *mut bindings::hlist_node,
 ) -> c_int {
-    // SAFETY: `node` is the `node` field of a live, pinned
-    // `Registration<T>` (`Opaque` is transparent): it is removed, waiting
-    // for callbacks, before the registration is freed.
+    // `node` is removed, waiting for callbacks, before its registration is freed.
+    // SAFETY: `node` is the `node` field of a live, pinned `Registration<T>`.
     let reg = unsafe { &*kernel::container_of!(node, Registration<T>, node) };
     reg.data.offline(cpu);
     0

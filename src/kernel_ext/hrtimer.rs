@@ -104,11 +104,11 @@ impl<T: HrTimerHandler + 'static> HrTimer<T> {
     /// `hrtimer_is_queued()`. A timer whose callback runs is not queued:
     /// the kernel dequeues it before calling it. Callable from any context.
     pub(crate) fn is_queued(&self) -> bool {
-        // SAFETY: `raw` is a set-up timer, alive while `self` is. `state` is written under the
-        // timer's base lock; this reads it once without the lock, as `hrtimer_is_queued()` does
-        // with `READ_ONCE()`.
-        let state =
-            unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.raw.get()).state)) };
+        // `state` is written under the timer's base lock; this reads it once without the lock,
+        // as `hrtimer_is_queued()` does with `READ_ONCE()`.
+        let raw = self.raw.get();
+        // SAFETY: `raw` is a set-up timer, alive while `self` is.
+        let state = unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw).state)) };
         u32::from(state) & bindings::HRTIMER_STATE_ENQUEUED != 0
     }
 

@@ -50,11 +50,10 @@ impl<T: IrqWorkHandler + 'static> IrqWork<T> {
     pub(crate) fn new(handler: impl PinInit<T, Error>) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             handler <- handler,
-            // SAFETY: `slot` is valid for writes; `irqdefer_init_irq_work`
-            // fully initialises it. `run_callback::<T>` has the right
-            // signature.
-            raw <- Opaque::ffi_init(|slot| unsafe {
-                ffi::irqdefer_init_irq_work(slot, Some(run_callback::<T>))
+            raw <- Opaque::ffi_init(|slot| {
+                // SAFETY: `slot` is valid for writes and fully initialised
+                // by the call; `run_callback::<T>` has the right signature.
+                unsafe { ffi::irqdefer_init_irq_work(slot, Some(run_callback::<T>)) }
             }),
             _pin: PhantomPinned,
         })
@@ -73,9 +72,9 @@ impl<T: IrqWorkHandler + 'static> IrqWork<T> {
 #[pinned_drop]
 impl<T: IrqWorkHandler + 'static> PinnedDrop for IrqWork<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `raw` is set up. `irq_work_sync` waits until the irq_work is neither pending
-        // nor running; the owner no longer queues it (it drops its IRQ first), so none runs
-        // after this.
+        // `irq_work_sync` waits until the irq_work is neither pending nor running; the owner no
+        // longer queues it (it drops its IRQ first), so none runs after this.
+        // SAFETY: `raw` is set up, and nothing queues it any more (above).
         unsafe { ffi::irqdefer_irq_work_sync(self.raw.get()) };
     }
 }

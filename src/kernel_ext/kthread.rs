@@ -95,9 +95,9 @@ impl<T: ThreadHandler + 'static> KThread<T> {
         if self.shared.queued.swap(true, AcqRel) {
             return false;
         }
-        // SAFETY: `task` is alive: we hold a reference (type invariant).
         // `wake_up_process` orders the store above before its check of the
         // thread's state, which the thread sets before it reads `queued`.
+        // SAFETY: `task` is alive: we hold a reference (type invariant).
         unsafe { bindings::wake_up_process(self.task) };
         true
     }

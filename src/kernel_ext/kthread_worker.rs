@@ -98,9 +98,9 @@ impl<T: KWorkHandler + 'static> KWorker<T> {
 #[pinned_drop]
 impl<T: KWorkHandler + 'static> PinnedDrop for KWorker<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `worker` is ours. `kthread_destroy_worker` flushes the queued work (waits for
-        // it to run and finish), stops the thread and frees the worker; the owner no longer
-        // queues (it drops its IRQ first), so the work never runs after this.
+        // `kthread_destroy_worker` flushes the queued work, stops the thread and frees the
+        // worker; the owner no longer queues (it drops its IRQ first).
+        // SAFETY: `worker` is ours, and nothing queues on it any more (above).
         unsafe { bindings::kthread_destroy_worker(self.worker.as_ptr()) };
     }
 }

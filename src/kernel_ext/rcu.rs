@@ -71,9 +71,9 @@ impl<T: RcuHandler + 'static> RcuCallback<T> {
         if self.pending.swap(true, AcqRel) {
             return false;
         }
-        // SAFETY: `head` is not queued (`pending` was clear: its callback
-        // started, and RCU no longer uses it), and is alive while `self`
-        // is; drop waits for the callback with `rcu_barrier`.
+        // `head` is not queued: `pending` was clear, so its callback started
+        // and RCU no longer uses it. Drop waits for it with `rcu_barrier`.
+        // SAFETY: `head` is unqueued (above) and lives as long as `self`.
         unsafe { bindings::call_rcu(self.head.get(), Some(run_callback::<T>)) };
         true
     }
