@@ -33,7 +33,7 @@
 use crate::kernel_ext::context::Context;
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
-use crate::logic::{hist, stamp};
+use crate::logic::{context, hist, stamp};
 use core::sync::atomic::{
     AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
 };
@@ -46,75 +46,25 @@ pub(crate) use crate::logic::hist::BUCKETS as HIST_BUCKETS;
 /// The highest CPU count a pending stamp can carry.
 pub(crate) use crate::logic::stamp::MAX_CPUS;
 
-/// The name prefix of irqdefer's own kernel threads.
-pub(crate) const OWN_THREAD_PREFIX: &[u8] = b"irqdefer";
+/// Where a bottom half ran, its names and its classification (by the
+/// thread name prefix `crate::logic::context::OWN_THREAD_PREFIX` for
+/// irqdefer's own threads): the pure code is in [`crate::logic::context`],
+/// shared with the host tool.
+pub(crate) use crate::logic::context::Where;
 
-/// Where a bottom half ran, as counted in [`CpuStats`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Where {
-    /// Hard interrupt context.
-    Hardirq = 0,
-    /// Softirq, run on the way out of an interrupt or at `local_bh_enable()`.
-    SoftirqIrqExit,
-    /// Softirq, run by `ksoftirqd/N`.
-    SoftirqKsoftirqd,
-    /// Task context in an IRQ thread (`irq/N-name`).
-    TaskIrqThread,
-    /// Task context in a workqueue worker (`kworker/...`).
-    TaskKworker,
-    /// Task context in irqdefer's own kernel thread.
-    TaskOwnThread,
-    /// Task context in any other task.
-    TaskOther,
-}
-
+// The adapter from the kernel's context sample. `Where` is this crate's
+// own type (mounted from `src/logic`), so the method lives here, beside
+// the kernel code it needs.
 impl Where {
-    /// Every value, in counter order.
-    pub(crate) const ALL: [Where; 7] = [
-        Where::Hardirq,
-        Where::SoftirqIrqExit,
-        Where::SoftirqKsoftirqd,
-        Where::TaskIrqThread,
-        Where::TaskKworker,
-        Where::TaskOwnThread,
-        Where::TaskOther,
-    ];
-
-    /// The name used in the `context` file and the snapshot.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Where::Hardirq => "hardirq",
-            Where::SoftirqIrqExit => "softirq_irq_exit",
-            Where::SoftirqKsoftirqd => "softirq_ksoftirqd",
-            Where::TaskIrqThread => "task_irq_thread",
-            Where::TaskKworker => "task_kworker",
-            Where::TaskOwnThread => "task_own_thread",
-            Where::TaskOther => "task_other",
-        }
-    }
-
-    /// Classifies a context sample.
+    /// Classifies a context sample: see [`Where::classify`].
     pub(crate) fn of(ctx: &Context) -> Where {
-        let comm = ctx.comm();
-        if ctx.in_hardirq() || ctx.in_nmi() {
-            Where::Hardirq
-        } else if ctx.in_softirq() {
-            if ctx.in_kthread() && comm.starts_with(b"ksoftirqd/") {
-                Where::SoftirqKsoftirqd
-            } else {
-                Where::SoftirqIrqExit
-            }
-        } else if !ctx.in_kthread() {
-            Where::TaskOther
-        } else if comm.starts_with(b"irq/") {
-            Where::TaskIrqThread
-        } else if comm.starts_with(b"kworker/") {
-            Where::TaskKworker
-        } else if comm.starts_with(OWN_THREAD_PREFIX) {
-            Where::TaskOwnThread
-        } else {
-            Where::TaskOther
-        }
+        Where::classify(&context::Sample {
+            in_hardirq: ctx.in_hardirq(),
+            in_nmi: ctx.in_nmi(),
+            in_softirq: ctx.in_softirq(),
+            in_kthread: ctx.in_kthread(),
+            comm: ctx.comm(),
+        })
     }
 }
 

@@ -4,6 +4,8 @@
 //! the kernel nor an allocator, so that the host can test it.
 //!
 //! - [`stamp`]: the pending-request stamp, and latency across its wrap;
+//! - [`context`]: where a bottom half ran (the context classes, their
+//!   names, and the classification of a context sample);
 //! - [`hist`]: the log2 latency histogram and its summary (count, mean,
 //!   quantiles), tolerant of torn per-CPU reads;
 //! - [`parse`]: the parsers of what users write to the control files.
@@ -11,7 +13,9 @@
 //! These files are compiled twice: into the module, which mounts them with
 //! `#[path = "logic/lib.rs"] mod logic;` in `src/irqdefer_main.rs`, and as
 //! the host crate `irqdefer-logic` (`src/logic/Cargo.toml`), whose tests
-//! (`cargo test` in `src/logic`) thus run the module's own code. They use
+//! (`cargo test` in `src/logic`) thus run the module's own code. The host
+//! tool `samples/irqdefer-report` depends on that crate too: it reads the
+//! histogram and the context classes with the module's own code. They use
 //! `core` only: no `std`, no `alloc`, no `kernel`.
 //!
 //! Everything here is reachable from file operations, IRQ handlers and
@@ -22,6 +26,7 @@
 
 #![deny(clippy::arithmetic_side_effects)]
 
+pub mod context;
 pub mod hist;
 pub mod parse;
 pub mod stamp;

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Where a bottom half ran: the context classes the module counts, their
+//! names (the `context` file's keys, the snapshot's `ctx_<name>` keys), and
+//! the classification of a context sample.
+//!
+//! The module takes the sample from the kernel (`src/stats.rs` adapts its
+//! `Context`); the host tool (`samples/irqdefer-report`) reads the counts
+//! back by these same names.
+
+/// The name prefix of irqdefer's own kernel threads (`irqdefer-thread`,
+/// `irqdefer-worker`).
+pub const OWN_THREAD_PREFIX: &[u8] = b"irqdefer";
+
+/// What a classification needs to know of the context a run saw: plain
+/// values, as the kernel reports them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Sample<'a> {
+    /// `in_hardirq()`: hard interrupt context.
+    pub in_hardirq: bool,
+    /// `in_nmi()`: NMI context, counted as hard interrupt.
+    pub in_nmi: bool,
+    /// `in_softirq()`: serving a softirq, or with bottom halves disabled.
+    pub in_softirq: bool,
+    /// The current task is a kernel thread (`PF_KTHREAD`).
+    pub in_kthread: bool,
+    /// The current task's `comm`, up to (not including) its NUL.
+    pub comm: &'a [u8],
+}
+
+/// Where a bottom half ran.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Where {
+    /// Hard interrupt context.
+    Hardirq = 0,
+    /// Softirq, run on the way out of an interrupt or at `local_bh_enable()`.
+    SoftirqIrqExit,
+    /// Softirq, run by `ksoftirqd/N`.
+    SoftirqKsoftirqd,
+    /// Task context in an IRQ thread (`irq/N-name`).
+    TaskIrqThread,
+    /// Task context in a workqueue worker (`kworker/...`).
+    TaskKworker,
+    /// Task context in irqdefer's own kernel thread.
+    TaskOwnThread,
+    /// Task context in any other task.
+    TaskOther,
+}
+
+impl Where {
+    /// Every value, in counter order.
+    pub const ALL: [Where; 7] = [
+        Where::Hardirq,
+        Where::SoftirqIrqExit,
+        Where::SoftirqKsoftirqd,
+        Where::TaskIrqThread,
+        Where::TaskKworker,
+        Where::TaskOwnThread,
+        Where::TaskOther,
+    ];
+
+    /// The name used in the `context` file and the snapshot (`ctx_<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Where::Hardirq => "hardirq",
+            Where::SoftirqIrqExit => "softirq_irq_exit",
+            Where::SoftirqKsoftirqd => "softirq_ksoftirqd",
+            Where::TaskIrqThread => "task_irq_thread",
+            Where::TaskKworker => "task_kworker",
+            Where::TaskOwnThread => "task_own_thread",
+            Where::TaskOther => "task_other",
+        }
+    }
+
+    /// Classifies a context sample: hard interrupt (or NMI) first; then
+    /// softirq, in `ksoftirqd/N` or else at interrupt exit; then task
+    /// context by the thread's name: an IRQ thread (`irq/`), a workqueue
+    /// worker (`kworker/`), one of irqdefer's own ([`OWN_THREAD_PREFIX`]),
+    /// or any other task (a user task is always "other").
+    pub fn classify(s: &Sample<'_>) -> Where {
+        if s.in_hardirq || s.in_nmi {
+            Where::Hardirq
+        } else if s.in_softirq {
+            if s.in_kthread && s.comm.starts_with(b"ksoftirqd/") {
+                Where::SoftirqKsoftirqd
+            } else {
+                Where::SoftirqIrqExit
+            }
+        } else if !s.in_kthread {
+            Where::TaskOther
+        } else if s.comm.starts_with(b"irq/") {
+            Where::TaskIrqThread
+        } else if s.comm.starts_with(b"kworker/") {
+            Where::TaskKworker
+        } else if s.comm.starts_with(OWN_THREAD_PREFIX) {
+            Where::TaskOwnThread
+        } else {
+            Where::TaskOther
+        }
+    }
+}
