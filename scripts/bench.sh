@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: boot the VM to measure irqdefer (scripts/guest/bench.sh),
-# then report (scripts/bench_report.py): out/bench.md, out/bench.json.
+# then report (`irqdefer-report bench`, samples/irqdefer-report):
+# out/bench.md, out/bench.json.
 #
 #   scripts/bench.sh              three boots: 2 vCPUs, everything; then
 #                                 4 and 8 vCPUs, the scaling phase only
@@ -17,6 +18,11 @@ set -euo pipefail
 raw=$IRQDEFER_ROOT/out/bench
 mkdir -p "$raw"
 start=$SECONDS
+
+# The host tool first, so that its build does not compete with the VM.
+REPORT_DIR=$IRQDEFER_ROOT/samples/irqdefer-report
+msg "building the report tool (samples/irqdefer-report)"
+cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
 
 # boot NAME SMP WHAT TIMEOUT: one VM run of the guest's bench.sh.
 boot() {
@@ -42,5 +48,5 @@ msg "bench boots done in $((SECONDS - start))s"
 # A smoke run reports beside, not over, the real one.
 report=$IRQDEFER_ROOT/out/bench
 [ "${BENCH_SMOKE:-0}" = 1 ] && report+=-smoke
-python3 "$IRQDEFER_ROOT/scripts/bench_report.py" \
+"$REPORT_DIR/target/release/irqdefer-report" bench \
 	--md "$report.md" --json "$report.json" "${files[@]}"

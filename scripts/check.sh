@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make check` runs after building and linting: the host-side
-# tests (Python's unittest for the scripts, cargo test for the module's pure
-# logic in src/logic and for the report tool), then the selftests in the VM
+# tests (Python's unittest for the VM result judge, cargo test for the
+# module's pure logic in src/logic and for the report tool, whose tests
+# cover the scenario and bench reports), then the selftests in the VM
 # on each kernel flavour built. Prints one closing line, 'check: N passed,
 # N failed[, N skipped]', and exits 1 if anything failed.
 set -uo pipefail
@@ -63,8 +64,9 @@ cargo_tests logic src/logic/Cargo.toml out/logic-tests.log
 msg "report tool tests (cargo test in samples/irqdefer-report)"
 cargo_tests "report tool" samples/irqdefer-report/Cargo.toml out/report-tests.log
 
-# The benchmark harness, in miniature: one short boot; its report must pass
-# its own sanity checks (figures, not targets, are what a smoke run checks).
+# The benchmark harness, in miniature: one short boot; its report
+# (`irqdefer-report bench`) must pass its own sanity checks (figures, not
+# targets, are what a smoke run checks).
 msg "bench smoke (BENCH_SMOKE=1 scripts/bench.sh)"
 if BENCH_SMOKE=1 "$IRQDEFER_ROOT/scripts/bench.sh" >out/bench-smoke.log 2>&1; then
 	echo "bench smoke: 1 passed, 0 failed" | tee -a out/bench-smoke.log

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make bench, in the guest: measure irqdefer's own cost and accuracy, and
-# write the raw figures to a results file; scripts/bench_report.py on the
-# host turns them into numbers and verdicts.
+# write the raw figures to a results file; `irqdefer-report bench`
+# (samples/irqdefer-report) on the host turns them into numbers and
+# verdicts.
 #
 #   bench.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]
 #
@@ -17,10 +18,13 @@
 # /proc/uptime. Both are read with the shell's `read`, no fork, so the
 # measured window is tight around the load.
 #
-# The results file (one record per line; data records are KEY=VALUE):
-#   irqdefer-bench 1
+# The results file: a bench capture of the results grammar, version 2
+# (samples/irqdefer-report/FORMAT.md has it all; one record per line, data
+# records are KEY=VALUE):
+#   irqdefer-results 2
+#   meta capture bench
 #   meta KEY VALUE...                    kernel, boot, flavour, accel, vcpus,
-#                                        cmdline, tsc_mhz, the phase settings,
+#                                        cmdline, the phase settings, and
 #                                        path.NAME: the module's registry (its
 #                                        snapshot's meta lines as they are)
 #   idle  round= ms= <window>
@@ -32,6 +36,7 @@
 #   tr    CPU TS PID EVENT ARGS...       one compact ftrace event (see dump_trace)
 #   endtrace path= lines=               the number of tr lines written
 #   end   phase=PHASE                   each phase, when it finished
+#   meta  tsc_mhz MHZ SOURCE            known only at the end
 #   end   all rc=RC                     last line: anything short is truncated
 #   <window> = up0= idle0= busy0= up1= idle1= busy1=
 #   <counts> = raised= executed= coalesced= lat_count= lat_p50=
@@ -44,6 +49,7 @@ what=${irqdefer_bench:-all}
 DBG=/sys/kernel/debug/irqdefer
 T=/sys/kernel/tracing
 RAISE_CPU=1
+. "$(dirname "$0")/results.sh"
 
 case $what in
 all | scaling | smoke) ;;
@@ -370,17 +376,10 @@ phase_scale() {
 }
 
 {
-	echo "irqdefer-bench 1"
-	echo "meta kernel $(uname -r)"
-	echo "meta boot $boot"
-	echo "meta flavour $flavour"
-	echo "meta accel $accel"
-	echo "meta vcpus $ncpus"
-	echo "meta cmdline $(cat /proc/cmdline)"
+	results_header bench "$boot" "$accel" "$flavour"
 	echo "meta what $what"
 	echo "meta phases $PHASES"
 	echo "meta paths $PATHS"
-	echo "meta raise_cpu $RAISE_CPU"
 	echo "meta clk_tck 100"
 	echo "meta rounds $ROUNDS"
 	echo "meta idle_ms $IDLE_MS"
@@ -393,7 +392,7 @@ phase_scale() {
 	echo "meta scale_n $SCALE_N"
 	echo "meta scale_rate $SCALE_RATE"
 	echo "meta scale_ms $SCALE_MS"
-	grep '^meta path\.' "$DBG/snapshot"
+	results_registry
 } > "$out"
 
 rc=0

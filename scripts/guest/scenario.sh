@@ -12,9 +12,11 @@
 # then the periodic source at 100, 1000 and 10000 Hz (its top rate), for
 # CELL_S seconds each. The module's counters are reset before each cell.
 #
-# The results file, version 1 (one record per line, space separated;
-# samples/irqdefer-report/FORMAT.md has the grammar):
-#   irqdefer-results 1
+# The results file: a scenario capture of the results grammar, version 2
+# (one record per line, space separated; samples/irqdefer-report/FORMAT.md
+# has the grammar):
+#   irqdefer-results 2
+#   meta capture scenario
 #   meta KEY VALUE...                  kernel, boot, flavour, accel, vcpus,
 #                                      cmdline, raise_cpu, cell_seconds, and
 #                                      path.NAME: the module's registry, its
@@ -37,6 +39,7 @@ RATES="single 100 1000 10000"
 LOADS="idle busy"
 CELL_S=${CELL_S:-1}
 RAISE_CPU=1
+. "$(dirname "$0")/results.sh"
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
@@ -82,16 +85,9 @@ set -- $RATES
 n=$((npaths * $# * 2))
 i=0
 {
-	echo "irqdefer-results 1"
-	echo "meta kernel $(uname -r)"
-	echo "meta boot $boot"
-	echo "meta flavour $flavour"
-	echo "meta accel $accel"
-	echo "meta vcpus $ncpus"
-	echo "meta cmdline $(cat /proc/cmdline)"
-	echo "meta raise_cpu $RAISE_CPU"
+	results_header scenario "$boot" "$accel" "$flavour"
 	echo "meta cell_seconds $CELL_S"
-	grep '^meta path\.' "$DBG/snapshot"
+	results_registry
 } > "$out"
 for load in $LOADS; do
 	[ "$load" = busy ] && start_hog

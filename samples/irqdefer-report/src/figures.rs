@@ -4,138 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use irqdefer_logic::context::Where;
 use serde::Serialize;
 
-use crate::format::{Cell, Load, Rate, Results};
+use crate::places::serialize_counts;
+use crate::results::scenario::{Cell, Load, Rate, Scenario};
+use crate::results::Registry;
+use crate::snapshot::Latency;
 use crate::textbook::{self, TextbookRow};
-
-/// The 12 paths, in the module's order (unknown paths sort after them).
-pub const PATHS: &[&str] = &[
-    "hardirq",
-    "threaded",
-    "tasklet",
-    "tasklet_hi",
-    "wq",
-    "wq_highpri",
-    "wq_unbound",
-    "wq_own",
-    "bh_wq",
-    "timer",
-    "hrtimer_soft",
-    "kthread",
-];
-
-/// Where a run took place, as the module classifies it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Where {
-    /// Hard interrupt context.
-    Hardirq,
-    /// Softirq on interrupt exit or at `local_bh_enable()`.
-    SoftirqIrqExit,
-    /// Softirq in `ksoftirqd/N`.
-    SoftirqKsoftirqd,
-    /// An `irq/N-name` thread.
-    TaskIrqThread,
-    /// A `kworker/...`.
-    TaskKworker,
-    /// irqdefer's own kernel thread.
-    TaskOwnThread,
-    /// Any other task.
-    TaskOther,
-}
-
-impl Where {
-    /// Every value, in counter order.
-    pub const ALL: [Where; 7] = [
-        Where::Hardirq,
-        Where::SoftirqIrqExit,
-        Where::SoftirqKsoftirqd,
-        Where::TaskIrqThread,
-        Where::TaskKworker,
-        Where::TaskOwnThread,
-        Where::TaskOther,
-    ];
-
-    /// The snapshot key counting it.
-    pub fn key(self) -> &'static str {
-        match self {
-            Where::Hardirq => "ctx_hardirq",
-            Where::SoftirqIrqExit => "ctx_softirq_irq_exit",
-            Where::SoftirqKsoftirqd => "ctx_softirq_ksoftirqd",
-            Where::TaskIrqThread => "ctx_task_irq_thread",
-            Where::TaskKworker => "ctx_task_kworker",
-            Where::TaskOwnThread => "ctx_task_own_thread",
-            Where::TaskOther => "ctx_task_other",
-        }
-    }
-
-    /// A short name for tables.
-    pub fn short(self) -> &'static str {
-        match self {
-            Where::Hardirq => "hardirq",
-            Where::SoftirqIrqExit => "irq-exit",
-            Where::SoftirqKsoftirqd => "ksoftirqd",
-            Where::TaskIrqThread => "irq-thread",
-            Where::TaskKworker => "kworker",
-            Where::TaskOwnThread => "own-thread",
-            Where::TaskOther => "other-task",
-        }
-    }
-
-    /// The context class: hardirq, softirq or task.
-    pub fn class(self) -> Class {
-        match self {
-            Where::Hardirq => Class::Hardirq,
-            Where::SoftirqIrqExit | Where::SoftirqKsoftirqd => Class::Softirq,
-            _ => Class::Task,
-        }
-    }
-}
-
-/// The three execution contexts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    /// Hard interrupt.
-    Hardirq,
-    /// Software interrupt.
-    Softirq,
-    /// Process (task) context.
-    Task,
-}
-
-impl Class {
-    /// Its name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Class::Hardirq => "hardirq",
-            Class::Softirq => "softirq",
-            Class::Task => "task",
-        }
-    }
-}
-
-/// Latency statistics, ns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Latency {
-    /// Runs with a latency sample.
-    pub count: u64,
-    /// Minimum.
-    pub min: u64,
-    /// Mean.
-    pub mean: u64,
-    /// Median.
-    pub p50: u64,
-    /// 90th percentile.
-    pub p90: u64,
-    /// 99th percentile.
-    pub p99: u64,
-    /// 99.9th percentile.
-    pub p999: u64,
-    /// Maximum.
-    pub max: u64,
-}
 
 /// The figures of one cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -185,6 +61,7 @@ pub struct CellFigures {
     /// Latency, ns.
     pub latency: Latency,
     /// Runs per context, by [`Where`].
+    #[serde(serialize_with = "serialize_counts")]
     pub wherein: BTreeMap<Where, u64>,
     /// Runs that were preemptible.
     pub preemptible: u64,
@@ -213,12 +90,11 @@ impl CellFigures {
     /// are reset just before `before`).
     pub fn of(c: &Cell) -> CellFigures {
         let a = &c.after.snapshot;
-        let g = |k: &str| a.get(k);
         let duration_s = c.uptime_stop - c.uptime_before;
-        let executed = g("executed");
-        let raised = g("raised");
-        let coalesced = g("coalesced");
-        let wherein: BTreeMap<Where, u64> = Where::ALL.iter().map(|w| (*w, g(w.key()))).collect();
+        let wherein: BTreeMap<Where, u64> = Where::ALL
+            .iter()
+            .map(|w| (*w, a.wherein.get(w).copied().unwrap_or(0)))
+            .collect();
         let ncpu = a.cpu_executed.keys().max().map_or(0, |m| *m as usize + 1);
         let mut per_cpu = vec![0; ncpu];
         for (cpu, n) in &a.cpu_executed {
@@ -250,38 +126,29 @@ impl CellFigures {
             load: c.load.name(),
             duration_s,
             drain_s: c.uptime_after - c.uptime_stop,
-            injected: g("injected"),
-            raised,
-            executed,
-            coalesced,
-            spurious: g("spurious"),
-            slept: g("slept"),
-            max_concurrent: g("max_concurrent"),
-            identity_ok: raised == executed + coalesced,
-            irq: g("irq"),
+            injected: a.injected,
+            raised: a.raised,
+            executed: a.executed,
+            coalesced: a.coalesced,
+            spurious: a.spurious,
+            slept: a.slept,
+            max_concurrent: a.max_concurrent,
+            identity_ok: a.raised == a.executed + a.coalesced,
+            irq: a.irq,
             proc_interrupts,
             runs_per_s: if duration_s > 0.0 {
-                executed as f64 / duration_s
+                a.executed as f64 / duration_s
             } else {
                 0.0
             },
-            coalesced_share: share(coalesced, raised),
-            same_cpu_share: share(g("same_cpu"), executed),
-            ksoftirqd_share: share(g("ctx_softirq_ksoftirqd"), executed),
-            latency: Latency {
-                count: g("lat_count"),
-                min: g("lat_min"),
-                mean: g("lat_mean"),
-                p50: g("lat_p50"),
-                p90: g("lat_p90"),
-                p99: g("lat_p99"),
-                p999: g("lat_p999"),
-                max: g("lat_max"),
-            },
+            coalesced_share: share(a.coalesced, a.raised),
+            same_cpu_share: share(a.same_cpu, a.executed),
+            ksoftirqd_share: share(wherein[&Where::SoftirqKsoftirqd], a.executed),
+            latency: a.latency,
             wherein,
-            preemptible: g("ctx_preemptible"),
-            may_sleep: g("ctx_may_sleep"),
-            irqs_disabled: g("ctx_irqs_disabled"),
+            preemptible: a.flags.preemptible,
+            may_sleep: a.flags.may_sleep,
+            irqs_disabled: a.flags.irqs_disabled,
             per_cpu,
             hist: a.hist.iter().map(|(b, n)| (*b, *n)).collect(),
             softirqs,
@@ -317,6 +184,9 @@ pub struct Boot {
     pub file: String,
     /// Its meta records.
     pub meta: BTreeMap<String, String>,
+    /// The module's registry, from the header.
+    #[serde(skip)]
+    pub registry: Registry,
     /// Per cell.
     pub cells: Vec<CellFigures>,
     /// The textbook table, measured.
@@ -325,17 +195,19 @@ pub struct Boot {
 
 impl Boot {
     /// Computes a boot's figures.
-    pub fn of(r: &Results) -> Boot {
+    pub fn of(r: &Scenario) -> Boot {
         let cells: Vec<CellFigures> = r.cells.iter().map(CellFigures::of).collect();
         let threadirqs = r.meta("boot") == "threadirqs"
             || r.meta("cmdline")
                 .split_whitespace()
                 .any(|w| w == "threadirqs");
-        let textbook = textbook::measure(&cells, threadirqs);
+        let registry = r.header.registry.clone();
+        let textbook = textbook::measure(&registry, &cells, threadirqs);
         Boot {
             label: r.meta("boot").to_string(),
-            file: r.file.clone(),
-            meta: r.meta.clone(),
+            file: r.file().to_string(),
+            meta: r.header.meta.map(),
+            registry,
             cells,
             textbook,
         }
@@ -353,9 +225,12 @@ impl Boot {
             .find(|c| c.path == path && c.rate() == rate && c.load() == load)
     }
 
-    /// The paths present, in the module's order.
+    /// The paths present, in the module's order (its registry's).
     pub fn paths(&self) -> Vec<String> {
-        ordered(self.cells.iter().map(|c| c.path.as_str()))
+        let mut v: Vec<&str> = self.cells.iter().map(|c| c.path.as_str()).collect();
+        v.sort_by_key(|p| (self.registry.position(p), *p));
+        v.dedup();
+        v.into_iter().map(String::from).collect()
     }
 
     /// The loads present, idle first.
@@ -375,14 +250,6 @@ impl Boot {
     }
 }
 
-/// Paths in the module's order, unknown ones after, each once.
-pub fn ordered<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut v: Vec<&str> = paths.collect();
-    v.sort_by_key(|p| (PATHS.iter().position(|k| k == p).unwrap_or(PATHS.len()), *p));
-    v.dedup();
-    v.into_iter().map(String::from).collect()
-}
-
 /// The whole report: every boot.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -394,7 +261,7 @@ pub struct Report {
 
 impl Report {
     /// Computes the figures of every file; boot labels are made unique.
-    pub fn of(results: &[Results]) -> Report {
+    pub fn of(results: &[Scenario]) -> Report {
         let mut boots: Vec<Boot> = results.iter().map(Boot::of).collect();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for b in &mut boots {
@@ -405,18 +272,21 @@ impl Report {
             }
         }
         Report {
-            format_version: crate::format::VERSION,
+            format_version: crate::results::VERSION,
             boots,
         }
     }
 
-    /// The paths present in any boot, in the module's order.
+    /// The paths present in any boot: the first boot's in its module's
+    /// order, then those only later boots have.
     pub fn paths(&self) -> Vec<String> {
-        ordered(
-            self.boots
-                .iter()
-                .flat_map(|b| b.cells.iter().map(|c| c.path.as_str())),
-        )
+        let mut v: Vec<String> = Vec::new();
+        for p in self.boots.iter().flat_map(Boot::paths) {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+        }
+        v
     }
 
     /// The rates present in any boot.
@@ -488,11 +358,5 @@ mod tests {
         assert_eq!(fmt_tick(2.5e6), "2.5ms");
         assert_eq!(fmt_tick(100.0), "100ns");
         assert_eq!(pct(0.9147), "91.5");
-    }
-
-    #[test]
-    fn orders_paths() {
-        let v = ordered(["kthread", "zzz", "hardirq", "kthread", "aaa"].into_iter());
-        assert_eq!(v, ["hardirq", "kthread", "aaa", "zzz"]);
     }
 }

@@ -5,11 +5,11 @@
 
 use std::fmt::Write;
 
-use crate::figures::{fmt_ns, pct, Boot, Report};
-use crate::format::{Load, Rate};
+use crate::figures::{Boot, Report};
 use crate::plots::{self, CpuBar, HistSeries, RateSeries};
-use crate::term::{places, sleep_legal};
-use crate::textbook::{Check, RULES};
+use crate::results::scenario::{Load, Rate};
+use crate::tables::{main_table, runs_table, sweep_table, textbook_table};
+use crate::view::{Align, Kind, Table};
 
 /// A rendered page.
 pub struct Page {
@@ -44,7 +44,6 @@ th, td { border: 1px solid #ccc; padding: 2px 6px; }
 th { background: #eee; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.rule td { color: #555; font-style: italic; background: #fafafa; }
-tr.rule td[rowspan] { color: #222; font-style: normal; background: #fff; }
 td.bad { background: #fde0dc; font-weight: bold; }
 .warn { background: #fff4d6; border: 1px solid #e0b94c; padding: 0.6em 1em; }
 .grid { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -52,10 +51,6 @@ td.bad { background: #fde0dc; font-weight: bold; }
 .note { font-size: 0.9em; }
 code { background: #f2f2f2; padding: 0 3px; }
 ";
-
-fn rate_name(r: Rate) -> String {
-    r.to_string()
-}
 
 /// The page for a report, its main tables at `rate`.
 pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
@@ -88,35 +83,16 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
          softirq run on interrupt exit or at <code>local_bh_enable()</code>.</p>\n",
     );
 
-    // The runs.
-    h.push_str(
-        "<h2>Runs</h2>\n<table>\n<tr><th>boot</th><th>kernel</th><th>flavour</th>\
-        <th>accelerator</th><th>vCPUs</th><th>raising CPU</th><th>cell seconds</th>\
-        <th>cells</th><th>kernel command line</th><th>file</th></tr>\n",
-    );
-    for b in &report.boots {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td><code>{}</code></td><td>{}</td></tr>",
-            esc(&b.label),
-            esc(b.meta("kernel")),
-            esc(b.meta("flavour")),
-            esc(b.meta("accel")),
-            esc(b.meta("vcpus")),
-            esc(b.meta("raise_cpu")),
-            esc(b.meta("cell_seconds")),
-            b.cells.len(),
-            esc(b.meta("cmdline")),
-            esc(&b.file)
-        );
-    }
-    h.push_str("</table>\n");
+    h.push_str("<h2>Runs</h2>\n");
+    h.push_str(&table(&runs_table(report)));
 
     // Comparison tables.
-    let _ = writeln!(h, "<h2>Comparison at {}</h2>", esc(&rate_name(rate)));
-    per_boot_and_load(&mut h, report, |b, load| main_table(b, load, rate));
+    let _ = writeln!(h, "<h2>Comparison at {}</h2>", esc(&rate.to_string()));
+    for b in &report.boots {
+        for load in b.loads() {
+            h.push_str(&titled(&main_table(b, load, rate)));
+        }
+    }
     h.push_str(
         "<p class=\"note\">raised: requests counted by the module; /proc/interrupts: the \
          kernel's count for the path's IRQ. Under <code>threadirqs</code> the latter can \
@@ -125,7 +101,11 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     );
 
     h.push_str("<h2>Every rate</h2>\n");
-    per_boot_and_load(&mut h, report, sweep_table);
+    for b in &report.boots {
+        for load in b.loads() {
+            h.push_str(&titled(&sweep_table(b, load)));
+        }
+    }
 
     h.push_str("<h2>The textbook table, measured</h2>\n");
     h.push_str(
@@ -134,8 +114,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
          with the rule are marked in red and explained below the table.</p>\n",
     );
     for b in &report.boots {
-        let _ = writeln!(h, "<h3>{}</h3>", esc(&b.label));
-        h.push_str(&textbook_table(b));
+        h.push_str(&titled(&textbook_table(b)));
     }
 
     // Plots.
@@ -154,7 +133,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     let _ = writeln!(
         h,
         "<h2>Latency histograms at {}</h2>\n<div class=\"grid\">",
-        esc(&rate_name(rate))
+        esc(&rate.to_string())
     );
     for path in &paths {
         let hs: Vec<HistSeries<'_>> = series
@@ -168,7 +147,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
             })
             .collect();
         h.push_str(&plots::histogram(
-            &format!("{path}: latency at {}", rate_name(rate)),
+            &format!("{path}: latency at {}", rate),
             &hs,
         )?);
         plots += 1;
@@ -202,7 +181,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
         h,
         "<h2>Per-CPU distribution at {}</h2>\n<p class=\"note\">Share of each path's runs on \
          each CPU; interrupts are raised on CPU {}.</p>\n<div class=\"grid\">",
-        esc(&rate_name(rate)),
+        esc(&rate.to_string()),
         esc(report.boots.first().map_or("?", |b| b.meta("raise_cpu")))
     );
     for b in &report.boots {
@@ -218,7 +197,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
             }
         }
         h.push_str(&plots::per_cpu(
-            &format!("{}: runs per CPU at {}", b.label, rate_name(rate)),
+            &format!("{}: runs per CPU at {}", b.label, rate),
             &bars,
         )?);
         plots += 1;
@@ -239,183 +218,79 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     Ok(Page { html: h, plots })
 }
 
-/// One `<h3>` section per boot and CPU load, each holding `table(boot, load)`.
-fn per_boot_and_load(h: &mut String, report: &Report, table: impl Fn(&Boot, Load) -> String) {
-    for b in &report.boots {
-        for load in b.loads() {
-            let _ = writeln!(
-                h,
-                "<h3>{}, CPU {} {}</h3>",
-                esc(&b.label),
-                esc(b.meta("raise_cpu")),
-                load.words()
-            );
-            h.push_str(&table(b, load));
-        }
-    }
+/// A table under an `<h3>` of its title.
+fn titled(t: &Table) -> String {
+    let title = t
+        .title
+        .as_deref()
+        .map_or(String::new(), |x| format!("<h3>{}</h3>\n", esc(x)));
+    title + &table(t)
 }
 
-fn table(heads: &[&str], rows: &[Vec<(String, &str)>]) -> String {
-    let mut t = String::from("<table>\n<tr>");
-    for hd in heads {
-        let _ = write!(t, "<th>{}</th>", esc(hd));
-    }
-    t.push_str("</tr>\n");
-    for r in rows {
-        t.push_str("<tr>");
-        for (text, class) in r {
-            if class.is_empty() {
-                let _ = write!(t, "<td>{}</td>", esc(text));
-            } else {
-                let _ = write!(t, "<td class=\"{class}\">{}</td>", esc(text));
-            }
-        }
-        t.push_str("</tr>\n");
-    }
-    t.push_str("</table>\n");
-    t
-}
-
-fn main_table(b: &Boot, load: Load, rate: Rate) -> String {
-    let mut rows = Vec::new();
-    for path in b.paths() {
-        let Some(c) = b.cell(&path, rate, load) else {
-            continue;
-        };
-        rows.push(vec![
-            (path.clone(), ""),
-            (fmt_ns(c.latency.p50 as f64), "n"),
-            (fmt_ns(c.latency.p99 as f64), "n"),
-            (fmt_ns(c.latency.max as f64), "n"),
-            (format!("{:.0}", c.runs_per_s), "n"),
-            (pct(c.coalesced_share), "n"),
-            (pct(c.same_cpu_share), "n"),
-            (pct(c.ksoftirqd_share), "n"),
-            (c.raised.to_string(), "n"),
-            (c.executed.to_string(), "n"),
-            (c.proc_interrupts.map_or("-".into(), |n| n.to_string()), "n"),
-            (places(c), ""),
-            (sleep_legal(c), ""),
-            (
-                if c.identity_ok { "ok" } else { "VIOLATED" }.to_string(),
-                if c.identity_ok { "" } else { "bad" },
-            ),
-        ]);
-    }
-    table(
-        &[
-            "path",
-            "p50",
-            "p99",
-            "max",
-            "runs/s",
-            "coalesced %",
-            "same CPU %",
-            "ksoftirqd %",
-            "raised",
-            "executed",
-            "/proc/interrupts",
-            "context",
-            "may sleep",
-            "raised = executed + coalesced",
-        ],
-        &rows,
-    )
-}
-
-fn sweep_table(b: &Boot, load: Load) -> String {
-    let rates = b.rates();
-    let mut t = String::from("<table>\n<tr><th rowspan=\"2\">path</th>");
-    for r in &rates {
-        let _ = write!(t, "<th colspan=\"4\">{}</th>", esc(&rate_name(*r)));
-    }
-    t.push_str("</tr>\n<tr>");
-    for _ in &rates {
-        t.push_str("<th>p50</th><th>p99</th><th>runs/s</th><th>coal. %</th>");
-    }
-    t.push_str("</tr>\n");
-    for path in b.paths() {
-        let _ = write!(t, "<tr><td>{}</td>", esc(&path));
-        for r in &rates {
-            match b.cell(&path, *r, load) {
-                Some(c) => {
-                    let _ = write!(
-                        t,
-                        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}</td>\
-                         <td class=\"n\">{}</td>",
-                        fmt_ns(c.latency.p50 as f64),
-                        fmt_ns(c.latency.p99 as f64),
-                        c.runs_per_s,
-                        pct(c.coalesced_share)
-                    );
+/// Renders a table: every column, details included, a group of columns
+/// headed once above its columns; numbers right-aligned; a marked cell
+/// red, reading "≠ rule" on a rule's measurement; the notes as
+/// paragraphs.
+pub fn table(t: &Table) -> String {
+    let mut o = String::from("<table>\n");
+    let grouped = t.columns.iter().any(|c| c.group.is_some());
+    if grouped {
+        // One row of groups (a column without one spans both rows), then
+        // the columns of each group.
+        o.push_str("<tr>");
+        let mut i = 0;
+        while let Some(c) = t.columns.get(i) {
+            match &c.group {
+                None => {
+                    let _ = write!(o, "<th rowspan=\"2\">{}</th>", esc(c.long_head()));
+                    i += 1;
                 }
-                None => t.push_str("<td>-</td><td>-</td><td>-</td><td>-</td>"),
+                Some(g) => {
+                    let n = t.columns[i..]
+                        .iter()
+                        .take_while(|x| x.group.as_ref() == Some(g))
+                        .count();
+                    let _ = write!(o, "<th colspan=\"{n}\">{}</th>", esc(g));
+                    i += n;
+                }
             }
         }
-        t.push_str("</tr>\n");
+        o.push_str("</tr>\n");
     }
-    t.push_str("</table>\n");
-    t
-}
-
-fn check_cell(c: &Check) -> String {
-    if c.agrees {
-        format!("<td>{}</td>", esc(&c.measured))
-    } else {
-        format!("<td class=\"bad\">{} &#x2260; rule</td>", esc(&c.measured))
+    o.push_str("<tr>");
+    for c in t.columns.iter().filter(|c| !grouped || c.group.is_some()) {
+        let _ = write!(o, "<th>{}</th>", esc(c.long_head()));
     }
-}
-
-fn textbook_table(b: &Boot) -> String {
-    let mut t = String::from(
-        "<table>\n<tr><th>executor</th><th>paths</th><th></th><th>context</th>\
-         <th>may sleep</th><th>preemptible</th><th>allocation flags</th>\
-         <th>where it ran</th></tr>\n",
-    );
-    for r in &b.textbook {
-        let _ = writeln!(
-            t,
-            "<tr class=\"rule\"><td rowspan=\"2\"><b>{}</b></td><td rowspan=\"2\">{}</td>\
-             <td>rule</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&r.executor),
-            esc(&r.paths.join(", ")),
-            esc(&r.context.documented),
-            esc(&r.may_sleep.documented),
-            esc(&r.preemptible.documented),
-            esc(&r.gfp.documented),
-            esc(&r.ran.documented)
-        );
-        let _ = writeln!(
-            t,
-            "<tr><td>measured ({} runs)</td>{}{}{}{}{}</tr>",
-            r.runs,
-            check_cell(&r.context),
-            check_cell(&r.may_sleep),
-            check_cell(&r.preemptible),
-            check_cell(&r.gfp),
-            check_cell(&r.ran)
-        );
-    }
-    t.push_str("</table>\n");
-    let notes: Vec<String> = b
-        .textbook
-        .iter()
-        .flat_map(|r| {
-            r.notes
-                .iter()
-                .map(move |n| format!("<li><b>{}</b>: {}</li>", esc(&r.executor), esc(n)))
-        })
-        .collect();
-    if notes.is_empty() {
-        t.push_str("<p class=\"note\">Every measurement agrees with the documented rule.</p>\n");
-    } else {
-        t.push_str("<ul class=\"note\">\n");
-        for n in notes {
-            t.push_str(&n);
-            t.push('\n');
+    o.push_str("</tr>\n");
+    let has_rules = t.rows.iter().any(|r| r.kind == Kind::Rule);
+    for r in &t.rows {
+        o.push_str(if r.kind == Kind::Rule {
+            "<tr class=\"rule\">"
+        } else {
+            "<tr>"
+        });
+        for (c, col) in r.cells.iter().zip(&t.columns) {
+            let text = esc(&c.text);
+            match (c.bad, col.align) {
+                (true, _) if has_rules => {
+                    let _ = write!(o, "<td class=\"bad\">{text} &#x2260; rule</td>");
+                }
+                (true, _) => {
+                    let _ = write!(o, "<td class=\"bad\">{text}</td>");
+                }
+                (false, Align::R) => {
+                    let _ = write!(o, "<td class=\"n\">{text}</td>");
+                }
+                (false, Align::L) => {
+                    let _ = write!(o, "<td>{text}</td>");
+                }
+            }
         }
-        t.push_str("</ul>\n");
+        o.push_str("</tr>\n");
     }
-    debug_assert!(RULES.len() >= b.textbook.len());
-    t
+    o.push_str("</table>\n");
+    for n in &t.notes {
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(n));
+    }
+    o
 }

@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! irqdefer-report: reads the results files of irqdefer's scenario matrix
-//! (one per boot) and renders a terminal table, the textbook table of
-//! deferral mechanisms checked against the measurement, an HTML page with
-//! SVG plots, and JSON.
+//! irqdefer-report: reads irqdefer's results (FORMAT.md: one grammar, one
+//! header, for both kinds of capture) and renders them.
+//!
+//! - Scenario captures (`make demo`, one per boot): a terminal table, the
+//!   textbook table of deferral mechanisms checked against the
+//!   measurement, an HTML page with SVG plots, and JSON.
+//! - Bench captures (`make bench`): sanity checks, then the verdicts and
+//!   tables as Markdown, and JSON ([`bench`]).
+//!
+//! The paths and their rules come from each capture's header: the module's
+//! registry (`meta path.<name>`). Tables are built once ([`view`],
+//! [`tables`]) and rendered by [`term`], [`html`] and [`markdown`].
 
+pub mod bench;
 pub mod figures;
-pub mod format;
 pub mod html;
+pub mod markdown;
+pub mod places;
 pub mod plots;
+pub mod results;
+pub mod snapshot;
+pub mod tables;
 pub mod term;
 pub mod textbook;
+pub mod view;
 
 use std::path::PathBuf;
 
-use format::{ParseError, Rate};
+use results::scenario::{self, Rate, Scenario};
+use results::ParseError;
 
-/// Parses every file, failing on the first malformed one.
-pub fn load(files: &[PathBuf]) -> Result<Vec<format::Results>, ParseError> {
-    files.iter().map(|f| format::parse_file(f)).collect()
+/// Parses every scenario capture, failing on the first malformed one.
+pub fn load(files: &[PathBuf]) -> Result<Vec<Scenario>, ParseError> {
+    files.iter().map(|f| scenario::parse_file(f)).collect()
 }
 
 /// Checks that every boot has cells at `rate`.

@@ -3,18 +3,40 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 
 use irqdefer_report::figures::Report;
-use irqdefer_report::format::Rate;
-use irqdefer_report::{check_rate, html, load, term};
+use irqdefer_report::results::bench as capture;
+use irqdefer_report::results::scenario::Rate;
+use irqdefer_report::{bench, check_rate, html, load, term};
 
-/// Renders irqdefer's scenario results: a comparison table and the
-/// textbook table, measured, on stdout; optionally an HTML page with SVG
-/// plots and the figures as JSON.
+/// Renders irqdefer's results. Scenario captures (make demo): a comparison
+/// table and the textbook table, measured, on stdout; optionally an HTML
+/// page with SVG plots and the figures as JSON. `bench`: the benchmarks'
+/// report (make bench).
 #[derive(Parser)]
-#[command(version, about)]
-struct Args {
+#[command(
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The benchmarks' report: sanity checks, verdicts and tables as
+    /// Markdown (on stdout), and the figures as JSON.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct ScenarioArgs {
     /// Write a self-contained HTML report here (e.g. out/report.html).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -25,7 +47,20 @@ struct Args {
     /// Rate of the main tables, histograms and per-CPU plots: "single" or Hz.
     #[arg(long, default_value = "1000", value_parser = parse_rate)]
     rate: Rate,
-    /// Results files, one per boot (written by scripts/guest/scenario.sh).
+    /// Scenario captures, one per boot (written by scripts/guest/scenario.sh).
+    #[arg(required = true, value_name = "RESULTS")]
+    results: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Write the Markdown report here (e.g. out/bench.md).
+    #[arg(long, value_name = "FILE")]
+    md: Option<PathBuf>,
+    /// Write the figures as JSON here (e.g. out/bench.json).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Bench captures, one per boot (written by scripts/guest/bench.sh).
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
 }
@@ -43,7 +78,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn scenario(args: &ScenarioArgs) -> Result<(), String> {
     let results = load(&args.results).map_err(|e| e.to_string())?;
     let report = Report::of(&results);
     check_rate(&report, args.rate)?;
@@ -67,9 +102,33 @@ fn run(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+fn bench(args: &BenchArgs) -> Result<(), String> {
+    let captures = args
+        .results
+        .iter()
+        .map(|f| capture::parse_file(f))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let analysis = bench::analyse(&captures).map_err(|e| e.to_string())?;
+    let md = bench::report::render(&analysis);
+    if let Some(path) = &args.md {
+        write(path, &md)?;
+    }
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&analysis).map_err(|e| format!("json: {e}"))?;
+        write(path, &(text + "\n"))?;
+    }
+    println!("{md}");
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
+    let cli = Cli::parse();
+    let done = match &cli.command {
+        Some(Command::Bench(args)) => bench(args),
+        None => scenario(&cli.scenario),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("irqdefer-report: error: {e}");

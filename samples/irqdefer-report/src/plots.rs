@@ -7,8 +7,10 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use irqdefer_logic::hist::bounds;
+
 use crate::figures::{fmt_tick, CellFigures};
-use crate::format::Rate;
+use crate::results::scenario::Rate;
 
 /// Colours of the series, in order (boot × load).
 pub const PALETTE: [RGBColor; 8] = [
@@ -127,18 +129,18 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Lower bound of a log2 latency bucket, ns (bucket 0, 0 ns, is drawn
-/// at [0.5, 1)).
+/// Lower bound of a log2 latency bucket, ns, from the module's own
+/// bucket bounds (bucket 0, 0 ns, is drawn at [0.5, 1) on the log axis).
 fn bucket_lo(b: u32) -> f64 {
-    if b == 0 {
-        0.5
-    } else {
-        2f64.powi(b as i32 - 1)
+    match bounds(b as usize) {
+        (0, _) => 0.5,
+        (lo, _) => lo as f64,
     }
 }
 
+/// Upper bound (exclusive) of a log2 latency bucket, ns.
 fn bucket_hi(b: u32) -> f64 {
-    2f64.powi(b as i32)
+    bounds(b as usize).1 as f64 + 1.0
 }
 
 /// One series of a latency histogram.
@@ -247,13 +249,6 @@ pub struct RateSeries {
     pub points: Vec<Option<(u64, u64)>>,
 }
 
-fn rate_name(r: &Rate) -> String {
-    match r {
-        Rate::Single => "single".into(),
-        Rate::Hz(hz) => format!("{hz} Hz"),
-    }
-}
-
 /// A path's p50 (solid) and p99 (dashed) latency at every rate, log axis.
 pub fn rate_plot(title: &str, rates: &[Rate], series: &[RateSeries]) -> PlotResult {
     let mut lo = f64::MAX;
@@ -271,7 +266,7 @@ pub fn rate_plot(title: &str, rates: &[Rate], series: &[RateSeries]) -> PlotResu
     let y0 = 10f64.powf(lo.log10().floor());
     let y1 = 10f64.powf(hi.log10().ceil()).max(y0 * 100.0);
     let n = rates.len() as i32;
-    let names: Vec<String> = rates.iter().map(rate_name).collect();
+    let names: Vec<String> = rates.iter().map(Rate::to_string).collect();
     let mut entries: Vec<Entry> = series
         .iter()
         .map(|s| Entry {

@@ -5,27 +5,82 @@
 
 use std::collections::BTreeMap;
 
+use irqdefer_logic::context::Where;
 use serde::Serialize;
 
-use crate::figures::{CellFigures, Class, Where};
+use crate::figures::CellFigures;
+use crate::places::{class, serialize_counts, short, Class};
+use crate::results::{PathRule, Registry};
 
-/// The documented rule for one executor.
+/// The kernel's executors of deferred work, in the textbook's order, each
+/// known by the kernel call that hands work to it (the registry's
+/// `mechanism`, without arguments) and, for a workqueue, by whether a
+/// softirq runs it (the BH workqueue).
+const EXECUTORS: &[(&str, &[&str], Option<bool>)] = &[
+    ("hardirq", &["none"], None),
+    (
+        "softirq/tasklet",
+        &["tasklet_schedule", "tasklet_hi_schedule"],
+        None,
+    ),
+    ("timer softirq", &["mod_timer", "hrtimer_start"], None),
+    ("BH workqueue", &["queue_work"], Some(true)),
+    ("workqueue", &["queue_work"], Some(false)),
+    ("threaded IRQ", &["request_threaded_irq"], None),
+    ("kthread", &["wake_up_process"], None),
+    ("irq_work", &["irq_work_queue"], None),
+    ("kthread_worker", &["kthread_queue_work"], None),
+    ("RCU callback", &["call_rcu"], None),
+];
+
+/// The executor of a path: its row in the textbook table. A mechanism the
+/// textbook does not know is its own executor, named by its call and its
+/// context.
+pub fn executor(p: &PathRule) -> (usize, String) {
+    let softirq = p.softirq != "none";
+    EXECUTORS
+        .iter()
+        .position(|(_, calls, bh)| {
+            calls.contains(&p.function()) && bh.is_none_or(|bh| bh == softirq)
+        })
+        .map_or_else(
+            || {
+                (
+                    EXECUTORS.len(),
+                    format!("{}() in {}", p.function(), p.context.name),
+                )
+            },
+            |i| (i, EXECUTORS[i].0.to_string()),
+        )
+}
+
+/// The documented rule for one executor, from the registry: the context
+/// its paths run in, and whether they may sleep.
 pub struct Rule {
     /// The executor's name.
-    pub executor: &'static str,
-    /// irqdefer paths that use it.
-    pub paths: &'static [&'static str],
+    pub executor: String,
     /// Its context.
     pub class: Class,
-    /// Whether it may sleep (and is preemptible).
+    /// Whether it may sleep.
     pub may_sleep: bool,
-    /// Whether it is preemptible.
+    /// Whether it is preemptible: where it may sleep.
     pub preemptible: bool,
     /// Where it is documented to run.
-    pub places: &'static [Where],
+    pub places: Vec<Where>,
 }
 
 impl Rule {
+    /// The rule of a path of the registry.
+    pub fn of(p: &PathRule) -> Rule {
+        Rule {
+            executor: executor(p).1,
+            class: p.context.places.first().map_or(Class::Task, |w| class(*w)),
+            may_sleep: p.may_sleep,
+            preemptible: p.may_sleep,
+            places: p.context.places.clone(),
+        }
+    }
+
     /// The allocation flags its rule implies.
     pub fn gfp(&self) -> &'static str {
         gfp(self.may_sleep)
@@ -39,92 +94,6 @@ fn gfp(may_sleep: bool) -> &'static str {
         "GFP_ATOMIC"
     }
 }
-
-const SOFTIRQ_PLACES: &[Where] = &[Where::SoftirqIrqExit, Where::SoftirqKsoftirqd];
-
-/// The textbook, one rule per executor.
-pub const RULES: &[Rule] = &[
-    Rule {
-        executor: "hardirq",
-        paths: &["hardirq"],
-        class: Class::Hardirq,
-        may_sleep: false,
-        preemptible: false,
-        places: &[Where::Hardirq],
-    },
-    Rule {
-        executor: "softirq/tasklet",
-        paths: &["tasklet", "tasklet_hi"],
-        class: Class::Softirq,
-        may_sleep: false,
-        preemptible: false,
-        places: SOFTIRQ_PLACES,
-    },
-    Rule {
-        executor: "timer softirq",
-        paths: &["timer", "hrtimer_soft"],
-        class: Class::Softirq,
-        may_sleep: false,
-        preemptible: false,
-        places: SOFTIRQ_PLACES,
-    },
-    Rule {
-        executor: "BH workqueue",
-        paths: &["bh_wq"],
-        class: Class::Softirq,
-        may_sleep: false,
-        preemptible: false,
-        places: SOFTIRQ_PLACES,
-    },
-    Rule {
-        executor: "workqueue",
-        paths: &["wq", "wq_highpri", "wq_unbound", "wq_own"],
-        class: Class::Task,
-        may_sleep: true,
-        preemptible: true,
-        places: &[Where::TaskKworker],
-    },
-    Rule {
-        executor: "threaded IRQ",
-        paths: &["threaded"],
-        class: Class::Task,
-        may_sleep: true,
-        preemptible: true,
-        places: &[Where::TaskIrqThread],
-    },
-    Rule {
-        executor: "kthread",
-        paths: &["kthread"],
-        class: Class::Task,
-        may_sleep: true,
-        preemptible: true,
-        places: &[Where::TaskOwnThread],
-    },
-    Rule {
-        executor: "irq_work",
-        paths: &["irq_work"],
-        class: Class::Hardirq,
-        may_sleep: false,
-        preemptible: false,
-        places: &[Where::Hardirq],
-    },
-    Rule {
-        executor: "kthread_worker",
-        paths: &["kthread_worker"],
-        class: Class::Task,
-        may_sleep: true,
-        preemptible: true,
-        places: &[Where::TaskOwnThread],
-    },
-    Rule {
-        executor: "RCU callback",
-        paths: &["rcu"],
-        class: Class::Softirq,
-        may_sleep: false,
-        preemptible: false,
-        places: SOFTIRQ_PLACES,
-    },
-];
 
 /// A table cell: the documented value, the measured one with its counts,
 /// and whether they agree.
@@ -148,6 +117,7 @@ pub struct TextbookRow {
     /// Runs pooled.
     pub runs: u64,
     /// Runs per place.
+    #[serde(serialize_with = "serialize_counts")]
     pub wherein: BTreeMap<Where, u64>,
     /// Runs where sleeping was legal.
     pub may_sleep_runs: u64,
@@ -212,19 +182,28 @@ fn flag_check(documented: bool, count: u64, runs: u64, what: &str) -> Check {
     }
 }
 
-/// Measures every rule over the cells of one boot.
-pub fn measure(cells: &[CellFigures], threadirqs: bool) -> Vec<TextbookRow> {
-    RULES
-        .iter()
-        .filter_map(|rule| {
-            let mine: Vec<&CellFigures> = cells
-                .iter()
-                .filter(|c| rule.paths.contains(&c.path.as_str()))
-                .collect();
-            if mine.is_empty() {
-                return None;
-            }
-            Some(measure_rule(rule, &mine, threadirqs))
+/// Measures every executor's rule over the cells of one boot: one row
+/// per executor of the registry's paths that has cells, in the textbook's
+/// order.
+pub fn measure(registry: &Registry, cells: &[CellFigures], threadirqs: bool) -> Vec<TextbookRow> {
+    let mut groups: Vec<((usize, String), &PathRule, Vec<&CellFigures>)> = Vec::new();
+    for p in &registry.paths {
+        let mine: Vec<&CellFigures> = cells.iter().filter(|c| c.path == p.name).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let key = executor(p);
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, v)) => v.extend(mine),
+            None => groups.push((key, p, mine)),
+        }
+    }
+    groups.sort_by_key(|((order, _), _, _)| *order);
+    groups
+        .into_iter()
+        .map(|(_, p, mut mine)| {
+            mine.sort_by_key(|c| c.index);
+            measure_rule(&Rule::of(p), &mine, threadirqs)
         })
         .collect()
 }
@@ -248,7 +227,7 @@ fn measure_rule(rule: &Rule, cells: &[&CellFigures], threadirqs: bool) -> Textbo
     let mut by_class: BTreeMap<Class, u64> = BTreeMap::new();
     for (w, n) in &wherein {
         if *n > 0 {
-            *by_class.entry(w.class()).or_insert(0) += n;
+            *by_class.entry(class(*w)).or_insert(0) += n;
         }
     }
     let in_class = by_class.get(&rule.class).copied().unwrap_or(0);
@@ -286,13 +265,13 @@ fn measure_rule(rule: &Rule, cells: &[&CellFigures], threadirqs: bool) -> Textbo
         documented: rule
             .places
             .iter()
-            .map(|w| w.short())
+            .map(|w| short(*w))
             .collect::<Vec<_>>()
             .join(" or "),
         measured: wherein
             .iter()
             .filter(|(_, n)| **n > 0)
-            .map(|(w, n)| format!("{} {n}", w.short()))
+            .map(|(w, n)| format!("{} {n}", short(*w)))
             .collect::<Vec<_>>()
             .join(", "),
         agrees: outside == 0,
@@ -331,7 +310,7 @@ fn measure_rule(rule: &Rule, cells: &[&CellFigures], threadirqs: bool) -> Textbo
         }
     }
     TextbookRow {
-        executor: rule.executor.into(),
+        executor: rule.executor.clone(),
         paths,
         runs,
         wherein,

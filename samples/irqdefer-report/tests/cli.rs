@@ -4,17 +4,7 @@
 
 mod common;
 
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_irqdefer-report"))
-}
-
-fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("irqdefer-report-test-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
-}
+use common::{bin, tmp};
 
 #[test]
 fn renders_real_files() {
@@ -68,7 +58,7 @@ fn malformed_input_exits_1_naming_file_and_line() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.contains(&format!(
-            "{}:101: `endcell 0` does not match",
+            "{}:114: `endcell 0` does not match",
             bad.display()
         )),
         "{err}"

@@ -5,7 +5,8 @@
 
 mod common;
 
-use irqdefer_report::format::{parse_str, ParseError};
+use irqdefer_report::results::scenario::parse_str;
+use irqdefer_report::results::ParseError;
 
 fn real() -> String {
     common::text("threadirqs.txt")
@@ -69,10 +70,36 @@ fn bad_header() {
 #[test]
 fn unknown_version() {
     expect(
-        &with_line(1, "irqdefer-results 2"),
+        &with_line(1, "irqdefer-results 3"),
         1,
-        "unsupported results version 2",
+        "unsupported results version 3",
     );
+    // Version 1 had no `meta capture` and no registry: refused, not
+    // misread.
+    expect(
+        &with_line(1, "irqdefer-results 1"),
+        1,
+        "unsupported results version 1 (this tool reads version 2)",
+    );
+}
+
+#[test]
+fn header_says_what_it_holds() {
+    let n = find(&lines(), "meta capture scenario");
+    expect(
+        &with_line(n, "meta capture bench"),
+        n,
+        "a bench capture: render it with `irqdefer-report bench RESULTS...`",
+    );
+    expect(
+        &with_line(n, "meta capture demo"),
+        n,
+        "meta capture: `demo` is not scenario|bench",
+    );
+    let mut l = lines();
+    l.remove(n - 1);
+    let c1 = find(&l, "cell 1 96 hardirq single idle");
+    expect(&join(&l), c1, "`meta capture` missing");
 }
 
 #[test]
@@ -179,7 +206,9 @@ fn cell_without_snapshot_lines() {
     let keep: Vec<String> = l
         .iter()
         .enumerate()
-        .filter(|(i, s)| !(*i < end && s.starts_with("snapshot after hardirq")) || *i < 101)
+        .filter(|(i, s)| {
+            !(*i < end && s.starts_with("snapshot after hardirq")) || *i < find(&l, "endcell 1")
+        })
         .map(|(_, s)| s.clone())
         .collect();
     let removed = l.len() - keep.len();
@@ -248,9 +277,10 @@ fn structure_errors() {
     let l = lines();
     let n = l.len();
     // Unknown records, records out of place.
+    let u1 = find(&l, "uptime before 1.94");
     expect(
-        &with_line(5, "metadata kernel x"),
-        5,
+        &with_line(u1, "metadata kernel x"),
+        u1,
         "unknown record `metadata`",
     );
     let mut extra = l.clone();
@@ -263,9 +293,10 @@ fn structure_errors() {
     let mut m = l.clone();
     m.insert(c2 - 1, "uptime before 3.0".into());
     expect(&join(&m), c2, "`uptime` outside a cell");
+    let k = find(&l, "meta boot threadirqs");
     expect(
-        &with_line(3, "meta kernel again"),
-        3,
+        &with_line(k, "meta kernel again"),
+        k,
         "duplicate `meta kernel`",
     );
     // A snapshot of another path.
@@ -298,7 +329,11 @@ fn structure_errors() {
     // Required meta.
     let mut m = l.clone();
     m.remove(find(&l, "meta accel tcg") - 1);
-    expect(&join(&m), 9, "`meta accel` missing before the first cell");
+    expect(
+        &join(&m),
+        find(&m, "cell 1 96 hardirq single idle"),
+        "`meta accel` missing",
+    );
 }
 
 #[test]
@@ -318,31 +353,81 @@ fn errors_never_panic_on_prefixes() {
     }
 }
 
-/// The module's registry in the header: one `meta path.<name>` line per
-/// path, as `snapshot` has them (FORMAT.md). Kept, by key; a path's line
-/// twice is a duplicated key.
+/// The module's registry in the header: one `meta path.<name>` record per
+/// path, as `snapshot` has them (FORMAT.md). The paths come from it: a
+/// cell of another path, a path's record twice, or a record without its
+/// rule is an error; fields this reader does not know are kept.
 #[test]
 fn registry_meta_lines() {
     let l = lines();
-    let c1 = find(&l, "cell 1 96 hardirq single idle");
-    let reg = [
-        "meta path.hardirq mechanism=none softirq=none context=hardirq may_sleep=0 atomic=1 \
-         trace=irq:irq_handler_entry",
-        "meta path.tasklet mechanism=tasklet_schedule() softirq=TASKLET context=softirq \
-         may_sleep=0 atomic=1 trace=irq:tasklet_entry",
-    ];
-    let mut m = l.clone();
-    for (i, r) in reg.iter().enumerate() {
-        m.insert(c1 - 1 + i, r.to_string());
-    }
-    let r = parse_str("ok", &join(&m)).expect("registry lines are meta records");
-    assert_eq!(r.cells.len(), 96);
+    let r = parse_str("ok", &real()).unwrap();
+    let reg = &r.header.registry;
+    assert_eq!(reg.names()[..3], ["hardirq", "threaded", "tasklet"]);
+    let t = reg.get("tasklet").unwrap();
     assert_eq!(
-        r.meta("path.tasklet"),
-        "mechanism=tasklet_schedule() softirq=TASKLET context=softirq may_sleep=0 atomic=1 \
-         trace=irq:tasklet_entry"
+        (
+            t.mechanism.as_str(),
+            t.softirq.as_str(),
+            t.context.name.as_str()
+        ),
+        ("tasklet_schedule()", "TASKLET", "softirq")
     );
-    assert!(r.meta("path.hardirq").starts_with("mechanism=none "));
-    m.insert(c1 + 1, reg[1].to_string());
-    expect(&join(&m), c1 + 2, "duplicate `meta path.tasklet`");
+    assert_eq!(t.trace, "irq:tasklet_entry");
+    assert!(!t.may_sleep && t.atomic);
+    assert_eq!(reg.baseline().unwrap().name, "hardirq");
+
+    let n = l
+        .iter()
+        .position(|x| x.starts_with("meta path.tasklet "))
+        .unwrap()
+        + 1;
+    let line = l[n - 1].clone();
+    let mut m = l.clone();
+    m.insert(n, line.clone());
+    expect(&join(&m), n + 1, "duplicate `meta path.tasklet`");
+    expect(
+        &with_line(n, &line.replace("context=softirq", "context=moon")),
+        n,
+        "meta path.tasklet: `context=moon` is not a context",
+    );
+    expect(
+        &with_line(n, &line.replace(" may_sleep=0", "")),
+        n,
+        "meta path.tasklet: no `may_sleep=` field",
+    );
+    let mut m = l.clone();
+    m.insert(n, format!("{line} future=1"));
+    m.remove(n - 1);
+    let r = parse_str("ok", &join(&m)).expect("unknown fields are kept");
+    assert_eq!(
+        r.header.registry.get("tasklet").unwrap().fields["future"],
+        "1"
+    );
+    // Without the registry, the paths are unknown.
+    let m: Vec<String> = l
+        .iter()
+        .filter(|x| !x.starts_with("meta path."))
+        .cloned()
+        .collect();
+    expect(
+        &join(&m),
+        find(&m, "cell 1 96 hardirq single idle"),
+        "the module's registry is missing",
+    );
+    // A cell of a path the registry does not list.
+    let m: Vec<String> = l
+        .iter()
+        .filter(|x| !x.starts_with("meta path.kthread "))
+        .cloned()
+        .collect();
+    let c = m
+        .iter()
+        .position(|x| x.ends_with(" kthread single idle"))
+        .unwrap()
+        + 1;
+    expect(
+        &join(&m),
+        c,
+        "path `kthread` is not in the module's registry",
+    );
 }

@@ -4,8 +4,9 @@
 
 mod common;
 
-use irqdefer_report::figures::{Boot, CellFigures, Report, Where, PATHS};
-use irqdefer_report::format::{parse_file, parse_str, Load, Rate};
+use irqdefer_logic::context::Where;
+use irqdefer_report::figures::{Boot, CellFigures, Report};
+use irqdefer_report::results::scenario::{parse_file, parse_str, Load, Rate};
 
 fn threadirqs() -> Boot {
     let r = parse_file(&common::data("threadirqs.txt")).expect("parses");
@@ -26,15 +27,19 @@ fn threadirqs_meta_and_matrix() {
         .meta("cmdline")
         .ends_with("irqdefer_boot=threadirqs threadirqs"));
     assert_eq!(r.cells.len(), 96);
+    // The paths and their order come from the module's registry, in the
+    // header.
+    let names = r.header.registry.names();
+    assert_eq!(names.len(), 12);
     let b = Boot::of(&r);
-    assert_eq!(b.paths(), PATHS);
+    assert_eq!(b.paths(), names);
     assert_eq!(
         b.rates(),
         [Rate::Single, Rate::Hz(100), Rate::Hz(1000), Rate::Hz(10000)]
     );
     assert_eq!(b.loads(), [Load::Idle, Load::Busy]);
     // Every path at every rate under every load, once.
-    for p in PATHS {
+    for p in &names {
         for r in b.rates() {
             for l in b.loads() {
                 assert!(b.cell(p, r, l).is_some(), "{p} {r} {l:?}");
@@ -180,7 +185,7 @@ fn json_round_trips() {
     let r = parse_file(&common::data("threadirqs.txt")).unwrap();
     let rep = Report::of(&[r]);
     let v: serde_json::Value = serde_json::to_value(&rep).unwrap();
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], 2);
     let c = &v["boots"][0]["cells"][0];
     assert_eq!(c["path"], "hardirq");
     assert_eq!(c["rate"], "single");
@@ -210,4 +215,46 @@ fn normal_boot_follows_the_book() {
     let hard = &b.textbook[0];
     assert_eq!(hard.runs, hard.wherein[&Where::Hardirq]);
     assert_eq!(hard.irqs_disabled_runs, hard.runs);
+}
+
+/// The module's percentiles, recomputed from the histogram with the
+/// module's own code (`irqdefer_logic::hist`, the file the module mounts):
+/// each lies in the bucket the histogram puts it in, within the error
+/// bound `[max(lo, min), min(hi, max)]` the module documents.
+#[test]
+fn percentiles_agree_with_the_modules_histogram() {
+    use irqdefer_logic::hist::{bounds, bucket_of, Summary, BUCKETS};
+    let mut checked = 0;
+    for f in common::real_files() {
+        let r = parse_file(&f).unwrap();
+        for c in &r.cells {
+            let s = &c.after.snapshot;
+            let mut hist = [0u64; BUCKETS];
+            for (b, n) in &s.hist {
+                hist[*b as usize] = *n;
+            }
+            let lat = &s.latency;
+            let sum = lat.mean * lat.count;
+            let sum_ = Summary::new(hist, lat.min, lat.max, sum);
+            assert_eq!(sum_.count, lat.count);
+            for (pm, got) in [
+                (500, lat.p50),
+                (900, lat.p90),
+                (990, lat.p99),
+                (999, lat.p999),
+            ] {
+                let want = sum_.quantile(pm);
+                let (lo, hi) = bounds(bucket_of(want));
+                let (a, b) = (lo.max(lat.min), hi.min(lat.max));
+                assert!(
+                    a <= got && got <= b,
+                    "{} cell {}: p{pm} {got} outside [{a}, {b}] (recomputed {want})",
+                    f.display(),
+                    c.index
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
 }

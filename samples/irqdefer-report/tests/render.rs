@@ -6,7 +6,7 @@
 mod common;
 
 use irqdefer_report::figures::Report;
-use irqdefer_report::format::{parse_file, Rate};
+use irqdefer_report::results::scenario::{parse_file, Rate};
 use irqdefer_report::{html, term};
 
 fn report() -> Report {

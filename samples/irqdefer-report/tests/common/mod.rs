@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::process::Command;
 
 /// A file under tests/data.
 pub fn data(name: &str) -> PathBuf {
@@ -27,4 +28,16 @@ pub fn real_files() -> Vec<PathBuf> {
         .map(|n| data(n))
         .filter(|p| p.exists())
         .collect()
+}
+
+/// The binary under test.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_irqdefer-report"))
+}
+
+/// A path in this test process's own temporary directory.
+pub fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("irqdefer-report-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
 }

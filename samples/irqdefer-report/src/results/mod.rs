@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The results grammar, version 2 (FORMAT.md): one header for every
+//! capture, and the body of each kind, scenario ([`scenario`]) and bench
+//! ([`bench`]).
+//!
+//! A capture is read line by line; every deviation from the grammar is a
+//! [`ParseError`] naming the file and the line.
+
+pub mod bench;
+pub mod scenario;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use irqdefer_logic::context::Where;
+
+/// The only version this parser reads.
+pub const VERSION: u32 = 2;
+
+/// The first word of every capture.
+pub const MAGIC: &str = "irqdefer-results";
+
+/// A malformed input, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The file as named on the command line.
+    pub file: String,
+    /// 1-based line number; 0 when the file could not be read at all.
+    pub line: usize,
+    /// What is wrong.
+    pub msg: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.msg)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.msg)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Reads a file for a parser; an unreadable file is an error of line 0.
+pub fn read(path: &Path) -> Result<(String, String), ParseError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ParseError {
+        file: name.clone(),
+        line: 0,
+        msg: format!("cannot read: {e}"),
+    })?;
+    Ok((name, text))
+}
+
+/// What a capture holds: its body's grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capture {
+    /// `scripts/guest/scenario.sh`: the matrix of cells (`make demo`).
+    Scenario,
+    /// `scripts/guest/bench.sh`: the benchmarks (`make bench`).
+    Bench,
+}
+
+impl Capture {
+    /// The `meta capture` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capture::Scenario => "scenario",
+            Capture::Bench => "bench",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Capture> {
+        [Capture::Scenario, Capture::Bench]
+            .into_iter()
+            .find(|c| c.name() == s)
+    }
+
+    /// The command that renders it.
+    fn command(self) -> &'static str {
+        match self {
+            Capture::Scenario => "irqdefer-report RESULTS...",
+            Capture::Bench => "irqdefer-report bench RESULTS...",
+        }
+    }
+}
+
+/// A cursor over the lines of a capture: the current line number for
+/// errors, the lines' whitespace-separated tokens.
+pub struct Lines<'a> {
+    file: &'a str,
+    lines: Vec<&'a str>,
+    next: usize,
+    /// 1-based number of the line last returned (or of the last line, at
+    /// the end).
+    pub line: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// The lines of `text`. Every line ends in `\n`: a last line without
+    /// one was cut off, and is left out (the missing end record then says
+    /// the file is truncated). A trailing `\r` is dropped.
+    pub fn new(file: &'a str, text: &'a str) -> Lines<'a> {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        // The piece after the last `\n`: empty, or a line cut off.
+        lines.pop();
+        let lines = lines
+            .into_iter()
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        Lines {
+            file,
+            lines,
+            next: 0,
+            line: 0,
+        }
+    }
+
+    /// The file's name, for errors.
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// The next non-blank line, with its tokens.
+    pub fn next_record(&mut self) -> Option<(&'a str, Vec<&'a str>)> {
+        while let Some(raw) = self.lines.get(self.next) {
+            self.next += 1;
+            self.line = self.next;
+            let t: Vec<&str> = raw.split_whitespace().collect();
+            if !t.is_empty() {
+                return Some((raw, t));
+            }
+        }
+        self.line = self.lines.len().max(1);
+        None
+    }
+
+    /// Puts the last record back: the next call returns it again.
+    pub fn unread(&mut self) {
+        self.next = self.next.saturating_sub(1);
+    }
+
+    /// An error at the current line.
+    pub fn err<T>(&self, msg: impl Into<String>) -> Result<T, ParseError> {
+        self.err_at(self.line, msg)
+    }
+
+    /// An error at line `line`.
+    pub fn err_at<T>(&self, line: usize, msg: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            file: self.file.to_string(),
+            line,
+            msg: msg.into(),
+        })
+    }
+
+    /// Parses a number, or says which field holds what.
+    pub fn num<T: std::str::FromStr>(&self, what: &str, s: &str) -> Result<T, ParseError> {
+        match s.parse::<T>() {
+            Ok(v) => Ok(v),
+            Err(_) => self.err(format!("{what}: `{s}` is not a valid number")),
+        }
+    }
+}
+
+/// The remainder of `line` after its first `n` whitespace-separated tokens,
+/// with surrounding whitespace trimmed.
+pub fn rest_after(line: &str, n: usize) -> &str {
+    let mut s = line.trim_start();
+    for _ in 0..n {
+        let end = s.find(char::is_whitespace).unwrap_or(s.len());
+        s = s[end..].trim_start();
+    }
+    s.trim_end()
+}
+
+/// How a meta value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// Anything, the empty string included.
+    Text,
+    /// One or more words.
+    Words,
+    /// A non-negative integer.
+    Int,
+    /// One or more non-negative integers.
+    Ints,
+    /// A non-negative decimal number.
+    Seconds,
+    /// A non-negative decimal number, then optional words (`tsc_mhz`).
+    Number,
+}
+
+/// The meta keys a kind of capture knows: whether each is required, and
+/// its value. Keys not listed are kept as text.
+pub type MetaSpec = &'static [(&'static str, bool, Value)];
+
+/// Keys every capture has (FORMAT.md, "Header").
+pub const COMMON_META: MetaSpec = &[
+    ("capture", true, Value::Text),
+    ("kernel", true, Value::Text),
+    ("boot", true, Value::Text),
+    ("flavour", true, Value::Text),
+    ("accel", true, Value::Text),
+    ("vcpus", true, Value::Int),
+    ("cmdline", false, Value::Text),
+    ("raise_cpu", false, Value::Int),
+];
+
+/// The `meta` records: key to value (the rest of the line) and line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    entries: BTreeMap<String, (String, usize)>,
+}
+
+impl Meta {
+    /// A value, if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries.get(key).map(|(v, _)| v.as_str())
+    }
+
+    /// A value, "unknown" when absent.
+    pub fn text(&self, key: &str) -> &str {
+        self.get(key).unwrap_or("unknown")
+    }
+
+    /// A value's words (none when absent).
+    pub fn words(&self, key: &str) -> Vec<&str> {
+        self.get(key)
+            .map_or(Vec::new(), |v| v.split_whitespace().collect())
+    }
+
+    /// The first word of a value as an integer; the spec checked it.
+    pub fn int(&self, key: &str) -> Option<u64> {
+        self.words(key).first().and_then(|w| w.parse().ok())
+    }
+
+    /// The first word of a value as a number; the spec checked it.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.words(key).first().and_then(|w| w.parse().ok())
+    }
+
+    /// The line of a key's record.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.entries.get(key).map(|(_, line)| *line)
+    }
+
+    /// Every key and value, for the JSON output.
+    pub fn map(&self) -> BTreeMap<String, String> {
+        self.entries
+            .iter()
+            .map(|(k, (v, _))| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Reads a `meta KEY VALUE...` record (its tokens `t`); each key once.
+    pub fn record(&mut self, l: &Lines<'_>, raw: &str, t: &[&str]) -> Result<(), ParseError> {
+        let Some(key) = t.get(1) else {
+            return l.err("`meta` without a key");
+        };
+        let value = rest_after(raw, 2).to_string();
+        if self
+            .entries
+            .insert(key.to_string(), (value, l.line))
+            .is_some()
+        {
+            return l.err(format!("duplicate `meta {key}`"));
+        }
+        Ok(())
+    }
+
+    /// Checks the keys of `spec`: the required ones present (else an error
+    /// at line `at`), every value of its form (else an error at its line).
+    pub fn check(&self, l: &Lines<'_>, spec: MetaSpec, at: usize) -> Result<(), ParseError> {
+        for (key, required, form) in spec {
+            let Some((value, line)) = self.entries.get(*key) else {
+                if *required {
+                    return l.err_at(at, format!("`meta {key}` missing"));
+                }
+                continue;
+            };
+            let words: Vec<&str> = value.split_whitespace().collect();
+            let bad = |why: &str| l.err_at(*line, format!("meta {key}: `{value}` {why}"));
+            let int = |w: &&str| w.parse::<u64>().is_ok();
+            let number = |w: &str| w.parse::<f64>().is_ok_and(|x| x.is_finite() && x >= 0.0);
+            match form {
+                Value::Text => {}
+                Value::Words if words.is_empty() => return bad("is empty"),
+                Value::Words => {}
+                Value::Int if words.len() != 1 || !int(&words[0]) => {
+                    return bad("is not a valid number")
+                }
+                Value::Ints if words.is_empty() || !words.iter().all(int) => {
+                    return bad("is not a list of numbers")
+                }
+                Value::Seconds if words.len() != 1 || !number(words[0]) => {
+                    return bad("is not a valid number")
+                }
+                Value::Number if words.first().is_none_or(|w| !number(w)) => {
+                    return bad("does not start with a number")
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a path's bottom half must run, by the registry's `context`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The registry's word (`softirq`, `task_kworker`, ...).
+    pub name: String,
+    /// The places that obey the rule.
+    pub places: Vec<Where>,
+}
+
+impl Context {
+    /// `softirq` (both softirq places) or the name of one place.
+    fn parse(s: &str) -> Option<Context> {
+        let places = if s == "softirq" {
+            vec![Where::SoftirqIrqExit, Where::SoftirqKsoftirqd]
+        } else {
+            vec![*Where::ALL.iter().find(|w| w.name() == s)?]
+        };
+        Some(Context {
+            name: s.to_string(),
+            places,
+        })
+    }
+}
+
+/// One path of the module's registry: a `meta path.<name>` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRule {
+    /// The path's name.
+    pub name: String,
+    /// The kernel call that defers the work; `none` for no bottom half.
+    pub mechanism: String,
+    /// The softirq that runs it, as `/proc/softirqs` names it, or `none`.
+    pub softirq: String,
+    /// Where every run must be.
+    pub context: Context,
+    /// Whether sleeping is legal there.
+    pub may_sleep: bool,
+    /// Whether the work is atomic on the raising CPU.
+    pub atomic: bool,
+    /// The ftrace event that marks the start of a run (`group:event`), or
+    /// `none`.
+    pub trace: String,
+    /// Every field, known or not.
+    pub fields: BTreeMap<String, String>,
+}
+
+impl PathRule {
+    /// Whether the path has a bottom half at all (`mechanism=none`: the
+    /// top half does the work, the baseline).
+    pub fn has_bottom_half(&self) -> bool {
+        self.mechanism != "none"
+    }
+
+    /// The kernel call's function name, without its arguments.
+    pub fn function(&self) -> &str {
+        self.mechanism.split('(').next().unwrap_or(&self.mechanism)
+    }
+
+    /// Parses the fields of `meta path.<name> KEY=VALUE...`.
+    fn parse(name: &str, value: &str) -> Result<PathRule, String> {
+        let mut fields = BTreeMap::new();
+        for f in value.split_whitespace() {
+            let Some((k, v)) = f.split_once('=') else {
+                return Err(format!("`{f}` is not KEY=VALUE"));
+            };
+            fields.insert(k.to_string(), v.to_string());
+        }
+        let get = |k: &str| {
+            fields
+                .get(k)
+                .cloned()
+                .ok_or_else(|| format!("no `{k}=` field"))
+        };
+        let flag = |k: &str| match get(k)?.as_str() {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            other => Err(format!("`{k}={other}` is not 0 or 1")),
+        };
+        let context = get("context")?;
+        Ok(PathRule {
+            name: name.to_string(),
+            mechanism: get("mechanism")?,
+            softirq: get("softirq")?,
+            context: Context::parse(&context)
+                .ok_or_else(|| format!("`context={context}` is not a context"))?,
+            may_sleep: flag("may_sleep")?,
+            atomic: flag("atomic")?,
+            trace: get("trace")?,
+            fields,
+        })
+    }
+}
+
+/// The module's registry: every path, in the module's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registry {
+    /// The paths.
+    pub paths: Vec<PathRule>,
+}
+
+impl Registry {
+    /// A path's rule.
+    pub fn get(&self, name: &str) -> Option<&PathRule> {
+        self.paths.iter().find(|p| p.name == name)
+    }
+
+    /// The names, in the module's order.
+    pub fn names(&self) -> Vec<&str> {
+        self.paths.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// A path's position in the module's order (unknown paths after).
+    pub fn position(&self, name: &str) -> usize {
+        self.paths
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(self.paths.len())
+    }
+
+    /// The baseline: the first path without a bottom half.
+    pub fn baseline(&self) -> Option<&PathRule> {
+        self.paths.iter().find(|p| !p.has_bottom_half())
+    }
+
+    /// The registry of the `meta path.<name>` records.
+    fn of(meta: &Meta, l: &Lines<'_>) -> Result<Registry, ParseError> {
+        let mut paths: Vec<(usize, PathRule)> = Vec::new();
+        for (key, (value, line)) in &meta.entries {
+            let Some(name) = key.strip_prefix("path.") else {
+                continue;
+            };
+            let rule = PathRule::parse(name, value)
+                .or_else(|e| l.err_at(*line, format!("meta {key}: {e}")))?;
+            paths.push((*line, rule));
+        }
+        // In the order of the lines, which is the module's.
+        paths.sort_by_key(|(line, _)| *line);
+        Ok(Registry {
+            paths: paths.into_iter().map(|(_, r)| r).collect(),
+        })
+    }
+}
+
+/// What every capture starts with: `irqdefer-results VERSION` and the
+/// `meta` records before the first body record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The file as named on the command line.
+    pub file: String,
+    /// The meta records (a bench capture adds some after its body).
+    pub meta: Meta,
+    /// The module's registry, from the `meta path.<name>` records.
+    pub registry: Registry,
+}
+
+impl Header {
+    /// Reads the header of a capture of kind `want`, whose own meta keys
+    /// are `spec`; leaves `l` at the first body record.
+    pub fn read(l: &mut Lines<'_>, want: Capture, spec: MetaSpec) -> Result<Header, ParseError> {
+        let Some((first, t)) = l.next_record() else {
+            return l.err_at(1, format!("empty file: missing header `{MAGIC} {VERSION}`"));
+        };
+        if l.line != 1 || t.len() != 2 || t[0] != MAGIC {
+            return l.err(format!(
+                "bad header `{}`: expected `{MAGIC} {VERSION}`",
+                first.trim()
+            ));
+        }
+        let version: u32 = l.num("header version", t[1])?;
+        if version != VERSION {
+            return l.err(format!(
+                "unsupported results version {version} (this tool reads version {VERSION})"
+            ));
+        }
+        let mut meta = Meta::default();
+        let mut at = l.line;
+        while let Some((raw, t)) = l.next_record() {
+            at = l.line;
+            if t[0] != "meta" {
+                l.unread();
+                break;
+            }
+            meta.record(l, raw, &t)?;
+        }
+        // A header error is reported at the first line past the header.
+        meta.check(l, COMMON_META, at)?;
+        let capture = meta.text("capture");
+        match Capture::parse(capture) {
+            Some(c) if c == want => {}
+            Some(c) => {
+                return l.err_at(
+                    meta.entries["capture"].1,
+                    format!("a {} capture: render it with `{}`", c.name(), c.command()),
+                )
+            }
+            None => {
+                return l.err_at(
+                    meta.entries["capture"].1,
+                    format!("meta capture: `{capture}` is not scenario|bench"),
+                )
+            }
+        }
+        meta.check(l, spec, at)?;
+        let registry = Registry::of(&meta, l)?;
+        if registry.paths.is_empty() {
+            return l.err_at(
+                at,
+                "no `meta path.<name>` records: the module's registry is missing",
+            );
+        }
+        Ok(Header {
+            file: l.file().to_string(),
+            meta,
+            registry,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rest_of_line() {
+        assert_eq!(rest_after("meta cmdline  a  b ", 2), "a  b");
+        assert_eq!(rest_after("meta cmdline", 2), "");
+        assert_eq!(
+            rest_after("interrupts before  24:  0  3  irq_sim  0-edge  x", 5),
+            "irq_sim  0-edge  x"
+        );
+    }
+
+    #[test]
+    fn lines_drop_a_cut_off_last_line() {
+        let mut l = Lines::new("f", "a\r\n\n b c\nd");
+        assert_eq!(l.next_record().unwrap().1, ["a"]);
+        assert_eq!(l.line, 1);
+        assert_eq!(l.next_record().unwrap().1, ["b", "c"]);
+        assert_eq!(l.line, 3);
+        assert!(l.next_record().is_none());
+        assert_eq!(l.line, 3);
+    }
+
+    #[test]
+    fn path_rules() {
+        let r = PathRule::parse(
+            "tasklet",
+            "mechanism=tasklet_schedule() softirq=TASKLET context=softirq may_sleep=0 \
+             atomic=1 trace=irq:tasklet_entry future=x",
+        )
+        .unwrap();
+        assert_eq!(r.function(), "tasklet_schedule");
+        assert_eq!(
+            r.context.places,
+            [Where::SoftirqIrqExit, Where::SoftirqKsoftirqd]
+        );
+        assert!(r.has_bottom_half() && r.atomic && !r.may_sleep);
+        assert_eq!(r.fields["future"], "x");
+        let e = PathRule::parse("x", "mechanism=m softirq=none context=moon").unwrap_err();
+        assert!(
+            e.contains("no `may_sleep=` field") || e.contains("context"),
+            "{e}"
+        );
+        let e = PathRule::parse(
+            "x",
+            "mechanism=m softirq=none context=moon may_sleep=0 atomic=0 trace=none",
+        )
+        .unwrap_err();
+        assert_eq!(e, "`context=moon` is not a context");
+        assert!(PathRule::parse("x", "mechanism").is_err());
+    }
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The module's `snapshot` of one path, typed: each `path KEY VALUE` line
+//! read into the field the module's key names (the module's README,
+//! "Interfaces", lists them).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use irqdefer_logic::context::Where;
+use serde::Serialize;
+
+/// Latency statistics, ns: the `lat_*` keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Latency {
+    /// `lat_count`: runs with a latency sample.
+    pub count: u64,
+    /// `lat_min`.
+    pub min: u64,
+    /// `lat_mean`.
+    pub mean: u64,
+    /// `lat_p50`.
+    pub p50: u64,
+    /// `lat_p90`.
+    pub p90: u64,
+    /// `lat_p99`.
+    pub p99: u64,
+    /// `lat_p999`.
+    pub p999: u64,
+    /// `lat_max`.
+    pub max: u64,
+}
+
+/// Counts of runs with a property: the `ctx_<flag>` keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Flags {
+    /// `ctx_preemptible`.
+    pub preemptible: u64,
+    /// `ctx_may_sleep`: runs where sleeping was legal.
+    pub may_sleep: u64,
+    /// `ctx_irqs_disabled`.
+    pub irqs_disabled: u64,
+}
+
+/// One path's snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// `irq`: the path's IRQ number.
+    pub irq: u64,
+    /// `active`: 1 if the path takes load.
+    pub active: u64,
+    /// `injected`: interrupts the source injected.
+    pub injected: u64,
+    /// `raised`: top halves that asked for the bottom half.
+    pub raised: u64,
+    /// `executed`: bottom-half runs.
+    pub executed: u64,
+    /// `coalesced`: requests merged into a pending bottom half.
+    pub coalesced: u64,
+    /// `same_cpu`: runs on the CPU that raised them.
+    pub same_cpu: u64,
+    /// `slept`: sleeps performed.
+    pub slept: u64,
+    /// `spurious`: runs with nothing pending (always 0).
+    pub spurious: u64,
+    /// `mismatch`: the kernel merged a request seen as new (always 0).
+    pub mismatch: u64,
+    /// `max_concurrent`: most runs at once.
+    pub max_concurrent: u64,
+    /// `lat_*`.
+    pub latency: Latency,
+    /// `ctx_<where>`: runs per place, by the module's context classes.
+    pub wherein: BTreeMap<Where, u64>,
+    /// `ctx_preemptible`, `ctx_may_sleep`, `ctx_irqs_disabled`.
+    pub flags: Flags,
+    /// `cpu<N>_executed`: runs on CPU N.
+    pub cpu_executed: BTreeMap<u32, u64>,
+    /// `hist_<i>`: the log2 latency histogram's non-empty buckets
+    /// (`irqdefer_logic::hist::bounds`).
+    pub hist: BTreeMap<u32, u64>,
+    /// Keys this reader does not know (a newer module's), kept.
+    pub other: BTreeMap<String, u64>,
+    /// The keys read.
+    keys: BTreeSet<String>,
+}
+
+/// Why a snapshot line was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    /// The key was already read.
+    Duplicate,
+    /// `hist_<i>` or `cpu<N>_executed` with a bad number: what it is.
+    BadIndex(&'static str),
+}
+
+/// Keys an `after` snapshot must carry (FORMAT.md): the counters the
+/// figures need, every latency statistic, every property count.
+pub const REQUIRED: &[&str] = &[
+    "irq",
+    "raised",
+    "executed",
+    "coalesced",
+    "same_cpu",
+    "lat_count",
+    "lat_min",
+    "lat_mean",
+    "lat_p50",
+    "lat_p90",
+    "lat_p99",
+    "lat_p999",
+    "lat_max",
+    "ctx_preemptible",
+    "ctx_may_sleep",
+    "ctx_irqs_disabled",
+];
+
+impl Snapshot {
+    /// The field a plain key names, if this reader knows it.
+    fn field(&mut self, key: &str) -> Option<&mut u64> {
+        Some(match key {
+            "irq" => &mut self.irq,
+            "active" => &mut self.active,
+            "injected" => &mut self.injected,
+            "raised" => &mut self.raised,
+            "executed" => &mut self.executed,
+            "coalesced" => &mut self.coalesced,
+            "same_cpu" => &mut self.same_cpu,
+            "slept" => &mut self.slept,
+            "spurious" => &mut self.spurious,
+            "mismatch" => &mut self.mismatch,
+            "max_concurrent" => &mut self.max_concurrent,
+            "lat_count" => &mut self.latency.count,
+            "lat_min" => &mut self.latency.min,
+            "lat_mean" => &mut self.latency.mean,
+            "lat_p50" => &mut self.latency.p50,
+            "lat_p90" => &mut self.latency.p90,
+            "lat_p99" => &mut self.latency.p99,
+            "lat_p999" => &mut self.latency.p999,
+            "lat_max" => &mut self.latency.max,
+            "ctx_preemptible" => &mut self.flags.preemptible,
+            "ctx_may_sleep" => &mut self.flags.may_sleep,
+            "ctx_irqs_disabled" => &mut self.flags.irqs_disabled,
+            _ => {
+                let name = key.strip_prefix("ctx_")?;
+                let w = Where::ALL.into_iter().find(|w| w.name() == name)?;
+                self.wherein.entry(w).or_insert(0)
+            }
+        })
+    }
+
+    /// Reads one `KEY VALUE` of the snapshot; each key once.
+    pub fn set(&mut self, key: &str, value: u64) -> Result<(), KeyError> {
+        if !self.keys.insert(key.to_string()) {
+            return Err(KeyError::Duplicate);
+        }
+        if let Some(b) = key.strip_prefix("hist_") {
+            let b = b
+                .parse()
+                .map_err(|_| KeyError::BadIndex("histogram bucket"))?;
+            self.hist.insert(b, value);
+        } else if let Some(c) = key
+            .strip_prefix("cpu")
+            .and_then(|k| k.strip_suffix("_executed"))
+        {
+            let c = c.parse().map_err(|_| KeyError::BadIndex("CPU number"))?;
+            self.cpu_executed.insert(c, value);
+        } else if let Some(f) = self.field(key) {
+            *f = value;
+        } else {
+            self.other.insert(key.to_string(), value);
+        }
+        Ok(())
+    }
+
+    /// Whether the key was read.
+    pub fn has(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// Whether no key was read.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The first of [`REQUIRED`] missing, if any.
+    pub fn missing(&self) -> Option<&'static str> {
+        REQUIRED.iter().copied().find(|k| !self.has(k))
+    }
+
+    /// Runs counted by place: the sum of the `ctx_<where>` counters.
+    pub fn runs(&self) -> u64 {
+        self.wherein.values().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_land_in_their_fields() {
+        let mut s = Snapshot::default();
+        for (k, v) in [
+            ("raised", 10),
+            ("lat_p99", 99),
+            ("ctx_task_kworker", 7),
+            ("ctx_may_sleep", 7),
+            ("cpu1_executed", 7),
+            ("hist_12", 3),
+            ("from_the_future", 1),
+        ] {
+            s.set(k, v).unwrap();
+        }
+        assert_eq!(s.raised, 10);
+        assert_eq!(s.latency.p99, 99);
+        assert_eq!(s.wherein[&Where::TaskKworker], 7);
+        assert_eq!(s.flags.may_sleep, 7);
+        assert_eq!(s.cpu_executed[&1], 7);
+        assert_eq!(s.hist[&12], 3);
+        assert_eq!(s.other["from_the_future"], 1);
+        assert_eq!(s.runs(), 7);
+        assert_eq!(s.set("raised", 1), Err(KeyError::Duplicate));
+        assert_eq!(
+            s.set("hist_x", 1),
+            Err(KeyError::BadIndex("histogram bucket"))
+        );
+        assert_eq!(s.missing(), Some("irq"));
+    }
+
+    #[test]
+    fn every_context_class_has_a_key() {
+        let mut s = Snapshot::default();
+        for w in Where::ALL {
+            s.set(&format!("ctx_{}", w.name()), 1).unwrap();
+        }
+        assert_eq!(s.runs(), Where::ALL.len() as u64);
+        assert!(s.other.is_empty());
+    }
+}
