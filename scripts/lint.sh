@@ -82,8 +82,15 @@ msg "lint: no list of path names outside the registry"
 #  - an assignment (a line's leading NAME=VALUE words) whose value holds
 #    two or more path names;
 #  - any line naming half of the paths or more.
-# Not covered yet: the host tools' own tables (scripts/bench_report.py,
-# samples/irqdefer-report) and the docs.
+# The bench scripts (scripts/bench.sh, scripts/guest/bench.sh) are among
+# those shell scripts. The host tool (samples/irqdefer-report/src) reads
+# the paths and their rules from the results' headers (the module's
+# `meta path.NAME` lines); in its Rust code, outside comments, a path name
+# in a string literal may stand for one path on purpose, but not:
+#  - two or more on one line (a list, a match arm on names);
+#  - half of the paths or more in one file (a table, however laid out).
+# Its tests name the paths of the real captures they check, on purpose.
+# Not covered: the docs.
 mapfile -t path_names < <(sed -nE '/^paths! \{/,/^\}/s/^    [A-Z][A-Za-z0-9]* ([a-z][a-z0-9_]*) => .*/\1/p' \
 	src/paths/mod.rs)
 read -r -d '' names_prog <<'AWK' || true
@@ -145,13 +152,51 @@ BEGIN {
 }
 END { exit bad }
 AWK
+# The same rule for Rust: path names in string literals ("tasklet").
+read -r -d '' literals_prog <<'AWK' || true
+function report(where, why) { printf "%s: %s\n", where, why; bad = 1 }
+function end_file(    c) {
+	c = 0
+	for (w in infile) c++
+	if (c >= half) report(prev, "names " c " of the " n " paths in string literals")
+	delete infile
+}
+BEGIN {
+	n = split(names, nm, " ")
+	for (i = 1; i <= n; i++) isname[nm[i]] = 1
+	half = int((n + 1) / 2)
+}
+FNR == 1 { if (prev != "") end_file(); prev = FILENAME }
+/^[ \t]*\/\// { next }
+{
+	line = $0
+	sub(/[ \t]\/\/[ \t].*$/, "", line)
+	s = line; c = 0
+	delete online
+	while (match(s, /"[a-z][a-z0-9_]*"/)) {
+		w = substr(s, RSTART + 1, RLENGTH - 2)
+		s = substr(s, RSTART + RLENGTH)
+		if ((w in isname) && !(w in online)) { online[w] = 1; c++; infile[w] = 1 }
+	}
+	if (c >= 2) report(FILENAME ":" FNR, "a list of path names: " $0)
+}
+END { if (prev != "") end_file(); exit bad }
+AWK
 if [ "${#path_names[@]}" -lt 2 ]; then
 	echo "lint: could not read the path names from src/paths/mod.rs's paths! table" >&2
 	fail=1
-elif ! awk -v names="${path_names[*]}" "$names_prog" selftests/*.sh scripts/*.sh scripts/guest/*; then
-	echo "lint: path names listed outside the registry: read them from the module" \
-		"(available_paths, the snapshot's meta path lines; selftests/lib.sh)" >&2
-	fail=1
+else
+	if ! awk -v names="${path_names[*]}" "$names_prog" selftests/*.sh scripts/*.sh scripts/guest/*; then
+		echo "lint: path names listed outside the registry: read them from the module" \
+			"(available_paths, the snapshot's meta path lines; selftests/lib.sh)" >&2
+		fail=1
+	fi
+	mapfile -t tool_rs < <(find samples/irqdefer-report/src -name '*.rs')
+	if ! awk -v names="${path_names[*]}" "$literals_prog" "${tool_rs[@]}"; then
+		echo "lint: path names listed in the report tool: take them from the results'" \
+			"registry (the meta path.NAME lines)" >&2
+		fail=1
+	fi
 fi
 
 exit $fail
