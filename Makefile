@@ -15,7 +15,9 @@
 #                   scaling: out/bench.md
 #   make report-png render out/report.html to out/report.png (headless Chromium)
 #   make vm         a shell in the VM with the module ready to insmod
-#   make kernel     build (or find cached) the VM kernel
+#   make kernel     build (or find cached) the VM kernel (kernel-debug,
+#                   kernel-rt: the other flavours; modules-debug,
+#                   modules-rt: the module for them)
 #   make lint       clippy (CLIPPY=1), rustfmt --check, checkpatch --strict
 #   make fmt        rustfmt the Rust sources in place
 #   make rust-analyzer   write rust-project.json
@@ -38,7 +40,7 @@ KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
-.PHONY: all modules modules-debug clean setup kernel kernel-debug \
+.PHONY: all modules modules-debug modules-rt clean setup kernel kernel-debug kernel-rt \
 	demo check torture bench vm lint \
 	fmt rust-analyzer report-png
 
@@ -61,15 +63,18 @@ kernel: setup
 kernel-debug: setup
 	@$(SCRIPTS)/kernel.sh build debug >/dev/null
 
-# The module for the debug kernel flavour, built in a copy of the sources
-# (a .ko is specific to the kernel configuration it was built against) and
-# with the tree's compiler (clang-16: LLVM=-16, from kernel.sh makeargs).
-DEBUG_MOD := $(ROOT)out/debug-module
-modules-debug:
-	@KDIR_DEBUG=$$($(SCRIPTS)/kernel.sh dir debug) || { echo "no debug kernel: run 'make kernel-debug'" >&2; exit 1; }; \
-	mkdir -p $(DEBUG_MOD) && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(DEBUG_MOD)/ && \
-	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_DEBUG M=$(DEBUG_MOD) $(KMAKE_ARGS) \
-		$$($(SCRIPTS)/kernel.sh makeargs debug) modules
+kernel-rt: setup
+	@$(SCRIPTS)/kernel.sh build rt >/dev/null
+
+# The module for another kernel flavour (debug, rt), built in a copy of the
+# sources (a .ko is specific to the kernel configuration it was built
+# against) into out/<flavour>-module, with the tree's compiler (debug:
+# clang-16, LLVM=-16, from kernel.sh makeargs).
+modules-debug modules-rt: modules-%:
+	@KDIR_F=$$($(SCRIPTS)/kernel.sh dir $*) || { echo "no $* kernel: run 'make kernel-$*'" >&2; exit 1; }; \
+	mkdir -p $(ROOT)out/$*-module && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(ROOT)out/$*-module/ && \
+	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_F M=$(ROOT)out/$*-module $(KMAKE_ARGS) \
+		$$($(SCRIPTS)/kernel.sh makeargs $*) modules
 
 rust-analyzer:
 	$(KMAKE) rust-analyzer

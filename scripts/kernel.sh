@@ -4,12 +4,14 @@
 # Build (or find, cached) a Rust-enabled kernel for irqdefer's VM from
 # Debian's linux-source-6.12.
 #
-#   scripts/kernel.sh build    [normal|debug]   build if needed, print the tree
-#   scripts/kernel.sh dir      [normal|debug]   print the tree if built, else fail
-#   scripts/kernel.sh makeargs [normal|debug]   the extra make arguments a
-#                                               module for that tree needs
+#   scripts/kernel.sh build    [normal|debug|rt]   build if needed, print the tree
+#   scripts/kernel.sh dir      [normal|debug|rt]   print the tree if built, else fail
+#   scripts/kernel.sh makeargs [normal|debug|rt]   the extra make arguments a
+#                                                  module for that tree needs
 #
-# normal is built with gcc. debug (lockdep, KASAN, kmemleak, ...) is built
+# normal is built with gcc, CONFIG_PREEMPT with PREEMPT_DYNAMIC: one image
+# boots preempt=none|voluntary|full. rt is the same base with PREEMPT_RT
+# (gcc). debug (lockdep, KASAN, kmemleak, ...) is built
 # with clang-16 (LLVM=-16), because 6.12's RUST allows KASAN only with a
 # clang C compiler (Debian's clang-16, lld-16 and llvm-16, which setup.sh
 # installs). Modules for it must be built with the same LLVM=-16.
@@ -31,7 +33,8 @@ llvm=() libclang=/usr/lib/llvm-14/lib
 case $flavour in
 normal) fragments=(base.config) ;;
 debug) fragments=(base.config debug.config kasan.config) llvm=(LLVM=-16) libclang=/usr/lib/llvm-16/lib ;;
-*) die "unknown kernel flavour '$flavour' (normal or debug)" ;;
+rt) fragments=(base.config rt.config) ;;
+*) die "unknown kernel flavour '$flavour' (normal, debug or rt)" ;;
 esac
 if [ "$cmd" = makeargs ]; then
 	echo "${llvm[@]}"
@@ -72,7 +75,7 @@ dir)
 	exit 0
 	;;
 build) ;;
-*) die "usage: $0 build|dir|makeargs [normal|debug]" ;;
+*) die "usage: $0 build|dir|makeargs [normal|debug|rt]" ;;
 esac
 
 if built; then
@@ -117,13 +120,16 @@ kmake rustavailable >>"$log" 2>&1 || fail "Rust is not available to the kernel b
 kmake olddefconfig >>"$log" 2>&1 || fail "make olddefconfig failed"
 
 # Every option asked for must have stuck; Kconfig drops them silently.
+# A later fragment overrides an earlier one (as merge_config.sh does): the
+# last value of each option is the one checked.
 bad=()
 while IFS= read -r line; do
 	case $line in
 	CONFIG_*=n) ! grep -q "^${line%=n}=[ym]" "$tree/.config" || bad+=("$line") ;;
 	CONFIG_*) grep -qx "$line" "$tree/.config" || bad+=("$line") ;;
 	esac
-done < <(cat "${fragpaths[@]}")
+done < <(awk -F= '/^CONFIG_/ { if (!($1 in v)) k[n++] = $1; v[$1] = $0 }
+	END { for (i = 0; i < n; i++) print v[k[i]] }' "${fragpaths[@]}")
 ((${#bad[@]} == 0)) || die "options that did not stick after olddefconfig: ${bad[*]}"
 
 msg "kernel ($flavour): building bzImage and modules with -j$jobs (on 2 cores about 7 minutes for normal, 15 for debug; log: $log)"

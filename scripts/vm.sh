@@ -19,7 +19,7 @@
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
 # MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds: 600, or
 # 1500 for debug, whose suite alone takes 7 minutes on 2 cores), KO
-# (module: ./irqdefer.ko, or out/debug-module/irqdefer.ko for debug),
+# (module: ./irqdefer.ko, or out/<flavour>-module/irqdefer.ko for debug, rt),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
 # succeeded: nested KVM fails on this project's machines),
 # APPEND (extra kernel command line).
@@ -33,6 +33,7 @@ SMP=${SMP:-2}
 # The debug kernel needs room for KASAN's shadow, time, and its own module.
 case $FLAVOUR in
 debug) mem=1G timeout=1500 ko=$IRQDEFER_ROOT/out/debug-module/irqdefer.ko ;;
+rt) mem=512M timeout=600 ko=$IRQDEFER_ROOT/out/rt-module/irqdefer.ko ;;
 *) mem=512M timeout=600 ko=$IRQDEFER_ROOT/irqdefer.ko ;;
 esac
 MEM=${MEM:-$mem}
@@ -41,7 +42,7 @@ KO=${KO:-$ko}
 
 tree=$("$IRQDEFER_ROOT/scripts/kernel.sh" dir "$FLAVOUR") ||
 	die "no $FLAVOUR kernel built: run 'make kernel' (or scripts/kernel.sh build $FLAVOUR)"
-[ -f "$KO" ] || die "$KO not built: run 'make' ('make modules-debug' for the debug flavour)"
+[ -f "$KO" ] || die "$KO not built: run 'make' ('make modules-$FLAVOUR' for the $FLAVOUR flavour)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
 [ -x /bin/busybox ] || die "/bin/busybox missing: run scripts/setup.sh"
 
