@@ -156,7 +156,8 @@ impl CpuStats {
 
     /// The counter of runs in `w`: a total match, no index to check.
     fn wherein(&self, w: Where) -> &Counter {
-        let [hardirq, irq_exit, ksoftirqd, irq_thread, kworker, own_thread, other] = &self.wherein;
+        let [hardirq, irq_exit, ksoftirqd, irq_thread, kworker, own_thread, napi_thread, other] =
+            &self.wherein;
         match w {
             Where::Hardirq => hardirq,
             Where::SoftirqIrqExit => irq_exit,
@@ -164,6 +165,7 @@ impl CpuStats {
             Where::TaskIrqThread => irq_thread,
             Where::TaskKworker => kworker,
             Where::TaskOwnThread => own_thread,
+            Where::TaskNapiThread => napi_thread,
             Where::TaskOther => other,
         }
     }

@@ -8,9 +8,9 @@
 //! value) or `ERANGE` (a value out of range).
 
 use super::parse::{parse_i64, parse_measure, parse_paths, parse_u64};
-use crate::kernel_ext::cpu;
 use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
+use crate::kernel_ext::{context, cpu};
 use crate::paths::{Core, PathId};
 use crate::source::{self, Source};
 use crate::stats::{Field, Flag, Where, HIST_BUCKETS};
@@ -185,10 +185,12 @@ impl Attribute for ReadingFile {
     }
 }
 
-/// `snapshot`: everything, for tools. First the registry, one line per
-/// path: `meta path.<name> KEY=VALUE...` (the grammar is in the README,
-/// "Interfaces"); then one `path key value` line per reading.
+/// `snapshot`: everything, for tools. First the kernel's preemption model
+/// (`meta preempt <model>`) and the registry, one
+/// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
+/// README, "Interfaces"); then one `path key value` line per reading.
 fn snapshot(core: &Core, m: &mut SeqFile) {
+    seq_print!(m, "meta preempt {}\n", context::preempt_model());
     for path in PathId::ALL {
         let info = path.info();
         seq_print!(

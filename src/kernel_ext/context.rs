@@ -76,3 +76,13 @@ impl Context {
         self.raw.comm.get(..len).unwrap_or(&[])
     }
 }
+
+/// The running preemption model, as `preempt=` names it: `none`,
+/// `voluntary` or `full` (one `PREEMPT_DYNAMIC` image boots any), or `rt`
+/// (`PREEMPT_RT`).
+pub(crate) fn preempt_model() -> &'static kernel::str::CStr {
+    // SAFETY: The call has no preconditions.
+    let model = unsafe { ffi::irqdefer_preempt_model() };
+    // SAFETY: The shim returns one of its static, NUL-terminated literals.
+    unsafe { kernel::str::CStr::from_char_ptr(model) }
+}

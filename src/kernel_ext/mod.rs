@@ -17,6 +17,7 @@ pub(crate) mod irq_sim;
 pub(crate) mod irq_work;
 pub(crate) mod kthread;
 pub(crate) mod kthread_worker;
+pub(crate) mod napi;
 pub(crate) mod params;
 pub(crate) mod percpu;
 pub(crate) mod procfs;

@@ -43,19 +43,23 @@ pub enum Where {
     TaskKworker,
     /// Task context in irqdefer's own kernel thread.
     TaskOwnThread,
+    /// Task context in a threaded NAPI instance's kernel thread
+    /// (`napi/<dev>-<id>`), which polls with bottom halves disabled.
+    TaskNapiThread,
     /// Task context in any other task.
     TaskOther,
 }
 
 impl Where {
     /// Every value, in counter order.
-    pub const ALL: [Where; 7] = [
+    pub const ALL: [Where; 8] = [
         Where::Hardirq,
         Where::SoftirqIrqExit,
         Where::SoftirqKsoftirqd,
         Where::TaskIrqThread,
         Where::TaskKworker,
         Where::TaskOwnThread,
+        Where::TaskNapiThread,
         Where::TaskOther,
     ];
 
@@ -68,6 +72,7 @@ impl Where {
             Where::TaskIrqThread => "task_irq_thread",
             Where::TaskKworker => "task_kworker",
             Where::TaskOwnThread => "task_own_thread",
+            Where::TaskNapiThread => "task_napi_thread",
             Where::TaskOther => "task_other",
         }
     }
@@ -76,7 +81,9 @@ impl Where {
     /// softirq, in `ksoftirqd/N` or else at interrupt exit; then task
     /// context by the thread's name: an IRQ thread (`irq/`), a workqueue
     /// worker (`kworker/`), one of irqdefer's own ([`OWN_THREAD_PREFIX`]),
-    /// or any other task (a user task is always "other").
+    /// a threaded NAPI poller (`napi/`: `in_serving_softirq()` is false
+    /// there, its bottom halves are only disabled), or any other task (a
+    /// user task is always "other").
     pub fn classify(s: &Sample<'_>) -> Where {
         if s.in_hardirq || s.in_nmi {
             Where::Hardirq
@@ -94,6 +101,8 @@ impl Where {
             Where::TaskKworker
         } else if s.comm.starts_with(OWN_THREAD_PREFIX) {
             Where::TaskOwnThread
+        } else if s.comm.starts_with(b"napi/") {
+            Where::TaskNapiThread
         } else {
             Where::TaskOther
         }

@@ -11,7 +11,7 @@ use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// The thread's name; [`crate::stats::OWN_THREAD_PREFIX`] recognises it.
+/// The thread's name; [`crate::logic::context::OWN_THREAD_PREFIX`] recognises it.
 const THREAD_NAME: &kernel::str::CStr = c_str!("irqdefer-thread");
 
 impl ThreadHandler for Bottom {

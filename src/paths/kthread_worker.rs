@@ -14,7 +14,7 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// The worker thread's name (at most 15 characters, `TASK_COMM_LEN`);
-/// [`crate::stats::OWN_THREAD_PREFIX`] recognises it. Not `kworker/...`:
+/// [`crate::logic::context::OWN_THREAD_PREFIX`] recognises it. Not `kworker/...`:
 /// that is the workqueues' (`task_kworker`).
 const WORKER_NAME: &kernel::str::CStr = c_str!("irqdefer-worker");
 

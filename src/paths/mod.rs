@@ -31,6 +31,7 @@ pub(crate) mod hrtimer_soft;
 pub(crate) mod irq_work;
 pub(crate) mod kthread;
 pub(crate) mod kthread_worker;
+pub(crate) mod napi;
 pub(crate) mod rcu;
 pub(crate) mod tasklet;
 pub(crate) mod threaded;
@@ -265,6 +266,23 @@ paths! {
         context: Softirq,
         trace: "none",
     },
+    /// A NAPI poll (`napi_schedule()`) on a dummy net device, run in
+    /// `NET_RX_SOFTIRQ`. The kernel's event `napi:napi_poll` marks the end
+    /// of each poll (it carries the work done and the budget).
+    Napi napi => napi::new {
+        mechanism: "napi_schedule()",
+        softirq: NetRx,
+        context: Softirq,
+        trace: "napi:napi_poll",
+    },
+    /// The same NAPI poll, threaded (`dev_set_threaded()`): run by the
+    /// kernel thread `napi/irqdefer-<id>` with bottom halves disabled.
+    NapiThreaded napi_threaded => napi::new {
+        mechanism: "napi_schedule(dev_set_threaded)",
+        softirq: None,
+        context: NapiThread,
+        trace: "sched:sched_switch",
+    },
 }
 
 /// What the registry says of a path: its mechanism and the kernel's rule
@@ -298,6 +316,8 @@ pub(crate) enum Vector {
     Hrtimer,
     /// `RCU_SOFTIRQ`.
     Rcu,
+    /// `NET_RX_SOFTIRQ`.
+    NetRx,
 }
 
 impl Vector {
@@ -310,6 +330,7 @@ impl Vector {
             Vector::Timer => "TIMER",
             Vector::Hrtimer => "HRTIMER",
             Vector::Rcu => "RCU",
+            Vector::NetRx => "NET_RX",
         }
     }
 }
@@ -328,6 +349,9 @@ pub(crate) enum Runs {
     Kworker,
     /// Task context, in irqdefer's own kernel thread.
     OwnThread,
+    /// Task context with bottom halves disabled, in a threaded NAPI
+    /// instance's kernel thread `napi/<dev>-<id>`.
+    NapiThread,
 }
 
 impl Runs {
@@ -341,10 +365,12 @@ impl Runs {
             Runs::IrqThread => Where::TaskIrqThread.name(),
             Runs::Kworker => Where::TaskKworker.name(),
             Runs::OwnThread => Where::TaskOwnThread.name(),
+            Runs::NapiThread => Where::TaskNapiThread.name(),
         }
     }
 
-    /// Whether sleeping is legal there: in task context only.
+    /// Whether sleeping is legal there: in task context with bottom halves
+    /// enabled.
     pub(crate) fn may_sleep(self) -> bool {
         matches!(self, Runs::IrqThread | Runs::Kworker | Runs::OwnThread)
     }

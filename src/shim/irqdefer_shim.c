@@ -15,6 +15,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
+#include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
@@ -60,6 +61,19 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 	ctx->flags = flags;
 	ctx->cpu = raw_smp_processor_id();
 	strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
+}
+
+const char *irqdefer_preempt_model(void)
+{
+	if (preempt_model_rt())
+		return "rt";
+	if (preempt_model_full())
+		return "full";
+	if (preempt_model_voluntary())
+		return "voluntary";
+	if (preempt_model_none())
+		return "none";
+	return "unknown";
 }
 
 u32 irqdefer_cpu_id(void)
@@ -289,4 +303,73 @@ void irqdefer_kthread_init_work(struct kthread_work *work,
 				void (*fn)(struct kthread_work *work))
 {
 	kthread_init_work(work, fn);
+}
+
+/* The private area of irqdefer's dummy net devices. */
+struct irqdefer_napi_priv {
+	struct napi_struct napi;
+	void *data;
+};
+
+/*
+ * Allocates a dummy net device called @name (its NAPI thread is then
+ * "napi/<name>-<id>") with one NAPI instance, added with @poll and the
+ * default weight (the poll budget, NAPI_POLL_WEIGHT), threaded if
+ * @threaded, and enabled. @data is kept for @poll: irqdefer_napi_data().
+ * Returns the instance, or an ERR_PTR() with nothing left allocated.
+ */
+struct napi_struct *irqdefer_napi_create(const char *name,
+					 int (*poll)(struct napi_struct *napi,
+						     int budget),
+					 void *data, bool threaded)
+{
+	struct irqdefer_napi_priv *priv;
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_dummy(sizeof(*priv));
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	strscpy(dev->name, name, sizeof(dev->name));
+	priv = netdev_priv(dev);
+	priv->data = data;
+	netif_napi_add_weight(dev, &priv->napi, poll, NAPI_POLL_WEIGHT);
+	if (threaded) {
+		err = dev_set_threaded(dev, true);
+		if (err) {
+			netif_napi_del(&priv->napi);
+			free_netdev(dev);
+			return ERR_PTR(err);
+		}
+	}
+	napi_enable(&priv->napi);
+	return &priv->napi;
+}
+
+void *irqdefer_napi_data(struct napi_struct *napi)
+{
+	return container_of(napi, struct irqdefer_napi_priv, napi)->data;
+}
+
+bool irqdefer_napi_schedule(struct napi_struct *napi)
+{
+	return napi_schedule(napi);
+}
+
+bool irqdefer_napi_complete_done(struct napi_struct *napi, int work_done)
+{
+	return napi_complete_done(napi, work_done);
+}
+
+/*
+ * Waits for a scheduled or running poll, removes the instance (stopping
+ * its thread) and frees its device. May sleep.
+ */
+void irqdefer_napi_destroy(struct napi_struct *napi)
+{
+	struct net_device *dev = napi->dev;
+
+	napi_disable(napi);
+	netif_napi_del(napi);
+	free_netdev(dev);
 }

@@ -16,6 +16,8 @@ struct fwnode_handle;
 struct hlist_node;
 struct hrtimer;
 struct kthread_work;
+struct napi_struct;
+struct net_device;
 struct task_struct;
 struct tasklet_struct;
 struct timer_list;
@@ -115,5 +117,24 @@ void irqdefer_irq_work_sync(struct irqdefer_irq_work *w);
 /* kthread_init_work() is a macro. */
 void irqdefer_kthread_init_work(struct kthread_work *work,
 				void (*fn)(struct kthread_work *work));
+
+/* The running preemption model: "none", "voluntary", "full" or "rt". */
+const char *irqdefer_preempt_model(void);
+
+/*
+ * NAPI on a dummy net device, never registered (no interface appears),
+ * whose private area holds the NAPI instance. The 6.12 kernel crate has
+ * struct napi_struct only as an opaque type and none of netdevice.h's
+ * functions: these wrap the exported ones irqdefer needs and the inlines
+ * napi_schedule() and netif_napi_del().
+ */
+struct napi_struct *irqdefer_napi_create(const char *name,
+					 int (*poll)(struct napi_struct *napi,
+						     int budget),
+					 void *data, bool threaded);
+void *irqdefer_napi_data(struct napi_struct *napi);
+bool irqdefer_napi_schedule(struct napi_struct *napi);
+bool irqdefer_napi_complete_done(struct napi_struct *napi, int work_done);
+void irqdefer_napi_destroy(struct napi_struct *napi);
 
 #endif /* IRQDEFER_SHIM_H */

@@ -40,6 +40,7 @@ fn names_are_the_module_keys() {
             "task_irq_thread",
             "task_kworker",
             "task_own_thread",
+            "task_napi_thread",
             "task_other",
         ]
     );
@@ -98,6 +99,15 @@ fn classifies_each_context() {
         sample(false, false, false, true, b"rcu_preempt"),
         Where::TaskOther
     );
+    assert_eq!(
+        sample(false, false, false, true, b"napi/irqdefer-8"),
+        Where::TaskNapiThread
+    );
+    // A NAPI thread serving a softirq at local_bh_enable() is in softirq.
+    assert_eq!(
+        sample(false, false, true, true, b"napi/irqdefer-8"),
+        Where::SoftirqIrqExit
+    );
     // A user task is "other", whatever it calls itself.
     assert_eq!(
         sample(false, false, false, false, b"kworker/1:0"),
@@ -131,6 +141,8 @@ fn reference(hard: bool, nmi: bool, soft: bool, kthread: bool, comm: &[u8]) -> W
                 Where::TaskKworker
             } else if starts(b"irqdefer") {
                 Where::TaskOwnThread
+            } else if starts(b"napi/") {
+                Where::TaskNapiThread
             } else {
                 Where::TaskOther
             }
@@ -145,6 +157,7 @@ fn comm() -> impl Strategy<Value = Vec<u8>> {
         b"kworker/",
         b"ksoftirqd/",
         b"irqdefer",
+        b"napi/",
         b"irq",
         b"kwork",
     ]);
