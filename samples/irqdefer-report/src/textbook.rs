@@ -14,8 +14,8 @@ use crate::results::{PathRule, Registry};
 
 /// The kernel's executors of deferred work, in the textbook's order, each
 /// known by the kernel call that hands work to it (the registry's
-/// `mechanism`, without arguments) and, for a workqueue, by whether a
-/// softirq runs it (the BH workqueue).
+/// `mechanism`, without arguments) and, for a workqueue or NAPI, by
+/// whether a softirq runs it (the BH workqueue; NAPI not threaded).
 const EXECUTORS: &[(&str, &[&str], Option<bool>)] = &[
     ("hardirq", &["none"], None),
     (
@@ -31,6 +31,8 @@ const EXECUTORS: &[(&str, &[&str], Option<bool>)] = &[
     ("irq_work", &["irq_work_queue"], None),
     ("kthread_worker", &["kthread_queue_work"], None),
     ("RCU callback", &["call_rcu"], None),
+    ("NAPI", &["napi_schedule"], Some(true)),
+    ("threaded NAPI", &["napi_schedule"], Some(false)),
 ];
 
 /// The executor of a path: its row in the textbook table. A mechanism the
