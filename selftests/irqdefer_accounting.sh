@@ -3,7 +3,9 @@
 # Nothing is lost: after bursts of 1, 10 and 10000 interrupts on every path,
 # each path's requests were all run or coalesced (raised == executed +
 # coalesced, exactly), its top halves equal the kernel's count for its line
-# in /proc/interrupts, and its bookkeeping found no inconsistency.
+# in /proc/interrupts (or, for a top half forced into a thread, at least
+# each; the rest were merged by the IRQ core before any top half), and its
+# bookkeeping found no inconsistency.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +26,18 @@ for n in 1 10 10000; do
 		after=$(proc_interrupts_count "$(irq_of "$p")")
 		eval "delta=\$((after - before_$p))"
 		bad=$(( $(snap "$p" spurious) + $(snap "$p" mismatch) ))
+		t=$(snap "$p" top_threaded)
 		desc="burst $n: $p raised $r = executed $e + coalesced $c, /proc/interrupts +$delta"
-		ktap_test_result "$desc" test "$r" -eq $((e + c)) -a "$r" -eq "$delta" -a \
+		if [ "$t" -eq 0 ]; then
+			irq_ok=$((r == delta))
+		else
+			# A top half forced into a thread (threadirqs, PREEMPT_RT):
+			# the IRQ core merges an interrupt that comes while the
+			# thread's wake-up is pending, before any top half sees it.
+			desc="$desc, $((delta - r)) merged before the top half (all $t top halves threaded)"
+			irq_ok=$((t == r && delta >= r))
+		fi
+		ktap_test_result "$desc" test "$r" -eq $((e + c)) -a "$irq_ok" -eq 1 -a \
 			"$r" -ge 1 -a "$bad" -eq 0
 	done
 done

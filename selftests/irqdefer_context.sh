@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Each path runs where the kernel documents it, as the module's registry
-# states the rule (README, "The deferral paths"): the threaded IRQ in its
+# states the rule for the running preemption model (context and may_sleep;
+# context_rt and may_sleep_rt on PREEMPT_RT) (README, "The deferral
+# paths"): the threaded IRQ in its
 # irq/N thread, tasklets and the BH workqueue in softirq, workqueues in
 # kworkers, the kthread in its own thread, timers in softirq; sleeping is
 # legal exactly where the rule says; a tasklet never runs twice at once.
@@ -26,15 +28,16 @@ in_context() {
 	[ "$e" -gt 0 ] && [ "$sum" -eq "$e" ]
 }
 
+ktap_print_msg "preemption model: $(preempt_model)"
 for p in $ALL_PATHS; do
-	c=$(path_rule "$p" context)
+	c=$(path_rule "$p" "$(rule_key context)")
 	ktap_test_result "$p: every run in $c context" in_context "$p" "$c"
 done
 
 may_sleep_ok=1
 for p in $ALL_PATHS; do
 	e=$(snap "$p" executed) s=$(snap "$p" ctx_may_sleep)
-	case $(path_rule "$p" may_sleep) in
+	case $(path_rule "$p" "$(rule_key may_sleep)") in
 	1) [ "$s" -eq "$e" ] || may_sleep_ok=0 ;;
 	*) [ "$s" -eq 0 ] || may_sleep_ok=0 ;;
 	esac

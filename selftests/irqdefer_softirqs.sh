@@ -4,14 +4,23 @@
 # a given tasklet or work item at most once, so the /proc/softirqs delta of
 # each softirq is at least the runs of each path it serves. Which softirq
 # serves which path is the registry's rule (softirq=TASKLET, HI, TIMER,
-# HRTIMER: system_bh_wq runs from TASKLET_SOFTIRQ).
+# HRTIMER: system_bh_wq runs from TASKLET_SOFTIRQ), for the paths that a
+# softirq runs on the running model (on PREEMPT_RT, RCU callbacks run in
+# rcuc/N threads instead: context_rt).
 
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
-served=$(paths_where softirq '!none')
+served=
+for p in $(paths_where softirq '!none'); do
+	if [ "$(path_rule "$p" "$(rule_key context)")" = softirq ]; then
+		served="$served $p"
+	else
+		ktap_print_msg "$p: not run by its softirq on the $(preempt_model) model"
+	fi
+done
 ktap_set_plan $(count_words $served)
 
 vectors=$(for p in $served; do path_rule "$p" softirq; done | sort -u)

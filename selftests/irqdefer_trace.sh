@@ -18,6 +18,7 @@ irqdefer_load paths=tasklet work_ns=150000 || ktap_skip_all "insmod failed"
 [ -d $T/events/irqdefer ] || ktap_skip_all "no irqdefer events in $T/events"
 
 irq=$(irq_of tasklet)
+irqs_before=$(proc_interrupts_count "$irq")
 echo 0 > $T/tracing_on
 echo > $T/trace
 echo 4096 > $T/buffer_size_kb
@@ -39,18 +40,25 @@ echo 0 > $T/events/irq/irq_handler_entry/filter
 echo > $T/trace
 
 count() { grep -c "$1" /tmp/irqdefer-trace.txt; }
+irqs=$(($(proc_interrupts_count "$irq") - irqs_before))
+threaded=$(snap tasklet top_threaded)
 raised=$(snap tasklet raised)
 executed=$(snap tasklet executed)
 coalesced=$(snap tasklet coalesced)
-ktap_print_msg "raised $raised executed $executed coalesced $coalesced; trace: $(count 'irqdefer_raise:') raises, $(count 'irqdefer_run:') runs, $(count 'irq_handler_entry:') irq_handler_entry, $(count 'tasklet_entry:') tasklet_entry"
-ktap_test_result "the trace lost nothing, and some requests coalesced" \
-	sh -c "! grep -q 'LOST' /tmp/irqdefer-trace.txt && [ $coalesced -gt 0 ]"
+ktap_print_msg "raised $raised (threaded $threaded) executed $executed coalesced $coalesced, /proc/interrupts +$irqs; trace: $(count 'irqdefer_raise:') raises, $(count 'irqdefer_run:') runs, $(count 'irq_handler_entry:') irq_handler_entry, $(count 'tasklet_entry:') tasklet_entry"
+# Where the top half is forced into a thread (PREEMPT_RT), the tasklet runs
+# in that thread as its bottom halves are enabled again, before the next
+# top half: the IRQ core merges interrupts instead.
+ktap_test_result "the trace lost nothing, and some requests merged (coalesced, or before a threaded top half)" \
+	sh -c "! grep -q 'LOST' /tmp/irqdefer-trace.txt && [ $coalesced -gt 0 -o $irqs -gt $raised ]"
 ktap_test_result "one irqdefer_raise per top half; stamped=1 for each run, stamped=0 for each coalesced" \
 	sh -c "[ $(count 'irqdefer_raise:') -eq $raised ] && [ $(count 'stamped=1') -eq $executed ] && [ $(count 'stamped=0') -eq $coalesced ]"
 ktap_test_result "one irqdefer_run per run, each with a latency" \
 	sh -c "[ $(count 'irqdefer_run: path=tasklet raised_on=[0-9]* latency_ns=[0-9]') -eq $executed ]"
-ktap_test_result "irq_handler_entry for irq $irq once per top half" \
-	test "$(count 'irq_handler_entry:')" -eq "$raised"
+# irq_handler_entry marks each hard interrupt: the top half, or, for a
+# threaded one, the primary handler that wakes its thread.
+ktap_test_result "irq_handler_entry for irq $irq once per interrupt (once per top half unless threaded)" \
+	sh -c "[ $(count 'irq_handler_entry:') -eq $irqs ] && { [ $threaded -gt 0 ] || [ $irqs -eq $raised ]; }"
 ktap_test_result "tasklet_entry once per tasklet run" \
 	test "$(count 'tasklet_entry:')" -eq "$executed"
 

@@ -86,6 +86,12 @@ path_rule() {
 	}' "$DBG/snapshot"
 }
 
+# The running preemption model (the snapshot's "meta preempt MODEL"), and
+# rule_key KEY: the registry key holding rule KEY on it (context_rt,
+# may_sleep_rt on rt; KEY elsewhere).
+preempt_model() { awk '$1 == "meta" && $2 == "preempt" { print $3 }' "$DBG/snapshot"; }
+rule_key() { if [ "$(preempt_model)" = rt ]; then echo "$1_rt"; else echo "$1"; fi; }
+
 # paths_where KEY VALUE: the paths whose rule KEY is VALUE, in line order.
 # paths_where KEY !VALUE: those whose rule KEY is not VALUE.
 paths_where() {

@@ -63,6 +63,7 @@ impl Where {
             in_nmi: ctx.in_nmi(),
             in_softirq: ctx.in_softirq(),
             in_kthread: ctx.in_kthread(),
+            preempt_rt: ctx.preempt_rt(),
             comm: ctx.comm(),
         })
     }
@@ -106,6 +107,9 @@ pub(crate) struct CpuStats {
     executed: Counter,
     /// Runs on the CPU whose request stamped them.
     same_cpu: Counter,
+    /// Top halves on this CPU that ran in a thread: the IRQ core forced
+    /// the handler into one (`threadirqs`, PREEMPT_RT).
+    top_threaded: Counter,
     /// Sum of latencies, ns.
     lat_sum: Counter,
     /// Smallest latency plus one, ns (0: none yet).
@@ -133,6 +137,8 @@ pub(crate) enum Field {
     Executed,
     /// Runs on the CPU that raised them.
     SameCpu,
+    /// Top halves that ran in a thread (forced IRQ threading).
+    TopThreaded,
     /// Sleeps performed.
     Slept,
     /// Runs in a given place.
@@ -148,6 +154,7 @@ impl CpuStats {
             Field::Coalesced => &self.coalesced,
             Field::Executed => &self.executed,
             Field::SameCpu => &self.same_cpu,
+            Field::TopThreaded => &self.top_threaded,
             Field::Slept => &self.slept,
             Field::Where(w) => self.wherein(w),
             Field::Flag(f) => self.flag(f),
@@ -156,12 +163,13 @@ impl CpuStats {
 
     /// The counter of runs in `w`: a total match, no index to check.
     fn wherein(&self, w: Where) -> &Counter {
-        let [hardirq, irq_exit, ksoftirqd, irq_thread, kworker, own_thread, napi_thread, other] =
+        let [hardirq, irq_exit, ksoftirqd, softirq_task, irq_thread, kworker, own_thread, napi_thread, other] =
             &self.wherein;
         match w {
             Where::Hardirq => hardirq,
             Where::SoftirqIrqExit => irq_exit,
             Where::SoftirqKsoftirqd => ksoftirqd,
+            Where::SoftirqTask => softirq_task,
             Where::TaskIrqThread => irq_thread,
             Where::TaskKworker => kworker,
             Where::TaskOwnThread => own_thread,
@@ -271,10 +279,13 @@ impl PathStats {
     /// load; `None` when not measuring). Returns `true` if the caller must
     /// schedule it, `false` if the request was coalesced into one already
     /// pending.
-    pub(crate) fn raise(&self, cpu: u32, now: Option<u64>) -> bool {
+    pub(crate) fn raise(&self, cpu: u32, now: Option<u64>, threaded: bool) -> bool {
         let c = self.cpu(cpu);
         if let Some(c) = c {
             c.raised.fetch_add(1, Relaxed);
+            if threaded {
+                c.top_threaded.fetch_add(1, Relaxed);
+            }
         }
         // A request made without a clock carries no time: its run records
         // no latency.
@@ -431,6 +442,7 @@ impl PathStats {
                 &c.coalesced,
                 &c.executed,
                 &c.same_cpu,
+                &c.top_threaded,
                 &c.lat_sum,
                 &c.lat_min_plus1,
                 &c.lat_max,

@@ -195,13 +195,16 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         let info = path.info();
         seq_print!(
             m,
-            "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} trace={}\n",
+            "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
+             context_rt={} may_sleep_rt={} trace={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
             info.context.name(),
             u8::from(info.context.may_sleep()),
             u8::from(info.context.atomic()),
+            info.context_rt.name(),
+            u8::from(info.context_rt.may_sleep()),
             info.trace
         );
     }
@@ -215,6 +218,7 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         seq_print!(m, "{} executed {}\n", name, s.sum(Field::Executed));
         seq_print!(m, "{} coalesced {}\n", name, s.sum(Field::Coalesced));
         seq_print!(m, "{} same_cpu {}\n", name, s.sum(Field::SameCpu));
+        seq_print!(m, "{} top_threaded {}\n", name, s.sum(Field::TopThreaded));
         seq_print!(m, "{} slept {}\n", name, s.sum(Field::Slept));
         seq_print!(
             m,

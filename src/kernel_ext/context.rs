@@ -70,6 +70,12 @@ impl Context {
         self.has(ctx_flags::KTHREAD)
     }
 
+    /// Whether the kernel is PREEMPT_RT: softirqs then run in tasks, at
+    /// `local_bh_enable()` or in `ksoftirqd/N`, never at interrupt exit.
+    pub(crate) fn preempt_rt(&self) -> bool {
+        self.has(ctx_flags::PREEMPT_RT)
+    }
+
     /// The name of `current` (`comm`), up to its NUL.
     pub(crate) fn comm(&self) -> &[u8] {
         let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
@@ -85,4 +91,11 @@ pub(crate) fn preempt_model() -> &'static kernel::str::CStr {
     let model = unsafe { ffi::irqdefer_preempt_model() };
     // SAFETY: The shim returns one of its static, NUL-terminated literals.
     unsafe { kernel::str::CStr::from_char_ptr(model) }
+}
+
+/// `in_task()`: whether the caller runs in task context (not in a hard
+/// interrupt, softirq or NMI).
+pub(crate) fn in_task() -> bool {
+    // SAFETY: The call has no preconditions.
+    unsafe { ffi::irqdefer_in_task() }
 }

@@ -60,6 +60,7 @@ pub(crate) mod ctx_flags {
     pub(crate) const MAY_SLEEP: u32 = shim::IRQDEFER_CTX_MAY_SLEEP;
     pub(crate) const IRQS_DISABLED: u32 = shim::IRQDEFER_CTX_IRQS_DISABLED;
     pub(crate) const KTHREAD: u32 = shim::IRQDEFER_CTX_KTHREAD;
+    pub(crate) const PREEMPT_RT: u32 = shim::IRQDEFER_CTX_PREEMPT_RT;
 }
 
 // The shim functions that take a callback: `bindgen` makes every C function

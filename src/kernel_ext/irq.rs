@@ -26,6 +26,9 @@ impl Flags {
     pub(crate) const NONE: Flags = Flags(0);
     /// `IRQF_ONESHOT`: keep the line masked until the thread has run.
     pub(crate) const ONESHOT: Flags = Flags(bindings::IRQF_ONESHOT);
+    /// `IRQF_NO_THREAD`: never force the handler into a thread (under
+    /// `threadirqs` or `PREEMPT_RT`): it stays in hard interrupt context.
+    pub(crate) const NO_THREAD: Flags = Flags(bindings::IRQF_NO_THREAD);
 
     fn into_inner(self) -> kernel::ffi::c_ulong {
         self.0 as _

@@ -24,6 +24,8 @@ pub struct Sample<'a> {
     pub in_softirq: bool,
     /// The current task is a kernel thread (`PF_KTHREAD`).
     pub in_kthread: bool,
+    /// The kernel is PREEMPT_RT: softirqs never run at interrupt exit.
+    pub preempt_rt: bool,
     /// The current task's `comm`, up to (not including) its NUL.
     pub comm: &'a [u8],
 }
@@ -33,10 +35,15 @@ pub struct Sample<'a> {
 pub enum Where {
     /// Hard interrupt context.
     Hardirq = 0,
-    /// Softirq, run on the way out of an interrupt or at `local_bh_enable()`.
+    /// Softirq, run on the way out of an interrupt or at `local_bh_enable()`
+    /// (not PREEMPT_RT).
     SoftirqIrqExit,
     /// Softirq, run by `ksoftirqd/N`.
     SoftirqKsoftirqd,
+    /// Softirq on PREEMPT_RT, run in the task that re-enabled bottom halves
+    /// (`local_bh_enable()`), such as the IRQ thread whose handler raised
+    /// it: interrupt exit never runs softirqs there.
+    SoftirqTask,
     /// Task context in an IRQ thread (`irq/N-name`).
     TaskIrqThread,
     /// Task context in a workqueue worker (`kworker/...`).
@@ -52,10 +59,11 @@ pub enum Where {
 
 impl Where {
     /// Every value, in counter order.
-    pub const ALL: [Where; 8] = [
+    pub const ALL: [Where; 9] = [
         Where::Hardirq,
         Where::SoftirqIrqExit,
         Where::SoftirqKsoftirqd,
+        Where::SoftirqTask,
         Where::TaskIrqThread,
         Where::TaskKworker,
         Where::TaskOwnThread,
@@ -69,6 +77,7 @@ impl Where {
             Where::Hardirq => "hardirq",
             Where::SoftirqIrqExit => "softirq_irq_exit",
             Where::SoftirqKsoftirqd => "softirq_ksoftirqd",
+            Where::SoftirqTask => "softirq_task",
             Where::TaskIrqThread => "task_irq_thread",
             Where::TaskKworker => "task_kworker",
             Where::TaskOwnThread => "task_own_thread",
@@ -78,7 +87,8 @@ impl Where {
     }
 
     /// Classifies a context sample: hard interrupt (or NMI) first; then
-    /// softirq, in `ksoftirqd/N` or else at interrupt exit; then task
+    /// softirq, in `ksoftirqd/N`, else in a task on PREEMPT_RT, else at
+    /// interrupt exit (or `local_bh_enable()`); then task
     /// context by the thread's name: an IRQ thread (`irq/`), a workqueue
     /// worker (`kworker/`), one of irqdefer's own ([`OWN_THREAD_PREFIX`]),
     /// a threaded NAPI poller (`napi/`: `in_serving_softirq()` is false
@@ -90,6 +100,8 @@ impl Where {
         } else if s.in_softirq {
             if s.in_kthread && s.comm.starts_with(b"ksoftirqd/") {
                 Where::SoftirqKsoftirqd
+            } else if s.preempt_rt {
+                Where::SoftirqTask
             } else {
                 Where::SoftirqIrqExit
             }

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `hardirq`: no bottom half. The top half does the work itself, in hard
-//! interrupt context; the baseline every other path is compared with.
+//! `hardirq`, `hardirq_forced`: no bottom half. The top half does the
+//! work itself.
+//!
+//! - `hardirq`: requested `IRQF_NO_THREAD`, so it stays in hard interrupt
+//!   context on every model: the baseline every other path is compared
+//!   with.
+//! - `hardirq_forced`: the same handler requested as drivers normally do.
+//!   Under forced IRQ threading (`threadirqs`, and always on PREEMPT_RT)
+//!   the IRQ core runs it in a thread `irq/N-irqdefer-hardirq_forced`, with
+//!   bottom halves disabled, and merges an interrupt that comes while the
+//!   thread's wake-up is still pending: `/proc/interrupts` then counts
+//!   more than the top halves.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register_with, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -22,8 +32,13 @@ impl Defer for Inline {
 /// The registered path.
 pub(crate) type Path = irq::Registration<Top<Inline>>;
 
-/// Requests the line of `path`.
+/// Requests the line of `path`: `IRQF_NO_THREAD` for `hardirq`.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, Inline(bottom)))
+    let flags = if path == PathId::Hardirq {
+        irq::Flags::NO_THREAD
+    } else {
+        irq::Flags::NONE
+    };
+    Ok(register_with(core, path, flags, Inline(bottom)))
 }

@@ -46,6 +46,7 @@ pub(crate) mod wq;
 ///     mechanism: "the kernel call that defers the work", or "none",
 ///     softirq: the Vector that runs the bottom half,
 ///     context: where the bottom half runs (Runs),
+///     context_rt: where it runs on PREEMPT_RT (Runs),
 ///     trace: "group:event", the ftrace event that marks its start, or "none",
 /// },
 /// ```
@@ -63,6 +64,7 @@ macro_rules! paths {
             mechanism: $mechanism:literal,
             softirq: $softirq:ident,
             context: $context:ident,
+            context_rt: $context_rt:ident,
             trace: $trace:literal $(,)?
         }
     ),* $(,)?) => {
@@ -100,6 +102,7 @@ macro_rules! paths {
                             mechanism: $mechanism,
                             softirq: Vector::$softirq,
                             context: Runs::$context,
+                            context_rt: Runs::$context_rt,
                             trace: $trace,
                         };
                         &INFO
@@ -158,11 +161,22 @@ macro_rules! paths {
 }
 
 paths! {
-    /// No bottom half: the work is done in the top half (the baseline).
+    /// No bottom half: the work is done in the top half, requested
+    /// `IRQF_NO_THREAD` (the baseline).
     Hardirq hardirq => hardirq::new {
         mechanism: "none",
         softirq: None,
         context: Hardirq,
+        context_rt: Hardirq,
+        trace: "irq:irq_handler_entry",
+    },
+    /// The same, requested without `IRQF_NO_THREAD`: forced into an IRQ
+    /// thread under `threadirqs` and on PREEMPT_RT.
+    HardirqForced hardirq_forced => hardirq::new {
+        mechanism: "none(threadable)",
+        softirq: None,
+        context: Hardirq,
+        context_rt: ForcedIrqThread,
         trace: "irq:irq_handler_entry",
     },
     /// `request_threaded_irq()` with `IRQF_ONESHOT`: `irq/N-name` runs it.
@@ -170,6 +184,7 @@ paths! {
         mechanism: "request_threaded_irq(IRQF_ONESHOT)",
         softirq: None,
         context: IrqThread,
+        context_rt: IrqThread,
         trace: "sched:sched_switch",
     },
     /// A tasklet on `TASKLET_SOFTIRQ`.
@@ -177,6 +192,7 @@ paths! {
         mechanism: "tasklet_schedule()",
         softirq: Tasklet,
         context: Softirq,
+        context_rt: Softirq,
         trace: "irq:tasklet_entry",
     },
     /// A tasklet on `HI_SOFTIRQ`.
@@ -184,6 +200,7 @@ paths! {
         mechanism: "tasklet_hi_schedule()",
         softirq: Hi,
         context: Softirq,
+        context_rt: Softirq,
         trace: "irq:tasklet_entry",
     },
     /// Work on `system_wq`.
@@ -191,6 +208,7 @@ paths! {
         mechanism: "queue_work(system_wq)",
         softirq: None,
         context: Kworker,
+        context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_highpri_wq`.
@@ -198,6 +216,7 @@ paths! {
         mechanism: "queue_work(system_highpri_wq)",
         softirq: None,
         context: Kworker,
+        context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_unbound_wq`.
@@ -205,6 +224,7 @@ paths! {
         mechanism: "queue_work(system_unbound_wq)",
         softirq: None,
         context: Kworker,
+        context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on a workqueue of irqdefer's own.
@@ -212,6 +232,7 @@ paths! {
         mechanism: "queue_work(irqdefer_wq)",
         softirq: None,
         context: Kworker,
+        context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_bh_wq`, run in softirq context.
@@ -219,6 +240,7 @@ paths! {
         mechanism: "queue_work(system_bh_wq)",
         softirq: Tasklet,
         context: Softirq,
+        context_rt: Softirq,
         trace: "workqueue:workqueue_execute_start",
     },
     /// A `timer_list` armed for the next jiffy (`TIMER_SOFTIRQ`).
@@ -226,6 +248,7 @@ paths! {
         mechanism: "mod_timer(jiffies+1)",
         softirq: Timer,
         context: Softirq,
+        context_rt: Softirq,
         trace: "timer:timer_expire_entry",
     },
     /// An hrtimer in soft mode expiring at once (`HRTIMER_SOFTIRQ`).
@@ -233,6 +256,7 @@ paths! {
         mechanism: "hrtimer_start(0,HRTIMER_MODE_REL_SOFT)",
         softirq: Hrtimer,
         context: Softirq,
+        context_rt: Softirq,
         trace: "timer:hrtimer_expire_entry",
     },
     /// A kernel thread of the module's own, woken from the top half.
@@ -240,6 +264,7 @@ paths! {
         mechanism: "wake_up_process(irqdefer-thread)",
         softirq: None,
         context: OwnThread,
+        context_rt: OwnThread,
         trace: "sched:sched_switch",
     },
     /// An irq_work, run in hard interrupt context by a self-IPI.
@@ -247,6 +272,7 @@ paths! {
         mechanism: "irq_work_queue()",
         softirq: None,
         context: Hardirq,
+        context_rt: IrqWorkThread,
         trace: "irq_vectors:irq_work_entry",
     },
     /// A `kthread_work` on a `SCHED_FIFO` `kthread_worker` of the module's own.
@@ -254,6 +280,7 @@ paths! {
         mechanism: "kthread_queue_work(irqdefer-worker,SCHED_FIFO)",
         softirq: None,
         context: OwnThread,
+        context_rt: OwnThread,
         trace: "sched:sched_switch",
     },
     /// An RCU callback (`call_rcu()`), run after a grace period in
@@ -264,6 +291,7 @@ paths! {
         mechanism: "call_rcu()",
         softirq: Rcu,
         context: Softirq,
+        context_rt: RcuThread,
         trace: "none",
     },
     /// A NAPI poll (`napi_schedule()`) on a dummy net device, run in
@@ -273,6 +301,7 @@ paths! {
         mechanism: "napi_schedule()",
         softirq: NetRx,
         context: Softirq,
+        context_rt: Softirq,
         trace: "napi:napi_poll",
     },
     /// The same NAPI poll, threaded (`dev_set_threaded()`): run by the
@@ -281,6 +310,7 @@ paths! {
         mechanism: "napi_schedule(dev_set_threaded)",
         softirq: None,
         context: NapiThread,
+        context_rt: NapiThread,
         trace: "sched:sched_switch",
     },
 }
@@ -295,6 +325,9 @@ pub(crate) struct PathInfo {
     pub(crate) softirq: Vector,
     /// Where the bottom half runs.
     pub(crate) context: Runs,
+    /// Where it runs on PREEMPT_RT, which forces IRQ handlers into
+    /// threads and runs softirqs in tasks.
+    pub(crate) context_rt: Runs,
     /// The ftrace event that marks the start of the bottom half, as
     /// `set_event` names it (`group:event`). `sched:sched_switch` for a
     /// thread: the switch to it. `none` if the kernel has no such event.
@@ -352,6 +385,17 @@ pub(crate) enum Runs {
     /// Task context with bottom halves disabled, in a threaded NAPI
     /// instance's kernel thread `napi/<dev>-<id>`.
     NapiThread,
+    /// Task context with bottom halves disabled, in the IRQ thread a
+    /// handler was forced into (`irq_forced_thread_fn()`).
+    ForcedIrqThread,
+    /// Task context, in the per-CPU `irq_work/N` thread that runs irq_work
+    /// not marked `IRQ_WORK_HARD_IRQ` on PREEMPT_RT. Preemptible; the work
+    /// was written for hard interrupt context: it may not sleep.
+    IrqWorkThread,
+    /// Task context with bottom halves disabled, in the per-CPU `rcuc/N`
+    /// thread that invokes RCU callbacks when RCU does not use its softirq
+    /// (`rcutree.use_softirq=0`, the PREEMPT_RT default).
+    RcuThread,
 }
 
 impl Runs {
@@ -366,6 +410,8 @@ impl Runs {
             Runs::Kworker => Where::TaskKworker.name(),
             Runs::OwnThread => Where::TaskOwnThread.name(),
             Runs::NapiThread => Where::TaskNapiThread.name(),
+            Runs::ForcedIrqThread => Where::TaskIrqThread.name(),
+            Runs::IrqWorkThread | Runs::RcuThread => Where::TaskOther.name(),
         }
     }
 
@@ -508,10 +554,20 @@ pub(crate) fn register<D: Defer + 'static>(
     path: PathId,
     defer: impl PinInit<D, Error>,
 ) -> impl PinInit<irq::Registration<Top<D>>, Error> {
+    register_with(core, path, irq::Flags::NONE, defer)
+}
+
+/// [`register`] with request flags.
+pub(crate) fn register_with<D: Defer + 'static>(
+    core: Arc<Core>,
+    path: PathId,
+    flags: irq::Flags,
+    defer: impl PinInit<D, Error>,
+) -> impl PinInit<irq::Registration<Top<D>>, Error> {
     let irq = core.device.irq(path);
     irq::Registration::new(
         irq,
-        irq::Flags::NONE,
+        flags,
         path.irq_name(),
         try_pin_init!(Top::<D> {
             core,
@@ -672,10 +728,12 @@ impl Core {
     /// into one already pending.
     pub(crate) fn top_half(&self, path: PathId) -> bool {
         let cpu = crate::kernel_ext::cpu::current();
+        // A top half in task context runs in the thread the IRQ core forced it into.
+        let threaded = crate::kernel_ext::context::in_task();
         if !self.settings.measure.load(Relaxed) {
-            return self.stats(path).raise(cpu, None);
+            return self.stats(path).raise(cpu, None, threaded);
         }
-        let stamped = self.stats(path).raise(cpu, Some(self.now()));
+        let stamped = self.stats(path).raise(cpu, Some(self.now()), threaded);
         trace::irqdefer_raise(path.cname(), self.device.irq(path), stamped);
         stamped
     }

@@ -32,9 +32,12 @@
 #include "irqdefer_trace.h"
 
 /*
- * Sample the caller's context. MAY_SLEEP is the test __might_sleep() makes:
- * task context, no preemption or bottom-half disabling held, interrupts on,
- * not inside an RCU read-side critical section.
+ * Sample the caller's context. MAY_SLEEP is false wherever something forbids
+ * sleeping, on every preemption model: hard interrupt or softirq context,
+ * preemption or bottom halves disabled (softirq_count(): on PREEMPT_RT it is
+ * not part of preempt_count(), and a softirq served in a task is
+ * preemptible but must not sleep either), interrupts off, an RCU read-side
+ * critical section.
  */
 void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 {
@@ -52,15 +55,22 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 		flags |= IRQDEFER_CTX_PREEMPTIBLE;
 	if (irqs_disabled())
 		flags |= IRQDEFER_CTX_IRQS_DISABLED;
-	if (in_task() && !preempt_count() && !irqs_disabled() &&
-	    !rcu_preempt_depth())
+	if (in_task() && !preempt_count() && !softirq_count() &&
+	    !irqs_disabled() && !rcu_preempt_depth())
 		flags |= IRQDEFER_CTX_MAY_SLEEP;
 	if (current->flags & PF_KTHREAD)
 		flags |= IRQDEFER_CTX_KTHREAD;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		flags |= IRQDEFER_CTX_PREEMPT_RT;
 
 	ctx->flags = flags;
 	ctx->cpu = raw_smp_processor_id();
 	strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
+}
+
+bool irqdefer_in_task(void)
+{
+	return in_task();
 }
 
 const char *irqdefer_preempt_model(void)

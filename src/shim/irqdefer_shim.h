@@ -31,6 +31,7 @@ struct timer_list;
 #define IRQDEFER_CTX_MAY_SLEEP		BIT(5)	/* what might_sleep() accepts */
 #define IRQDEFER_CTX_IRQS_DISABLED	BIT(6)	/* irqs_disabled() */
 #define IRQDEFER_CTX_KTHREAD		BIT(7)	/* current is a kernel thread */
+#define IRQDEFER_CTX_PREEMPT_RT		BIT(8)	/* CONFIG_PREEMPT_RT */
 
 #define IRQDEFER_COMM_LEN 16
 
@@ -117,6 +118,8 @@ void irqdefer_irq_work_sync(struct irqdefer_irq_work *w);
 /* kthread_init_work() is a macro. */
 void irqdefer_kthread_init_work(struct kthread_work *work,
 				void (*fn)(struct kthread_work *work));
+
+bool irqdefer_in_task(void);
 
 /* The running preemption model: "none", "voluntary", "full" or "rt". */
 const char *irqdefer_preempt_model(void);

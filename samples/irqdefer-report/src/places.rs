@@ -11,11 +11,13 @@ use serde::{Serialize, Serializer};
 
 /// A short name for tables: the module's name without its context
 /// (`task_irq_thread`: `irq-thread`, `softirq_irq_exit`: `irq-exit`), but
-/// `other-task`. Derived from the name, so that a class the module adds
+/// `other-task` and `in-task` (a softirq run by the task that re-enabled
+/// bottom halves, on PREEMPT_RT). Derived from the name, so that a class the module adds
 /// reads well without a change here.
 pub fn short(w: Where) -> String {
     match w.name() {
         "task_other" => "other-task".into(),
+        "softirq_task" => "in-task".into(),
         name => name
             .strip_prefix("task_")
             .or_else(|| name.strip_prefix("softirq_"))

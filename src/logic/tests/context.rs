@@ -19,11 +19,16 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
 fn sample(hard: bool, nmi: bool, soft: bool, kthread: bool, comm: &[u8]) -> Where {
+    sample_on(false, hard, nmi, soft, kthread, comm)
+}
+
+fn sample_on(rt: bool, hard: bool, nmi: bool, soft: bool, kthread: bool, comm: &[u8]) -> Where {
     Where::classify(&Sample {
         in_hardirq: hard,
         in_nmi: nmi,
         in_softirq: soft,
         in_kthread: kthread,
+        preempt_rt: rt,
         comm,
     })
 }
@@ -37,6 +42,7 @@ fn names_are_the_module_keys() {
             "hardirq",
             "softirq_irq_exit",
             "softirq_ksoftirqd",
+            "softirq_task",
             "task_irq_thread",
             "task_kworker",
             "task_own_thread",
@@ -124,14 +130,33 @@ fn classifies_each_context() {
         Where::TaskOther
     );
     assert_eq!(OWN_THREAD_PREFIX, b"irqdefer");
+    // PREEMPT_RT: a softirq outside ksoftirqd runs in the task that
+    // re-enabled bottom halves; everything else is classified alike.
+    assert_eq!(
+        sample_on(true, false, false, true, true, b"irq/24-irqdefer"),
+        Where::SoftirqTask
+    );
+    assert_eq!(
+        sample_on(true, false, false, true, true, b"ksoftirqd/0"),
+        Where::SoftirqKsoftirqd
+    );
+    assert_eq!(
+        sample_on(true, true, false, true, true, b"irq/24-irqdefer"),
+        Where::Hardirq
+    );
+    assert_eq!(
+        sample_on(true, false, false, false, true, b"irq/24-irqdefer"),
+        Where::TaskIrqThread
+    );
 }
 
 /// The kernel's rules as a reference, written independently.
-fn reference(hard: bool, nmi: bool, soft: bool, kthread: bool, comm: &[u8]) -> Where {
+fn reference(rt: bool, hard: bool, nmi: bool, soft: bool, kthread: bool, comm: &[u8]) -> Where {
     let starts = |p: &[u8]| comm.len() >= p.len() && &comm[..p.len()] == p;
     match (hard || nmi, soft, kthread) {
         (true, _, _) => Where::Hardirq,
         (false, true, true) if starts(b"ksoftirqd/") => Where::SoftirqKsoftirqd,
+        (false, true, _) if rt => Where::SoftirqTask,
         (false, true, _) => Where::SoftirqIrqExit,
         (false, false, false) => Where::TaskOther,
         (false, false, true) => {
@@ -178,6 +203,7 @@ proptest! {
 
     #[test]
     fn matches_the_reference(
+        rt in any::<bool>(),
         hard in any::<bool>(),
         nmi in any::<bool>(),
         soft in any::<bool>(),
@@ -185,8 +211,8 @@ proptest! {
         comm in comm(),
     ) {
         prop_assert_eq!(
-            sample(hard, nmi, soft, kthread, &comm),
-            reference(hard, nmi, soft, kthread, &comm)
+            sample_on(rt, hard, nmi, soft, kthread, &comm),
+            reference(rt, hard, nmi, soft, kthread, &comm)
         );
     }
 }
