@@ -98,13 +98,15 @@ bench: kernel
 report-png:
 	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
 
-# The selftests run on both kernel flavours: normal, and debug (KASAN,
-# lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...).
-check: kernel kernel-debug
+# The selftests run on the three kernel flavours: normal, debug (KASAN,
+# lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...)
+# and rt (PREEMPT_RT: context expectations per model, context_rt).
+check: kernel kernel-debug kernel-rt
 	$(MAKE) modules
 	$(MAKE) modules-debug
+	$(MAKE) modules-rt
 	$(MAKE) lint
-	@CHECK_FLAVOURS="normal debug" $(SCRIPTS)/check.sh
+	@CHECK_FLAVOURS="normal debug rt" $(SCRIPTS)/check.sh
 
 # Everything at once for TORTURE_SECS on the debug kernel; any splat fails.
 TORTURE_SECS ?= 600
