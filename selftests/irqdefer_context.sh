@@ -13,7 +13,7 @@
 ktap_print_header
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
-ktap_set_plan $((NPATHS + 3))
+ktap_set_plan $((NPATHS + 4))
 echo 200 > "$DBG/trigger"
 wait_for all_at_rest 30
 
@@ -44,6 +44,19 @@ for p in $ALL_PATHS; do
 done
 ktap_test_result "sleeping is legal in every run of a may_sleep=1 path and in no other" \
 	test $may_sleep_ok -eq 1
+
+# last_task names the task of the last run counted as softirq_task or
+# task_other (on PREEMPT_RT: the IRQ thread a tasklet ran in, rcuc/N), and
+# is "-" for a path with no such run.
+tasks_ok=1
+for p in $ALL_PATHS; do
+	n=$(($(snap "$p" ctx_softirq_task) + $(snap "$p" ctx_task_other)))
+	t=$(awk '$1 == "last_task" { print $2 }' "$DBG/$p/context")
+	[ "$n" -gt 0 ] && ktap_print_msg "$p: $n runs in softirq_task or task_other, the last in $t"
+	if [ "$n" -gt 0 ]; then [ -n "$t" ] && [ "$t" != - ] || tasks_ok=0; else [ "$t" = - ] || tasks_ok=0; fi
+done
+ktap_test_result "last_task names a task exactly for the paths with runs in softirq_task or task_other" \
+	test $tasks_ok -eq 1
 
 # The paths run as tasklets: those whose runs tasklet_entry marks.
 tasklets=$(paths_where trace irq:tasklet_entry)

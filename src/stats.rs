@@ -33,7 +33,7 @@
 use crate::kernel_ext::context::Context;
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
-use crate::logic::{context, hist, stamp};
+use crate::logic::{context, hist, name, stamp};
 use core::sync::atomic::{
     AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
 };
@@ -217,6 +217,9 @@ pub(crate) struct PathStats {
     /// Times the kernel said a bottom half was already pending when this
     /// bookkeeping said it was not: reported, never expected.
     mismatch: AtomicU64,
+    /// The task of the last run counted as `softirq_task` or `task_other`
+    /// (its `comm`, [`name::pack`]ed): which task that was.
+    last_task: [AtomicU64; 2],
 }
 
 /// A bottom half in progress; see [`PathStats::begin_run`].
@@ -265,6 +268,7 @@ impl PathStats {
             max_running: AtomicU32::new(0),
             spurious: AtomicU64::new(0),
             mismatch: AtomicU64::new(0),
+            last_task: [AtomicU64::new(0), AtomicU64::new(0)],
         })
     }
 
@@ -345,8 +349,14 @@ impl PathStats {
             }
             served = Some((raised_on, lat));
         }
+        let place = Where::of(&ctx);
+        if matches!(place, Where::SoftirqTask | Where::TaskOther) {
+            for (slot, word) in self.last_task.iter().zip(name::pack(ctx.comm())) {
+                slot.store(word, Relaxed);
+            }
+        }
         if let Some(c) = c {
-            c.wherein(Where::of(&ctx)).fetch_add(1, Relaxed);
+            c.wherein(place).fetch_add(1, Relaxed);
             for (flag, on) in [
                 (Flag::Preemptible, ctx.preemptible()),
                 (Flag::MaySleep, ctx.may_sleep()),
@@ -457,6 +467,16 @@ impl PathStats {
         self.max_running.store(0, Relaxed);
         self.spurious.store(0, Relaxed);
         self.mismatch.store(0, Relaxed);
+        for slot in &self.last_task {
+            slot.store(0, Relaxed);
+        }
+    }
+
+    /// The task of the last run counted as `softirq_task` or `task_other`
+    /// (empty if none since load or reset).
+    pub(crate) fn last_task(&self) -> name::Name {
+        let [lo, hi] = &self.last_task;
+        name::unpack([lo.load(Relaxed), hi.load(Relaxed)])
     }
 }
 

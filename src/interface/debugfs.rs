@@ -174,6 +174,13 @@ impl Attribute for ReadingFile {
                 }
                 seq_print!(m, "same_cpu {}\n", s.sum(Field::SameCpu));
                 seq_print!(m, "max_concurrent {}\n", s.max_running());
+                let task = s.last_task();
+                let task = if task.as_str().is_empty() {
+                    "-"
+                } else {
+                    task.as_str()
+                };
+                seq_print!(m, "last_task {}\n", task);
             }
             Reading::Cpus => {
                 for c in cpu::possible_cpus() {

@@ -28,5 +28,6 @@
 
 pub mod context;
 pub mod hist;
+pub mod name;
 pub mod parse;
 pub mod stamp;

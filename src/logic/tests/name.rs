@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Tests of the packed task names.
+
+// Tests fail by panicking, index and compute freely, and use std.
+#![allow(
+    clippy::std_instead_of_core,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use irqdefer_logic::name::{pack, unpack, LEN};
+use proptest::prelude::*;
+
+#[test]
+fn round_trips() {
+    for n in [
+        &b""[..],
+        b"irq/27-irqdefer",
+        b"ksoftirqd/1",
+        b"rcuc/0",
+        b"0123456789abcdef",
+    ] {
+        let name = unpack(pack(n));
+        assert_eq!(name.as_str().as_bytes(), n);
+    }
+    assert_eq!(pack(b""), [0, 0]);
+}
+
+#[test]
+fn truncates_and_sanitises() {
+    assert_eq!(
+        unpack(pack(b"0123456789abcdefXYZ")).as_str(),
+        "0123456789abcdef"
+    );
+    assert_eq!(unpack(pack(b"a\x01b\xffc")).as_str(), "a?b?c");
+    // Stops at the first NUL.
+    assert_eq!(unpack(pack(b"ab\0cd")).as_str(), "ab");
+}
+
+proptest! {
+    #[test]
+    fn any_words_give_printable_ascii(lo in any::<u64>(), hi in any::<u64>()) {
+        let name = unpack([lo, hi]);
+        let s = name.as_str();
+        prop_assert!(s.len() <= LEN);
+        prop_assert!(s.bytes().all(|b| b.is_ascii_graphic() || b == b' ' || b == b'?'));
+    }
+
+    #[test]
+    fn printable_names_round_trip(n in "[ -~]{0,16}") {
+        let name = unpack(pack(n.as_bytes()));
+        prop_assert_eq!(name.as_str(), n.as_str());
+    }
+}
