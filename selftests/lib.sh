@@ -103,6 +103,12 @@ paths_where() {
 	} END { print "" }' "$DBG/snapshot"
 }
 
+# The bookkeeping errors over every path: spurious runs plus mismatches
+# (README, "Accounting"; always 0).
+inconsistencies() {
+	awk '$2 == "spurious" || $2 == "mismatch" { s += $3 } END { print s + 0 }' "$DBG/snapshot"
+}
+
 # Whether every path's requests were run or coalesced (nothing pending).
 all_at_rest() {
 	awk '$2 == "raised" { r[$1] = $3 } $2 == "executed" { e[$1] = $3 }
