@@ -202,7 +202,7 @@ fi
 msg "lint: the README's path table is the registry's, in its order"
 # README.md, "The deferral paths": one row per path, "| `NAME` | ...".
 mapfile -t readme_paths < <(awk '/^## The deferral paths/ { on = 1; next }
-	on && /^## / { exit }
+	on && /^#/ { exit }
 	on && /^\| `[a-z][a-z0-9_]*` \|/ { split($0, f, "`"); print f[2] }' README.md)
 if [ "${readme_paths[*]}" != "${path_names[*]}" ]; then
 	echo "lint: README.md's path table lists: ${readme_paths[*]}" >&2
