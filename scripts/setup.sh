@@ -17,8 +17,8 @@ PACKAGES=(
 	libclang-dev
 	# the debug kernel flavour (KASAN with Rust needs a clang C compiler)
 	clang-16 lld-16 llvm-16
-	# the VM
-	qemu-system-x86 busybox-static
+	# the VM; libc6-dev: the guest's C helper (scripts/guest/hog.c) is static
+	qemu-system-x86 busybox-static libc6-dev
 )
 
 missing=()

@@ -67,6 +67,14 @@ cp "$KO" "$root/irqdefer/irqdefer.ko"
 cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
 cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
 cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
+# The guest's C helpers (scripts/guest/*.c, the demo's real-time hog), static:
+# the initramfs has no libc.
+for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
+	[ -e "$c" ] || continue
+	rm -f "$root/irqdefer/${c##*/}"
+	gcc -static -O2 -o "$root/irqdefer/$(basename "$c" .c)" "$c" ||
+		die "cannot build $c: gcc -static needs libc6-dev (scripts/setup.sh)"
+done
 chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc-passwd"
 mkdir -p "$root/etc"
