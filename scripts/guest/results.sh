@@ -17,6 +17,10 @@ results_header() {
 	echo "meta vcpus $(grep -c ^processor /proc/cpuinfo)"
 	echo "meta cmdline $(cat /proc/cmdline)"
 	echo "meta raise_cpu $RAISE_CPU"
+	# The running preemption model, as the module's snapshot states it:
+	# none, voluntary, full or rt.
+	echo "meta preempt $(awk '$1 == "meta" && $2 == "preempt" { print $3; exit }' \
+		/sys/kernel/debug/irqdefer/snapshot)"
 }
 
 # results_registry: the module's registry, one "meta path.NAME KEY=VALUE..."

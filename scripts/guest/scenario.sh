@@ -1,16 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The demo's scenario matrix, in the guest: every path alone, at every rate,
-# with CPU 1 idle and then busy; each cell's counters, before and after,
-# written to a results file for the host tool (samples/irqdefer-report).
+# with CPU 1 idle and then busy; then, where asked, the pressure scenarios
+# (a real-time hog, softirq overload); each cell's counters, before and
+# after, written to a results file for the host tool
+# (samples/irqdefer-report).
 #
 #   scenario.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]
 #
-# Interrupts are raised on CPU 1 (the module's `cpu`), where the "busy"
-# load runs a CPU-bound loop pinned by taskset: the bottom halves then
-# compete with it. Rates: "single" (50 single interrupts, 20 ms apart),
-# then the periodic source at 100, 1000 and 10000 Hz (its top rate), for
-# CELL_S seconds each. The module's counters are reset before each cell.
+# Interrupts are raised on CPU 1 (the module's `cpu`). This script pins
+# itself to CPU 0, so that a hog on CPU 1 cannot starve it.
+#
+# The matrix: with CPU 1 idle, then "busy" (a SCHED_OTHER loop pinned
+# there by taskset: the bottom halves compete with it). Rates: "single"
+# (SINGLE_N single interrupts, 20 ms apart), then the periodic source at
+# each rate, CELL_MS each. The module's counters are reset before each
+# cell; the cell ends when the path is at rest (5 s at most).
+#
+# Pressure (PRESSURE, comma separated):
+#  - rthog: every path at HOG_RATE Hz for HOG_MS while a SCHED_FIFO busy
+#    loop (/irqdefer/hog, scripts/guest/hog.c) pinned on CPU 1 runs at each
+#    priority of HOG_PRIOS: below the IRQ threads' 50, and above. For these
+#    cells the module's threads (irq/N-irqdefer*, irqdefer-*,
+#    napi/irqdefer*) are pinned to CPU 1, and both of the scheduler's
+#    safety nets for starved tasks are off: RT throttling
+#    (sched_rt_runtime_us -1) and CPU 1's fair server (runtime 0); both
+#    restored after. The hog ends itself after HOG_MS + 3 s at most. A cell:
+#    source on (before the hog: starting it needs a kworker on CPU 1), hog
+#    on, "before" snapshot, window, source off, "stop" snapshot with the
+#    hog still running (what ran under it), hog killed, at rest, "after".
+#  - overload: each softirq path (the registry's softirq != none) at
+#    OVERLOAD_RATE Hz for OVERLOAD_MS with work_ns stepped so that the
+#    work takes each of OVERLOAD_PCT percent of the CPU (the module's
+#    bound: at most 100).
+#
+# Settings come from the kernel command line (the environment of init),
+# lists comma separated: irqdefer_rates, irqdefer_loads, irqdefer_cell_ms,
+# irqdefer_single_n, irqdefer_pressure, irqdefer_hog_prios, irqdefer_hog_ms,
+# irqdefer_overload_pct, irqdefer_overload_ms.
 #
 # The results file: a scenario capture of the results grammar, version 2
 # (one record per line, space separated; samples/irqdefer-report/FORMAT.md
@@ -18,14 +45,17 @@
 #   irqdefer-results 2
 #   meta capture scenario
 #   meta KEY VALUE...                  kernel, boot, flavour, accel, vcpus,
-#                                      cmdline, raise_cpu, cell_seconds, and
-#                                      path.NAME: the module's registry, its
-#                                      snapshot's meta lines as they are
-#   cell I N PATH RATE LOAD            I of N, 1-based
+#                                      cmdline, raise_cpu, preempt,
+#                                      cell_seconds, the pressure settings,
+#                                      and path.NAME: the module's registry,
+#                                      its snapshot's meta lines as they are
+#   cell I N PATH RATE LOAD GROUP      I of N, 1-based; LOAD idle, busy or
+#                                      fifoP; GROUP matrix, rthog, overload
+#   work_ns NS                         the cell's work per bottom half
 #   uptime before|stop|after SECONDS   load on at "before", off at
-#                                      "stop", drained at "after"
-#   snapshot before|after PATH KEY VALUE
-#   interrupts before|after LINE       the path's /proc/interrupts line
+#                                      "stop", at rest at "after"
+#   snapshot before|stop|after PATH KEY VALUE
+#   interrupts before|stop|after LINE  the path's /proc/interrupts line
 #   softirqs before|after LINE         each /proc/softirqs line
 #   endcell I
 #   end N
@@ -35,35 +65,57 @@ boot=${2:-normal}
 accel=${3:-unknown}
 flavour=${4:-normal}
 DBG=/sys/kernel/debug/irqdefer
-RATES="single 100 1000 10000"
-LOADS="idle busy"
-CELL_S=${CELL_S:-1}
+list() { echo "$1" | tr ',' ' '; }
+RATES=$(list "${irqdefer_rates:-single,100,1000,10000}")
+LOADS=$(list "${irqdefer_loads:-idle,busy}")
+CELL_MS=${irqdefer_cell_ms:-1000}
+SINGLE_N=${irqdefer_single_n:-50}
+PRESSURE=$(list "${irqdefer_pressure:-}")
+HOG_PRIOS=$(list "${irqdefer_hog_prios:-49,51}")
+HOG_MS=${irqdefer_hog_ms:-500}
+HOG_RATE=1000
+OVERLOAD_PCT=$(list "${irqdefer_overload_pct:-0,50,80,90,95,100}")
+OVERLOAD_MS=${irqdefer_overload_ms:-1000}
+OVERLOAD_RATE=1000
 RAISE_CPU=1
+HOG=/irqdefer/hog
 . "$(dirname "$0")/results.sh"
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
+# This script, and all it starts but the hogs, on CPU 0.
+taskset -p 1 $$ >/dev/null || exit 1
 insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
 # Every path the module has, in its order.
 PATHS=$(cat "$DBG/available_paths") || exit 1
+# The softirq paths, by the registry's rule.
+SOFTIRQ_PATHS=$(awk '$1 == "meta" && $2 ~ /^path\./ && $0 !~ / softirq=none / {
+	sub(/^path\./, "", $2); print $2 }' "$DBG/snapshot")
+has() { case " $PRESSURE " in *" $1 "*) return 0 ;; esac; return 1; }
+seconds() { awk -v ms="$1" 'BEGIN { print ms / 1000 }'; }
 
 # One phase's counters: the cell's path in the snapshot, its line in
-# /proc/interrupts, every line of /proc/softirqs.
+# /proc/interrupts, every line of /proc/softirqs (not at "stop").
 record() {
 	echo "uptime $1 $(cut -d' ' -f1 /proc/uptime)"
 	awk -v ph="$1" -v p="$2" '$1 == p { print "snapshot", ph, $0 }' "$DBG/snapshot"
 	irq=$(awk -v p="$2" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
 	awk -v ph="$1" -v irq="$irq:" '$1 == irq { print "interrupts", ph, $0 }' /proc/interrupts
-	awk -v ph="$1" 'NR > 1 { print "softirqs", ph, $0 }' /proc/softirqs
+	[ "$1" = stop ] || awk -v ph="$1" 'NR > 1 { print "softirqs", ph, $0 }' /proc/softirqs
 }
 
 hog=
-start_hog() {
+start_busy() {
 	taskset -c $RAISE_CPU sh -c 'while :; do :; done' &
 	hog=$!
 }
+start_fifo() {
+	$HOG run $RAISE_CPU "$1" $((HOG_MS / 1000 + 3)) &
+	hog=$!
+}
 stop_hog() {
-	[ -n "$hog" ] && kill "$hog" && wait "$hog" 2>/dev/null
+	[ -n "$hog" ] && kill "$hog" 2>/dev/null
+	[ -n "$hog" ] && wait "$hog" 2>/dev/null
 	hog=
 }
 
@@ -77,51 +129,157 @@ settle() {
 		usleep 100000
 		_w=$((_w + 1))
 	done
+	echo "scenario: $1 not at rest after 5 s" >&2
+}
+
+# The module's threads: irq/N-irqdefer*, irqdefer-*, napi/irqdefer*.
+module_threads() {
+	for d in /proc/[0-9]*; do
+		read -r comm < "$d/comm" 2>/dev/null || continue
+		case $comm in
+		irq/*-irqdefer* | irqdefer* | napi/irqdefer*) echo "${d#/proc/}" ;;
+		esac
+	done
+}
+
+i=0
+n=0
+begin_cell() { # PATH RATE LOAD GROUP WORK_NS
+	i=$((i + 1))
+	echo "[$i/$n] $boot: $1, rate $2, CPU $RAISE_CPU $3 ($4${5:+, work_ns $5})" >&2
+	echo "$1" > "$DBG/paths"
+	echo 1 > "$DBG/reset" || echo "scenario: reset failed" >&2
+	{
+		echo "cell $i $n $1 $2 $3 $4"
+		[ -z "$5" ] || echo "work_ns $5"
+	} >> "$out"
+}
+end_cell() { # PATH
+	settle "$1"
+	{
+		record after "$1"
+		echo "endcell $i"
+	} >> "$out"
 }
 
 set -- $PATHS
 npaths=$#
 set -- $RATES
-n=$((npaths * $# * 2))
-i=0
+nrates=$#
+set -- $LOADS
+n=$((npaths * nrates * $#))
+set -- $HOG_PRIOS
+has rthog && n=$((n + npaths * $#))
+set -- $SOFTIRQ_PATHS
+nsoft=$#
+set -- $OVERLOAD_PCT
+has overload && n=$((n + nsoft * $#))
+
+rt_runtime=$(cat /proc/sys/kernel/sched_rt_runtime_us)
+fair=/sys/kernel/debug/sched/fair_server/cpu$RAISE_CPU
+fair_runtime=$(cat "$fair/runtime" 2>/dev/null || echo none)
 {
 	results_header scenario "$boot" "$accel" "$flavour"
-	echo "meta cell_seconds $CELL_S"
+	echo "meta cell_seconds $(seconds "$CELL_MS")"
+	echo "meta single_n $SINGLE_N"
+	echo "meta pressure ${PRESSURE:-none}"
+	if has rthog; then
+		echo "meta rthog_prios $HOG_PRIOS"
+		echo "meta rthog_rate $HOG_RATE"
+		echo "meta rthog_seconds $(seconds "$HOG_MS")"
+		echo "meta rthog_setup module threads pinned to CPU $RAISE_CPU;" \
+			"sched_rt_runtime_us -1 (was $rt_runtime);" \
+			"fair_server cpu$RAISE_CPU runtime 0 (was $fair_runtime)"
+	fi
+	if has overload; then
+		echo "meta overload_rate $OVERLOAD_RATE"
+		echo "meta overload_pct $OVERLOAD_PCT"
+		echo "meta overload_seconds $(seconds "$OVERLOAD_MS")"
+	fi
 	results_registry
 } > "$out"
+
+# The matrix.
 for load in $LOADS; do
-	[ "$load" = busy ] && start_hog
+	[ "$load" = busy ] && start_busy
 	for path in $PATHS; do
-		echo "$path" > "$DBG/paths"
 		for rate in $RATES; do
-			i=$((i + 1))
-			echo "[$i/$n] $boot: $path, rate $rate, CPU $RAISE_CPU $load" >&2
-			echo 1 > "$DBG/reset"
-			{
-				echo "cell $i $n $path $rate $load"
-				record before "$path"
-			} >> "$out"
+			begin_cell "$path" "$rate" "$load" matrix
+			record before "$path" >> "$out"
 			if [ "$rate" = single ]; then
 				k=0
-				while [ $k -lt 50 ]; do
+				while [ $k -lt "$SINGLE_N" ]; do
 					echo 1 > "$DBG/trigger"
 					usleep 20000
 					k=$((k + 1))
 				done
 			else
 				echo "$rate" > "$DBG/rate_hz"
-				sleep "$CELL_S"
+				usleep $((CELL_MS * 1000))
 				echo 0 > "$DBG/rate_hz"
 			fi
 			echo "uptime stop $(cut -d' ' -f1 /proc/uptime)" >> "$out"
-			settle "$path"
-			{
-				record after "$path"
-				echo "endcell $i"
-			} >> "$out"
+			end_cell "$path"
 		done
 	done
 	stop_hog
 done
+
+# The real-time hog.
+if has rthog; then
+	for pid in $(module_threads); do
+		$HOG pin "$pid" $RAISE_CPU
+		echo "scenario: pinned $(cat /proc/$pid/comm) ($($HOG policy "$pid")) to CPU $RAISE_CPU" >&2
+	done
+	echo -1 > /proc/sys/kernel/sched_rt_runtime_us ||
+		echo "scenario: could not turn RT throttling off" >&2
+	[ "$fair_runtime" = none ] || echo 0 > "$fair/runtime" ||
+		echo "scenario: could not turn CPU $RAISE_CPU's fair server off" >&2
+	for prio in $HOG_PRIOS; do
+		for path in $PATHS; do
+			begin_cell "$path" $HOG_RATE "fifo$prio" rthog
+			echo $HOG_RATE > "$DBG/rate_hz"
+			start_fifo "$prio"
+			usleep 100000
+			record before "$path" >> "$out"
+			usleep $((HOG_MS * 1000))
+			echo 0 > "$DBG/rate_hz"
+			echo "uptime stop $(cut -d' ' -f1 /proc/uptime)" >> "$out"
+			usleep 100000
+			{
+				awk -v p="$path" '$1 == p { print "snapshot stop", $0 }' "$DBG/snapshot"
+				irq=$(awk -v p="$path" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+				awk -v irq="$irq:" '$1 == irq { print "interrupts stop", $0 }' /proc/interrupts
+			} >> "$out"
+			stop_hog
+			end_cell "$path"
+		done
+	done
+	echo "$rt_runtime" > /proc/sys/kernel/sched_rt_runtime_us ||
+		echo "scenario: could not restore sched_rt_runtime_us $rt_runtime" >&2
+	[ "$fair_runtime" = none ] || echo "$fair_runtime" > "$fair/runtime" ||
+		echo "scenario: could not restore the fair server's runtime $fair_runtime" >&2
+	echo "scenario: after the hog cells: sched_rt_runtime_us" \
+		"$(cat /proc/sys/kernel/sched_rt_runtime_us), fair server runtime" \
+		"$(cat "$fair/runtime" 2>/dev/null)" >&2
+fi
+
+# Softirq overload.
+if has overload; then
+	for path in $SOFTIRQ_PATHS; do
+		for pct in $OVERLOAD_PCT; do
+			work=$((pct * 10000000 / OVERLOAD_RATE))
+			begin_cell "$path" $OVERLOAD_RATE idle overload "$work"
+			echo "$work" > "$DBG/work_ns" || echo "scenario: work_ns $work refused" >&2
+			record before "$path" >> "$out"
+			echo $OVERLOAD_RATE > "$DBG/rate_hz"
+			usleep $((OVERLOAD_MS * 1000))
+			echo 0 > "$DBG/rate_hz"
+			echo "uptime stop $(cut -d' ' -f1 /proc/uptime)" >> "$out"
+			end_cell "$path"
+			echo 0 > "$DBG/work_ns"
+		done
+	done
+fi
 echo "end $n" >> "$out"
 rmmod irqdefer
