@@ -8,7 +8,7 @@ use irqdefer_logic::context::Where;
 use serde::Serialize;
 
 use crate::places::serialize_counts;
-use crate::results::scenario::{Cell, Load, Rate, Scenario};
+use crate::results::scenario::{Cell, Group, Load, Rate, Scenario};
 use crate::results::Registry;
 use crate::snapshot::Latency;
 use crate::textbook::{self, TextbookRow};
@@ -24,8 +24,12 @@ pub struct CellFigures {
     pub rate: String,
     /// The rate in Hz, none for "single".
     pub rate_hz: Option<u32>,
-    /// "idle" or "busy".
-    pub load: &'static str,
+    /// "idle", "busy" or "fifoP".
+    pub load: String,
+    /// "matrix", "rthog" or "overload".
+    pub group: &'static str,
+    /// Busy work per bottom half, ns.
+    pub work_ns: u64,
     /// Seconds under load: uptime stop - before.
     pub duration_s: f64,
     /// Seconds to drain: uptime after - stop.
@@ -50,6 +54,12 @@ pub struct CellFigures {
     pub irq: u64,
     /// Interrupts counted by /proc/interrupts during the cell, all CPUs.
     pub proc_interrupts: Option<u64>,
+    /// Interrupts the IRQ core merged before the top half ran (a forced
+    /// IRQ thread's wake-up already pending): the /proc/interrupts delta
+    /// minus `raised`.
+    pub merged_before_top_half: Option<u64>,
+    /// Top halves that ran in an IRQ thread (forced threading).
+    pub top_threaded: u64,
     /// executed / duration.
     pub runs_per_s: f64,
     /// coalesced / raised.
@@ -75,6 +85,74 @@ pub struct CellFigures {
     pub hist: Vec<(u32, u64)>,
     /// /proc/softirqs deltas during the cell, all CPUs, non-zero only.
     pub softirqs: BTreeMap<String, u64>,
+    /// The hog's window (`stop` minus `before`), where a `stop` snapshot
+    /// was taken: what ran while the hog still ran.
+    pub window: Option<Window>,
+}
+
+/// What happened between two snapshots of a cell (the real-time hog's
+/// window: from its `before`, taken with the hog running, to its `stop`,
+/// taken with the hog still running).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    /// Seconds.
+    pub seconds: f64,
+    /// Interrupts injected.
+    pub injected: u64,
+    /// Top halves.
+    pub raised: u64,
+    /// Bottom-half runs.
+    pub executed: u64,
+    /// Runs per second.
+    pub runs_per_s: f64,
+    /// Latency samples.
+    pub lat_count: u64,
+    /// Median latency from the window's histogram, ns (none without runs).
+    pub p50: Option<u64>,
+    /// 99th percentile, ns.
+    pub p99: Option<u64>,
+    /// Runs on the raising CPU.
+    pub same_cpu: u64,
+}
+
+impl Window {
+    fn of(c: &Cell) -> Option<Window> {
+        let stop = c.stop.as_ref()?;
+        let (b, s) = (&c.before.snapshot, &stop.snapshot);
+        let seconds = c.uptime_stop - c.uptime_before;
+        let mut hist = [0u64; irqdefer_logic::hist::BUCKETS];
+        for (i, n) in &s.hist {
+            if let Some(slot) = hist.get_mut(*i as usize) {
+                *slot = n.saturating_sub(b.hist.get(i).copied().unwrap_or(0));
+            }
+        }
+        let lat_count: u64 = hist.iter().sum();
+        let quantile = |pm: u64| {
+            let lo = hist.iter().position(|n| *n > 0)?;
+            let hi = hist.iter().rposition(|n| *n > 0)?;
+            let (min, max) = (
+                irqdefer_logic::hist::bounds(lo).0,
+                irqdefer_logic::hist::bounds(hi).1,
+            );
+            Some(irqdefer_logic::hist::Summary::new(hist, min, max, 0).quantile(pm))
+        };
+        let executed = s.executed.saturating_sub(b.executed);
+        Some(Window {
+            seconds,
+            injected: s.injected.saturating_sub(b.injected),
+            raised: s.raised.saturating_sub(b.raised),
+            executed,
+            runs_per_s: if seconds > 0.0 {
+                executed as f64 / seconds
+            } else {
+                0.0
+            },
+            lat_count,
+            p50: quantile(500),
+            p99: quantile(990),
+            same_cpu: s.same_cpu.saturating_sub(b.same_cpu),
+        })
+    }
 }
 
 fn share(n: u64, d: u64) -> f64 {
@@ -124,6 +202,8 @@ impl CellFigures {
                 Rate::Hz(hz) => Some(hz),
             },
             load: c.load.name(),
+            group: c.group.name(),
+            work_ns: c.work_ns,
             duration_s,
             drain_s: c.uptime_after - c.uptime_stop,
             injected: a.injected,
@@ -136,6 +216,8 @@ impl CellFigures {
             identity_ok: a.raised == a.executed + a.coalesced,
             irq: a.irq,
             proc_interrupts,
+            merged_before_top_half: proc_interrupts.map(|n| n.saturating_sub(a.raised)),
+            top_threaded: a.other.get("top_threaded").copied().unwrap_or(0),
             runs_per_s: if duration_s > 0.0 {
                 a.executed as f64 / duration_s
             } else {
@@ -152,6 +234,7 @@ impl CellFigures {
             per_cpu,
             hist: a.hist.iter().map(|(b, n)| (*b, *n)).collect(),
             softirqs,
+            window: Window::of(c),
         }
     }
 
@@ -167,11 +250,17 @@ impl CellFigures {
 
     /// The load as parsed.
     pub fn load(&self) -> Load {
-        if self.load == "busy" {
-            Load::Busy
-        } else {
-            Load::Idle
-        }
+        Load::parse(&self.load).unwrap_or(Load::Idle)
+    }
+
+    /// The group as parsed.
+    pub fn group(&self) -> Group {
+        Group::parse(self.group).unwrap_or_default()
+    }
+
+    /// The work's share of one CPU: work_ns times the rate.
+    pub fn load_pct(&self) -> f64 {
+        self.work_ns as f64 * f64::from(self.rate_hz.unwrap_or(0)) / 1e7
     }
 }
 
@@ -184,6 +273,9 @@ pub struct Boot {
     pub file: String,
     /// Its meta records.
     pub meta: BTreeMap<String, String>,
+    /// The preemption model: `meta preempt` (none, voluntary, full, rt),
+    /// "unknown" in a capture without it.
+    pub preempt: String,
     /// The module's registry, from the header.
     #[serde(skip)]
     pub registry: Registry,
@@ -201,12 +293,19 @@ impl Boot {
             || r.meta("cmdline")
                 .split_whitespace()
                 .any(|w| w == "threadirqs");
+        let preempt = r.meta("preempt").to_string();
         let registry = r.header.registry.clone();
-        let textbook = textbook::measure(&registry, &cells, threadirqs);
+        let matrix: Vec<CellFigures> = cells
+            .iter()
+            .filter(|c| c.group() == Group::Matrix)
+            .cloned()
+            .collect();
+        let textbook = textbook::measure(&registry, &matrix, threadirqs, preempt == "rt");
         Boot {
             label: r.meta("boot").to_string(),
             file: r.file().to_string(),
             meta: r.header.meta.map(),
+            preempt,
             registry,
             cells,
             textbook,
@@ -218,14 +317,66 @@ impl Boot {
         self.meta.get(key).map(String::as_str).unwrap_or("unknown")
     }
 
-    /// The cell for a path, rate and load.
+    /// Whether the boot ran PREEMPT_RT.
+    pub fn rt(&self) -> bool {
+        self.preempt == "rt"
+    }
+
+    /// The matrix's cells.
+    pub fn matrix(&self) -> impl Iterator<Item = &CellFigures> {
+        self.cells.iter().filter(|c| c.group() == Group::Matrix)
+    }
+
+    /// The matrix's cell for a path, rate and load.
     pub fn cell(&self, path: &str, rate: Rate, load: Load) -> Option<&CellFigures> {
-        self.cells
-            .iter()
+        self.matrix()
             .find(|c| c.path == path && c.rate() == rate && c.load() == load)
     }
 
-    /// The paths present, in the module's order (its registry's).
+    /// The real-time hog's cell for a path at priority `prio`.
+    pub fn hog_cell(&self, path: &str, prio: u32) -> Option<&CellFigures> {
+        self.cells.iter().find(|c| {
+            c.group() == Group::RtHog && c.path == path && c.load() == Load::Fifo(prio)
+        })
+    }
+
+    /// The hog's priorities, in order.
+    pub fn hog_prios(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .cells
+            .iter()
+            .filter(|c| c.group() == Group::RtHog)
+            .filter_map(|c| match c.load() {
+                Load::Fifo(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The overload cells of a path, by rising work.
+    pub fn overload_cells(&self, path: &str) -> Vec<&CellFigures> {
+        let mut v: Vec<&CellFigures> = self
+            .cells
+            .iter()
+            .filter(|c| c.group() == Group::Overload && c.path == path)
+            .collect();
+        v.sort_by_key(|c| c.work_ns);
+        v
+    }
+
+    /// The paths with overload cells, in the module's order.
+    pub fn overload_paths(&self) -> Vec<String> {
+        self.paths()
+            .into_iter()
+            .filter(|p| !self.overload_cells(p).is_empty())
+            .collect()
+    }
+
+    /// The paths present in any cell, in the module's order (its
+    /// registry's).
     pub fn paths(&self) -> Vec<String> {
         let mut v: Vec<&str> = self.cells.iter().map(|c| c.path.as_str()).collect();
         v.sort_by_key(|p| (self.registry.position(p), *p));
@@ -233,17 +384,17 @@ impl Boot {
         v.into_iter().map(String::from).collect()
     }
 
-    /// The loads present, idle first.
+    /// The matrix's loads, idle first.
     pub fn loads(&self) -> Vec<Load> {
-        let mut l: Vec<Load> = self.cells.iter().map(CellFigures::load).collect();
+        let mut l: Vec<Load> = self.matrix().map(CellFigures::load).collect();
         l.sort();
         l.dedup();
         l
     }
 
-    /// The rates present, single first.
+    /// The matrix's rates, single first.
     pub fn rates(&self) -> Vec<Rate> {
-        let mut r: Vec<Rate> = self.cells.iter().map(CellFigures::rate).collect();
+        let mut r: Vec<Rate> = self.matrix().map(CellFigures::rate).collect();
         r.sort();
         r.dedup();
         r

@@ -18,6 +18,7 @@ pub mod figures;
 pub mod html;
 pub mod markdown;
 pub mod places;
+pub mod pressure;
 pub mod plots;
 pub mod results;
 pub mod snapshot;

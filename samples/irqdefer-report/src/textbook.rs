@@ -56,8 +56,9 @@ pub fn executor(p: &PathRule) -> (usize, String) {
         )
 }
 
-/// The documented rule for one executor, from the registry: the context
-/// its paths run in, and whether they may sleep.
+/// The documented rule for one executor on one preemption model, from the
+/// registry: the context its paths run in, and whether they may sleep.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// The executor's name.
     pub executor: String,
@@ -72,15 +73,43 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The rule of a path of the registry.
+    /// The rule of a path of the registry, the textbook's (not PREEMPT_RT).
     pub fn of(p: &PathRule) -> Rule {
+        Rule::on(p, false)
+    }
+
+    /// The rule of a path on a model: on PREEMPT_RT (`rt`) the registry's
+    /// `context_rt` and `may_sleep_rt`, and everything but hard interrupt
+    /// context is preemptible (bottom halves disabled or a softirq served
+    /// in a task, as a spinlock_t held, do not disable preemption there).
+    /// Elsewhere a context is preemptible where it may sleep.
+    pub fn on(p: &PathRule, rt: bool) -> Rule {
+        let context = p.context_on(rt);
+        let class = context.places.first().map_or(Class::Task, |w| class(*w));
+        let may_sleep = p.may_sleep_on(rt);
         Rule {
             executor: executor(p).1,
-            class: p.context.places.first().map_or(Class::Task, |w| class(*w)),
-            may_sleep: p.may_sleep,
-            preemptible: p.may_sleep,
-            places: p.context.places.clone(),
+            class,
+            may_sleep,
+            preemptible: if rt { class != Class::Hardirq } else { may_sleep },
+            places: context.places.clone(),
         }
+    }
+
+    /// The rule's five cells: context, may sleep, preemptible, allocation
+    /// flags, where it runs.
+    pub fn cells(&self) -> [String; 5] {
+        [
+            self.class.name().into(),
+            yes_no(self.may_sleep).into(),
+            yes_no(self.preemptible).into(),
+            self.gfp().into(),
+            self.places
+                .iter()
+                .map(|w| short(*w))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ]
     }
 
     /// The allocation flags its rule implies.
@@ -139,6 +168,19 @@ pub struct TextbookRow {
     pub ran: Check,
     /// Why the measurement disagrees, when it does.
     pub notes: Vec<String>,
+    /// The textbook's rule (not PREEMPT_RT), where the boot's model has
+    /// another: its five cells, and which of them differ.
+    pub textbook: Option<TextbookRule>,
+}
+
+/// The textbook's rule for an executor whose rule differs on the boot's
+/// model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextbookRule {
+    /// Context, may sleep, preemptible, allocation flags, where.
+    pub cells: [String; 5],
+    /// Which of the model's five cells differ from them.
+    pub differs: [bool; 5],
 }
 
 impl TextbookRow {
@@ -184,28 +226,56 @@ fn flag_check(documented: bool, count: u64, runs: u64, what: &str) -> Check {
     }
 }
 
-/// Measures every executor's rule over the cells of one boot: one row
-/// per executor of the registry's paths that has cells, in the textbook's
-/// order.
-pub fn measure(registry: &Registry, cells: &[CellFigures], threadirqs: bool) -> Vec<TextbookRow> {
-    let mut groups: Vec<((usize, String), &PathRule, Vec<&CellFigures>)> = Vec::new();
+/// Measures every executor's rule over the cells of one boot, on its
+/// model (`rt`: PREEMPT_RT): one row per executor of the registry's paths
+/// that has cells, in the textbook's order. An executor whose paths have
+/// different rules on the model (on PREEMPT_RT, the `hardirq` top half
+/// kept in hard interrupt context and the one forced into a thread) is
+/// one row per rule, its name followed by the rule's place.
+pub fn measure(
+    registry: &Registry,
+    cells: &[CellFigures],
+    threadirqs: bool,
+    rt: bool,
+) -> Vec<TextbookRow> {
+    type Group<'a> = ((usize, String), Rule, &'a PathRule, Vec<&'a CellFigures>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for p in &registry.paths {
         let mine: Vec<&CellFigures> = cells.iter().filter(|c| c.path == p.name).collect();
         if mine.is_empty() {
             continue;
         }
         let key = executor(p);
-        match groups.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, v)) => v.extend(mine),
-            None => groups.push((key, p, mine)),
+        let rule = Rule::on(p, rt);
+        match groups
+            .iter_mut()
+            .find(|(k, r, _, _)| *k == key && *r == rule)
+        {
+            Some((_, _, _, v)) => v.extend(mine),
+            None => groups.push((key, rule, p, mine)),
         }
     }
-    groups.sort_by_key(|((order, _), _, _)| *order);
+    groups.sort_by_key(|((order, _), _, _, _)| *order);
+    let split: Vec<usize> = groups.iter().map(|((order, _), _, _, _)| *order).collect();
     groups
         .into_iter()
-        .map(|(_, p, mut mine)| {
+        .map(|(_, mut rule, p, mut mine)| {
             mine.sort_by_key(|c| c.index);
-            measure_rule(&Rule::of(p), &mine, threadirqs)
+            let order = executor(p).0;
+            if split.iter().filter(|o| **o == order).count() > 1 {
+                rule.executor = format!("{} ({})", rule.executor, rule.cells()[4]);
+            }
+            let mut row = measure_rule(&rule, &mine, threadirqs);
+            let book = Rule::of(p);
+            let (model, text) = (rule.cells(), book.cells());
+            let differs: [bool; 5] = std::array::from_fn(|i| model[i] != text[i]);
+            if differs.iter().any(|d| *d) {
+                row.textbook = Some(TextbookRule {
+                    cells: text,
+                    differs,
+                });
+            }
+            row
         })
         .collect()
 }
@@ -325,5 +395,6 @@ fn measure_rule(rule: &Rule, cells: &[&CellFigures], threadirqs: bool) -> Textbo
         gfp: gfp_check,
         ran,
         notes,
+        textbook: None,
     }
 }

@@ -209,6 +209,7 @@ pub const COMMON_META: MetaSpec = &[
     ("vcpus", true, Value::Int),
     ("cmdline", false, Value::Text),
     ("raise_cpu", false, Value::Int),
+    ("preempt", false, Value::Text),
 ];
 
 /// The `meta` records: key to value (the rest of the line) and line.
@@ -322,7 +323,16 @@ pub struct Context {
 impl Context {
     /// `softirq` (both softirq places) or the name of one place.
     fn parse(s: &str) -> Option<Context> {
-        let places = if s == "softirq" {
+        Context::parse_on(s, false)
+    }
+
+    /// The same on a model: on PREEMPT_RT (`rt`) a softirq runs in
+    /// `ksoftirqd` or in the task that re-enabled bottom halves, never at
+    /// interrupt exit.
+    fn parse_on(s: &str, rt: bool) -> Option<Context> {
+        let places = if s == "softirq" && rt {
+            vec![Where::SoftirqKsoftirqd, Where::SoftirqTask]
+        } else if s == "softirq" {
             vec![Where::SoftirqIrqExit, Where::SoftirqKsoftirqd]
         } else {
             vec![*Where::ALL.iter().find(|w| w.name() == s)?]
@@ -349,6 +359,11 @@ pub struct PathRule {
     pub may_sleep: bool,
     /// Whether the work is atomic on the raising CPU.
     pub atomic: bool,
+    /// Where every run must be on PREEMPT_RT (`context_rt`), if the
+    /// registry says.
+    pub context_rt: Option<Context>,
+    /// Whether sleeping is legal there (`may_sleep_rt`), if it says.
+    pub may_sleep_rt: Option<bool>,
     /// The ftrace event that marks the start of a run (`group:event`), or
     /// `none`.
     pub trace: String,
@@ -361,6 +376,22 @@ impl PathRule {
     /// top half does the work, the baseline).
     pub fn has_bottom_half(&self) -> bool {
         self.mechanism != "none"
+    }
+
+    /// Where every run must be on a model: PREEMPT_RT (`rt`) or not.
+    pub fn context_on(&self, rt: bool) -> &Context {
+        match &self.context_rt {
+            Some(c) if rt => c,
+            _ => &self.context,
+        }
+    }
+
+    /// Whether sleeping is legal there, on a model.
+    pub fn may_sleep_on(&self, rt: bool) -> bool {
+        match self.may_sleep_rt {
+            Some(m) if rt => m,
+            _ => self.may_sleep,
+        }
     }
 
     /// The kernel call's function name, without its arguments.
@@ -389,6 +420,19 @@ impl PathRule {
             other => Err(format!("`{k}={other}` is not 0 or 1")),
         };
         let context = get("context")?;
+        let context_rt = match fields.get("context_rt") {
+            None => None,
+            Some(c) => Some(
+                Context::parse_on(c, true)
+                    .ok_or_else(|| format!("`context_rt={c}` is not a context"))?,
+            ),
+        };
+        let may_sleep_rt = match fields.get("may_sleep_rt").map(String::as_str) {
+            None => None,
+            Some("0") => Some(false),
+            Some("1") => Some(true),
+            Some(other) => return Err(format!("`may_sleep_rt={other}` is not 0 or 1")),
+        };
         Ok(PathRule {
             name: name.to_string(),
             mechanism: get("mechanism")?,
@@ -397,6 +441,8 @@ impl PathRule {
                 .ok_or_else(|| format!("`context={context}` is not a context"))?,
             may_sleep: flag("may_sleep")?,
             atomic: flag("atomic")?,
+            context_rt,
+            may_sleep_rt,
             trace: get("trace")?,
             fields,
         })

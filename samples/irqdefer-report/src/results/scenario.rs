@@ -12,7 +12,18 @@ use super::{read, rest_after, Capture, Header, Lines, MetaSpec, ParseError, Valu
 use crate::snapshot::{KeyError, Snapshot};
 
 /// The meta keys of a scenario capture, besides the common ones.
-pub const META: MetaSpec = &[("cell_seconds", false, Value::Seconds)];
+pub const META: MetaSpec = &[
+    ("cell_seconds", false, Value::Seconds),
+    ("single_n", false, Value::Int),
+    ("pressure", false, Value::Words),
+    ("rthog_prios", false, Value::Ints),
+    ("rthog_rate", false, Value::Int),
+    ("rthog_seconds", false, Value::Seconds),
+    ("rthog_setup", false, Value::Text),
+    ("overload_rate", false, Value::Int),
+    ("overload_pct", false, Value::Ints),
+    ("overload_seconds", false, Value::Seconds),
+];
 
 /// A cell's interrupt rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,29 +56,79 @@ impl fmt::Display for Rate {
     }
 }
 
-/// Whether a CPU hog ran on the raising CPU.
+/// Whether a CPU hog ran on the raising CPU, and which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Load {
     /// Nothing else on the raising CPU.
     Idle,
-    /// A CPU-bound loop pinned on the raising CPU.
+    /// A CPU-bound loop (SCHED_OTHER) pinned on the raising CPU.
     Busy,
+    /// A CPU-bound loop at SCHED_FIFO priority P pinned on the raising
+    /// CPU (`fifoP`).
+    Fifo(u32),
 }
 
 impl Load {
+    /// Parses `idle`, `busy` or `fifoP` (P in 1..=99).
+    pub fn parse(s: &str) -> Option<Load> {
+        match s {
+            "idle" => Some(Load::Idle),
+            "busy" => Some(Load::Busy),
+            _ => match s.strip_prefix("fifo")?.parse::<u32>() {
+                Ok(p) if (1..=99).contains(&p) => Some(Load::Fifo(p)),
+                _ => None,
+            },
+        }
+    }
+
     /// How the tables and the page describe it.
-    pub fn words(self) -> &'static str {
+    pub fn words(self) -> String {
         match self {
-            Load::Idle => "idle",
-            Load::Busy => "busy (CPU hog pinned on it)",
+            Load::Idle => "idle".into(),
+            Load::Busy => "busy (CPU hog pinned on it)".into(),
+            Load::Fifo(p) => format!("SCHED_FIFO {p} hog pinned on it"),
+        }
+    }
+
+    /// The name used in the file.
+    pub fn name(self) -> String {
+        match self {
+            Load::Idle => "idle".into(),
+            Load::Busy => "busy".into(),
+            Load::Fifo(p) => format!("fifo{p}"),
+        }
+    }
+}
+
+/// Which part of the demo a cell belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Group {
+    /// The matrix: every path at every rate, idle and busy.
+    #[default]
+    Matrix,
+    /// The real-time hog: a SCHED_FIFO loop on the raising CPU.
+    RtHog,
+    /// Softirq overload: work per bottom half stepped up.
+    Overload,
+}
+
+impl Group {
+    /// Parses `matrix`, `rthog` or `overload`.
+    pub fn parse(s: &str) -> Option<Group> {
+        match s {
+            "matrix" => Some(Group::Matrix),
+            "rthog" => Some(Group::RtHog),
+            "overload" => Some(Group::Overload),
+            _ => None,
         }
     }
 
     /// The name used in the file.
     pub fn name(self) -> &'static str {
         match self {
-            Load::Idle => "idle",
-            Load::Busy => "busy",
+            Group::Matrix => "matrix",
+            Group::RtHog => "rthog",
+            Group::Overload => "overload",
         }
     }
 }
@@ -114,6 +175,10 @@ pub struct Cell {
     pub rate: Rate,
     /// The load on the raising CPU.
     pub load: Load,
+    /// The part of the demo it belongs to.
+    pub group: Group,
+    /// Busy work per bottom half, ns (`work_ns`; 0 when not stated).
+    pub work_ns: u64,
     /// Uptime when the load started.
     pub uptime_before: f64,
     /// Uptime when the load stopped.
@@ -124,6 +189,9 @@ pub struct Cell {
     pub before: Phase,
     /// Counters after the drain.
     pub after: Phase,
+    /// Counters at the stop, taken before the drain (the real-time hog's
+    /// cells: what ran while the hog still ran), if recorded.
+    pub stop: Option<Phase>,
 }
 
 /// One scenario capture: one boot.
@@ -156,13 +224,36 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ParseError> {
 struct OpenCell {
     cell: Cell,
     uptime: [Option<f64>; 3],
+    work_ns: Option<u64>,
 }
 
-/// Which phase a record is of.
-fn phase(l: &Lines<'_>, s: Option<&str>, record: &str) -> Result<bool, ParseError> {
+/// A phase of a cell's counters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum When {
+    Before,
+    Stop,
+    After,
+}
+
+impl OpenCell {
+    fn phase(&mut self, w: When) -> &mut Phase {
+        match w {
+            When::Before => &mut self.cell.before,
+            When::After => &mut self.cell.after,
+            When::Stop => self.cell.stop.get_or_insert_with(Phase::default),
+        }
+    }
+}
+
+/// Which phase a record is of; `stop` only where `stop_ok`.
+fn phase(l: &Lines<'_>, s: Option<&str>, record: &str, stop_ok: bool) -> Result<When, ParseError> {
     match s {
-        Some("before") => Ok(false),
-        Some("after") => Ok(true),
+        Some("before") => Ok(When::Before),
+        Some("after") => Ok(When::After),
+        Some("stop") if stop_ok => Ok(When::Stop),
+        Some(other) if stop_ok => l.err(format!(
+            "{record}: phase `{other}` is not before|stop|after"
+        )),
         Some(other) => l.err(format!("{record}: phase `{other}` is not before|after")),
         None => l.err(format!("{record}: missing phase")),
     }
@@ -194,8 +285,8 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                 if let Some(o) = &open {
                     return open_error(&l, "cell", o);
                 }
-                if t.len() != 6 {
-                    return l.err("`cell` needs 5 fields: I N PATH RATE LOAD");
+                if t.len() != 6 && t.len() != 7 {
+                    return l.err("`cell` needs 5 or 6 fields: I N PATH RATE LOAD [GROUP]");
                 }
                 let index: usize = l.num("cell index", t[1])?;
                 let n: usize = l.num("cell count", t[2])?;
@@ -227,10 +318,17 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                         t[4]
                     ));
                 };
-                let load = match t[5] {
-                    "idle" => Load::Idle,
-                    "busy" => Load::Busy,
-                    other => return l.err(format!("load `{other}` is not idle|busy")),
+                let Some(load) = Load::parse(t[5]) else {
+                    return l.err(format!("load `{}` is not idle|busy|fifoP", t[5]));
+                };
+                let group = match t.get(6) {
+                    None => Group::Matrix,
+                    Some(g) => match Group::parse(g) {
+                        Some(g) => g,
+                        None => {
+                            return l.err(format!("group `{g}` is not matrix|rthog|overload"))
+                        }
+                    },
                 };
                 open = Some(OpenCell {
                     cell: Cell {
@@ -239,16 +337,20 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                         path: t[3].to_string(),
                         rate,
                         load,
+                        group,
+                        work_ns: 0,
                         uptime_before: 0.0,
                         uptime_stop: 0.0,
                         uptime_after: 0.0,
                         before: Phase::default(),
                         after: Phase::default(),
+                        stop: None,
                     },
                     uptime: [None; 3],
+                    work_ns: None,
                 });
             }
-            "uptime" | "snapshot" | "interrupts" | "softirqs" => {
+            "uptime" | "snapshot" | "interrupts" | "softirqs" | "work_ns" => {
                 let Some(o) = open.as_mut() else {
                     return l.err(format!("`{}` outside a cell", t[0]));
                 };
@@ -308,9 +410,19 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
 }
 
 /// One record inside a cell: `uptime`, `snapshot`, `interrupts`,
-/// `softirqs`.
+/// `softirqs`, `work_ns`.
 fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result<(), ParseError> {
     match t[0] {
+        "work_ns" => {
+            if t.len() != 2 {
+                return l.err("`work_ns` needs NS");
+            }
+            let ns: u64 = l.num("work_ns", t[1])?;
+            if o.work_ns.replace(ns).is_some() {
+                return l.err("duplicate `work_ns`");
+            }
+            o.cell.work_ns = ns;
+        }
         "uptime" => {
             let slot = match t.get(1) {
                 Some(&"before") => 0,
@@ -330,7 +442,7 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
             }
         }
         "snapshot" => {
-            let after = phase(l, t.get(1).copied(), "snapshot")?;
+            let when = phase(l, t.get(1).copied(), "snapshot", true)?;
             if t.len() != 5 {
                 return l.err("`snapshot` needs PHASE PATH KEY VALUE");
             }
@@ -342,12 +454,7 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
             }
             let key = t[3];
             let v: u64 = l.num(&format!("snapshot {key}"), t[4])?;
-            let p = if after {
-                &mut o.cell.after
-            } else {
-                &mut o.cell.before
-            };
-            match p.snapshot.set(key, v) {
+            match o.phase(when).snapshot.set(key, v) {
                 Ok(()) => {}
                 Err(KeyError::Duplicate) => {
                     return l.err(format!("duplicate snapshot key `{key}`"))
@@ -358,7 +465,7 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
             }
         }
         "interrupts" => {
-            let after = phase(l, t.get(1).copied(), "interrupts")?;
+            let when = phase(l, t.get(1).copied(), "interrupts", true)?;
             let Some(label) = t.get(2).and_then(|l| l.strip_suffix(':')) else {
                 return l.err("`interrupts` line must start with `IRQ:`");
             };
@@ -371,17 +478,12 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
                 rest: rest_after(raw, 3 + counts.len()).to_string(),
                 counts,
             };
-            let p = if after {
-                &mut o.cell.after
-            } else {
-                &mut o.cell.before
-            };
-            if p.interrupts.replace(line).is_some() {
+            if o.phase(when).interrupts.replace(line).is_some() {
                 return l.err("duplicate `interrupts` line");
             }
         }
         _ => {
-            let after = phase(l, t.get(1).copied(), "softirqs")?;
+            let when = phase(l, t.get(1).copied(), "softirqs", false)?;
             let Some(name) = t.get(2).and_then(|l| l.strip_suffix(':')) else {
                 return l.err("`softirqs` line must start with `NAME:`");
             };
@@ -389,12 +491,7 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
             for s in &t[3..] {
                 counts.push(l.num(&format!("softirqs {name}"), s)?);
             }
-            let p = if after {
-                &mut o.cell.after
-            } else {
-                &mut o.cell.before
-            };
-            if p.softirqs.insert(name.to_string(), counts).is_some() {
+            if o.phase(when).softirqs.insert(name.to_string(), counts).is_some() {
                 return l.err(format!("duplicate softirqs line `{name}`"));
             }
         }
@@ -427,6 +524,9 @@ fn finish_cell(l: &Lines<'_>, o: OpenCell) -> Result<Cell, ParseError> {
     }
     if let Some(key) = c.after.snapshot.missing() {
         return l.err(format!("cell {idx}: `snapshot after` lacks `{key}`"));
+    }
+    if let Some(key) = c.stop.as_ref().and_then(|s| s.snapshot.missing()) {
+        return l.err(format!("cell {idx}: `snapshot stop` lacks `{key}`"));
     }
     Ok(c)
 }

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The pressure scenarios: what the kernel's rules predict, written down
+//! before the measurement, and the measured verdict against it.
+//!
+//! - The real-time hog: a `SCHED_FIFO` busy loop pinned on the raising CPU,
+//!   at a priority below the IRQ threads' 50 and above; the module's
+//!   threads pinned there too, RT throttling and the CPU's fair server off
+//!   (`scripts/guest/scenario.sh`). A path runs or starves by who executes
+//!   its top half and its bottom half, and at what priority.
+//! - Softirq overload: a softirq path's work stepped up to a whole CPU; who
+//!   serves the softirq (interrupt exit, `ksoftirqd`, or the task that
+//!   re-enables bottom halves), and where `ksoftirqd` takes the majority.
+//!
+//! The predictions follow from each path's registry row (its mechanism,
+//! softirq and context on the model), never from its name.
+
+use serde::Serialize;
+
+use crate::figures::{Boot, CellFigures};
+use crate::results::PathRule;
+
+/// The priority of IRQ threads (`irq/N-*`) and of `sched_set_fifo()`
+/// kernel threads: `MAX_RT_PRIO / 2`.
+pub const IRQ_THREAD_PRIO: u32 = 50;
+
+/// Whether a path runs while the hog runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// Its bottom halves run during the hog's window.
+    Runs,
+    /// None runs until the hog stops.
+    Starves,
+}
+
+impl Fate {
+    /// Its word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Fate::Runs => "runs",
+            Fate::Starves => "starves",
+        }
+    }
+}
+
+/// A prediction and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expect<T> {
+    /// What the rules predict.
+    pub what: T,
+    /// The rule that predicts it.
+    pub why: String,
+}
+
+fn expect<T>(what: T, why: impl Into<String>) -> Expect<T> {
+    Expect {
+        what,
+        why: why.into(),
+    }
+}
+
+/// Whether a path's top half runs in an IRQ thread on a model: under forced
+/// threading (PREEMPT_RT, `threadirqs`) every handler but those requested
+/// `IRQF_NO_THREAD` (the registry's baseline, `mechanism=none`) or
+/// `IRQF_ONESHOT` with a thread of their own (the IRQ core leaves those
+/// alone: `irq_setup_forced_threading()`).
+pub fn top_half_threaded(p: &PathRule, forced: bool) -> bool {
+    forced && p.mechanism != "none" && !p.mechanism.contains("IRQF_ONESHOT")
+}
+
+/// A task at `prio` (0: SCHED_OTHER) on the hog's CPU against a SCHED_FIFO
+/// hog at `hog`.
+fn task(prio: u32, hog: u32, who: &str) -> Expect<Fate> {
+    if prio > hog {
+        expect(
+            Fate::Runs,
+            format!("{who}: SCHED_FIFO {prio}, above the hog's {hog}: it preempts the hog"),
+        )
+    } else if prio == 0 {
+        expect(
+            Fate::Starves,
+            format!("{who}: SCHED_OTHER on the hog's CPU: no CFS task runs under a FIFO hog"),
+        )
+    } else {
+        expect(
+            Fate::Starves,
+            format!("{who}: SCHED_FIFO {prio}, not above the hog's {hog}"),
+        )
+    }
+}
+
+/// What the rules predict for a path under a SCHED_FIFO hog at `hog` on
+/// the raising CPU, on PREEMPT_RT (`rt`) or not. The scenario pins the
+/// module's threads to that CPU and turns RT throttling and its fair
+/// server off.
+pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
+    if top_half_threaded(p, rt) {
+        let top = task(IRQ_THREAD_PRIO, hog, "top half forced into irq/N");
+        if top.what == Fate::Starves {
+            return top;
+        }
+    }
+    let ctx = p.context_on(rt);
+    match ctx.name.as_str() {
+        "hardirq" => expect(
+            Fate::Runs,
+            "hard interrupt context: preempts any task, whatever its priority",
+        ),
+        "softirq" if rt => {
+            // Served by the task that re-enables bottom halves: the path's
+            // own forced IRQ thread, which raised it (or, for a softirq
+            // raised in hard interrupt context, the next such thread to run,
+            // each interrupt; else ksoftirqd/N, SCHED_OTHER).
+            task(
+                IRQ_THREAD_PRIO,
+                hog,
+                "softirq served at local_bh_enable() in the forced irq/N thread",
+            )
+        }
+        "softirq" => expect(
+            Fate::Runs,
+            "softirq at interrupt exit, which preempts any task (only what is \
+             handed to ksoftirqd/N, SCHED_OTHER, would wait)",
+        ),
+        "task_irq_thread" => task(IRQ_THREAD_PRIO, hog, "irq/N thread"),
+        "task_kworker" if p.mechanism.contains("unbound") => expect(
+            Fate::Runs,
+            "unbound workqueue: its kworker may run on another CPU",
+        ),
+        "task_kworker" => task(0, hog, "per-CPU kworker"),
+        "task_own_thread" if p.mechanism.contains("SCHED_FIFO") => {
+            task(IRQ_THREAD_PRIO, hog, "kthread_worker made FIFO by sched_set_fifo()")
+        }
+        "task_own_thread" => task(0, hog, "the module's kernel thread"),
+        "task_napi_thread" => task(0, hog, "napi/ thread"),
+        _ if rt => expect(
+            Fate::Starves,
+            "a per-CPU kernel thread at SCHED_FIFO 1 (irq_work/N, rcuc/N) or SCHED_OTHER",
+        ),
+        other => expect(Fate::Starves, format!("a task ({other})")),
+    }
+}
+
+/// The measured fate of a hog cell: runs if a bottom half ran during the
+/// window, with the hog running.
+pub fn measured_fate(c: &CellFigures) -> Option<Fate> {
+    let w = c.window.as_ref()?;
+    Some(if w.executed > 0 {
+        Fate::Runs
+    } else {
+        Fate::Starves
+    })
+}
+
+/// When `ksoftirqd` should take the majority of a softirq path's runs as
+/// its work grows to a whole CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handover {
+    /// Only near full load (80% and up).
+    NearFull,
+    /// At every load.
+    Always,
+    /// At no load.
+    Never,
+}
+
+impl Handover {
+    /// Its words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Handover::NearFull => "majority only near full load",
+            Handover::Always => "majority at every load",
+            Handover::Never => "never the majority",
+        }
+    }
+
+    /// Whether measured shares (by rising load) agree.
+    pub fn agrees(self, shares: &[(f64, f64)]) -> bool {
+        let over = |s: f64| s > 0.5;
+        match self {
+            Handover::Always => shares.iter().all(|(_, s)| over(*s)),
+            Handover::Never => !shares.iter().any(|(_, s)| over(*s)),
+            Handover::NearFull => {
+                crossing(shares).is_some_and(|pct| pct >= 80.0)
+                    && shares.iter().all(|(pct, s)| *pct >= 80.0 || !over(*s))
+            }
+        }
+    }
+}
+
+/// The first load (percent of a CPU) at which ksoftirqd has the majority.
+pub fn crossing(shares: &[(f64, f64)]) -> Option<f64> {
+    shares.iter().find(|(_, s)| *s > 0.5).map(|(pct, _)| *pct)
+}
+
+/// What the rules predict for a softirq path whose work grows to a whole
+/// CPU at a fixed rate, on PREEMPT_RT (`rt`) or not.
+pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
+    let ctx = p.context_on(rt);
+    if ctx.name != "softirq" {
+        return expect(
+            Handover::Never,
+            format!("not a softirq on this model: runs in {}", ctx.name),
+        );
+    }
+    let merges = matches!(p.function(), "mod_timer" | "call_rcu");
+    if rt && p.softirq == "TIMER" {
+        return expect(
+            Handover::Always,
+            "PREEMPT_RT: TIMER_SOFTIRQ is raised by the tick, in hard interrupt context, \
+             where no task holds bottom halves off: ksoftirqd/N is woken to serve it",
+        );
+    }
+    if rt {
+        return expect(
+            Handover::Never,
+            "PREEMPT_RT: raised while the path's forced IRQ thread holds bottom halves off \
+             (its top half, or the hrtimer it armed from there), so that thread serves it \
+             at local_bh_enable(), whatever the load",
+        );
+    }
+    if merges {
+        return expect(
+            Handover::Never,
+            "requests merge (one run per jiffy, or per grace period): the CPU the work \
+             takes stays well below the nominal load, and interrupt exit keeps up",
+        );
+    }
+    expect(
+        Handover::NearFull,
+        "interrupt exit serves it and restarts while a new request is pending, up to \
+         MAX_SOFTIRQ_TIME (2 ms, one jiffy at HZ=250) or 10 rounds, then wakes \
+         ksoftirqd/N; with a periodic source a request is pending at the end of a run \
+         only when the work nearly fills the period",
+    )
+}
+
+/// The overload shares of one path on one boot: (load %, ksoftirqd
+/// share), by rising load.
+pub fn shares(b: &Boot, path: &str) -> Vec<(f64, f64)> {
+    b.overload_cells(path)
+        .iter()
+        .map(|c| (c.load_pct(), c.ksoftirqd_share))
+        .collect()
+}
