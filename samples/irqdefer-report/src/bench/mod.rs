@@ -8,6 +8,7 @@
 //! measuring, the highest rate without loss, the accuracy against the
 //! kernel's trace, and scaling. [`report`] renders them.
 
+pub mod kernel;
 pub mod pair;
 pub mod report;
 pub mod stats;
@@ -19,7 +20,9 @@ use serde::Serialize;
 use crate::results::bench::{Bench, EventKind, Record, COUNT_KEYS};
 use crate::results::PathRule;
 use pair::{pair, Tally};
-use stats::{judge, median, median0, percentile, Verdict, Worse};
+use stats::{
+    judge, judge_below_one, median, median0, paired_ratio, percentile, Interval, Verdict, Worse,
+};
 
 /// Full measurement may cost at most this share of throughput.
 pub const OV_TARGET: f64 = 0.05;
@@ -28,9 +31,15 @@ pub const READER_TARGET: f64 = 0.02;
 /// The module's latency within this share of the kernel's (medians).
 pub const ACC_TARGET: f64 = 0.10;
 /// A max-rate step's window, s, below which it is a smoke run's.
-pub const SUSTAIN_S: f64 = 2.0;
-/// The overhead phase's modes, in order.
-pub const MODES: [&str; 4] = ["full", "count", "reader", "hog"];
+pub const SUSTAIN_S: f64 = 1.0;
+/// The overhead phase's modes, in order: irqdefer `full` and `count`,
+/// `count` with the kernel's tracepoints for the same events (`trace`) or
+/// its hist triggers (`hist`), `full` with a reader or a hog on CPU 0.
+/// A capture lists those it ran in `meta ov_modes` (older ones ran the
+/// first two and the last two).
+pub const MODES: [&str; 6] = ["full", "count", "trace", "hist", "reader", "hog"];
+/// The modes a capture without `meta ov_modes` ran.
+const OLD_MODES: [&str; 4] = ["full", "count", "reader", "hog"];
 
 /// Bad or implausible results: one line, and exit 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +179,35 @@ pub struct OverheadRow {
     pub reader_vs_hog: Verdict,
     /// Runs/s with the reader against alone.
     pub reader_vs_full: f64,
+    /// Against the kernel's instruments for the same events, where the
+    /// capture ran them.
+    pub cost: Option<CostRow>,
+}
+
+/// One path's CPU time per run: irqdefer `full`, and `count` with the
+/// kernel's tracepoints or hist triggers for the same events, as paired
+/// ratios (per round) with their intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostRow {
+    /// The tracepoints enabled (`group/event`).
+    pub events: Vec<String>,
+    /// The hist triggers' event pair (`request>entry`), if the kernel has
+    /// one for the path.
+    pub hist: Option<String>,
+    /// CPU µs per run, per mode (medians over rounds).
+    pub cpu_us: BTreeMap<&'static str, f64>,
+    /// Trace events written per run (median).
+    pub events_per_run: Option<f64>,
+    /// `full` / `count`.
+    pub full_count: Option<Interval>,
+    /// `trace` / `count`.
+    pub trace_count: Option<Interval>,
+    /// `hist` / `count`.
+    pub hist_count: Option<Interval>,
+    /// `full` / `trace`: the verdict (below 1: irqdefer costs less).
+    pub full_vs_trace: Verdict,
+    /// `full` / `hist`, where the kernel has the pair.
+    pub full_vs_hist: Option<Verdict>,
 }
 
 /// The overhead phase.
@@ -204,11 +242,34 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
         }
         check_counts(r, &format!("overhead {p} {m} round {rnd}"))?;
     }
+    let ran = boot.words("ov_modes");
+    let modes: Vec<&'static str> = if ran.is_empty() {
+        OLD_MODES.to_vec()
+    } else {
+        MODES.iter().copied().filter(|m| ran.contains(m)).collect()
+    };
+    // The kernel's instruments of each path (`inst` records).
+    let inst: BTreeMap<&str, &Record> = boot
+        .b
+        .records("inst")
+        .iter()
+        .map(|r| (r.word("path"), r))
+        .collect();
     let mut rows = Vec::new();
     for p in boot.words("paths") {
+        let has_hist = inst.get(p).is_some_and(|r| r.word("hist") != "none");
         let mut per: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
         for rnd in 1..=rounds as i64 {
-            for m in MODES {
+            for &m in &modes {
+                if m == "hist" && !has_hist {
+                    continue;
+                }
+                if (m == "trace" || m == "hist") && !inst.contains_key(p) {
+                    return fail(format!(
+                        "{}: overhead: no `inst` record for {p}",
+                        boot.name()
+                    ));
+                }
                 let Some(c) = cells.get(&(rnd, p, m)) else {
                     return fail(format!(
                         "{}: overhead cell missing: {p}, {m}, round {rnd}",
@@ -279,7 +340,7 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
         }
         let mut runs_s = BTreeMap::new();
         let mut coalesced = BTreeMap::new();
-        for m in MODES {
+        for m in OLD_MODES {
             runs_s.insert(m, median0(&runs(m)?));
             coalesced.insert(m, coal(m));
         }
@@ -287,6 +348,43 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
         for m in ["full", "count"] {
             cpu_us.insert(m, median0(&cost(m)?));
         }
+        let cost_row = if modes.contains(&"trace") {
+            let i = inst[p];
+            let mut cu = BTreeMap::new();
+            for m in ["full", "count", "trace", "hist"] {
+                if !of(m).is_empty() {
+                    cu.insert(m, median0(&cost(m)?));
+                }
+            }
+            let epr: Vec<f64> = of("trace")
+                .iter()
+                .filter_map(|c| c.opt("tev").map(|e| e as f64 / c.num("executed")))
+                .collect();
+            let ratio = |a: &str, b: &str| -> Result<Option<Interval>> {
+                Ok(paired_ratio(&cost(a)?, &cost(b)?))
+            };
+            Some(CostRow {
+                events: i.word("trace").split(',').map(String::from).collect(),
+                hist: has_hist.then(|| i.word("hist").to_string()),
+                cpu_us: cu,
+                events_per_run: median(&epr),
+                full_count: ratio("full", "count")?,
+                trace_count: ratio("trace", "count")?,
+                hist_count: if has_hist {
+                    ratio("hist", "count")?
+                } else {
+                    None
+                },
+                full_vs_trace: judge_below_one(&cost("full")?, &cost("trace")?),
+                full_vs_hist: if has_hist {
+                    Some(judge_below_one(&cost("full")?, &cost("hist")?))
+                } else {
+                    None
+                },
+            })
+        } else {
+            None
+        };
         let mut p50 = BTreeMap::new();
         for m in ["full", "reader", "hog"] {
             let xs: Vec<f64> = of(m).iter().map(|c| c.num("lat_p50")).collect();
@@ -312,6 +410,7 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
             reads_s: median0(&reads),
             full_vs_count: v,
             reader_vs_hog: rd,
+            cost: cost_row,
         });
     }
     Ok(Overhead {
@@ -807,6 +906,9 @@ pub struct Analysis {
     pub accuracy: Accuracy,
     /// The scaling phase, per boot that ran it, by vCPUs.
     pub scaling: Vec<Scaling>,
+    /// Beside the kernel's hist triggers, timerlat and cyclictest, where a
+    /// boot ran them.
+    pub peers: kernel::Peers,
 }
 
 /// Analyses the captures of every boot: each phase once (scaling once per
@@ -817,6 +919,11 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
     }
     let mut boots = Vec::new();
     let (mut ov, mut mx, mut ac, mut sc) = (None, None, None, Vec::new());
+    let mut peers = kernel::Peers {
+        hist: None,
+        timerlat: None,
+        cyclictest: None,
+    };
     for b in captures {
         let boot = Boot { b };
         let phases = boot.words("phases");
@@ -848,6 +955,10 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
         if phases.contains(&"scale") {
             sc.push(scaling(b)?);
         }
+        let p = kernel::peers(b)?;
+        peers.hist = peers.hist.or(p.hist);
+        peers.timerlat = peers.timerlat.or(p.timerlat);
+        peers.cyclictest = peers.cyclictest.or(p.cyclictest);
     }
     let missing = |k: &str| BenchError(format!("no boot ran the {k} phase"));
     let overhead = ov.ok_or_else(|| missing("overhead"))?;
@@ -863,5 +974,6 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
         maxrate,
         accuracy,
         scaling: sc,
+        peers,
     })
 }

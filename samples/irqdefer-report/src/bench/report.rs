@@ -4,7 +4,8 @@
 //! means, as Markdown. The tables are [`Table`]s, rendered by
 //! [`crate::markdown`].
 
-use super::stats::Status;
+use super::kernel::Dist;
+use super::stats::{Interval, Status};
 use super::{Analysis, OverheadRow, ACC_TARGET, OV_TARGET, READER_TARGET};
 use crate::cells;
 use crate::markdown;
@@ -99,8 +100,341 @@ pub fn verdicts(a: &Analysis) -> Table {
             }
         ),
     ]);
+    let costs: Vec<&super::CostRow> = ov.rows.iter().filter_map(|r| r.cost.as_ref()).collect();
+    if !costs.is_empty() {
+        t.row(cells![
+            "full costs less CPU per run than tracing the same events (tracepoints), every path",
+            tally_status(costs.iter().map(|c| c.full_vs_trace.status)),
+        ]);
+        t.row(cells![
+            "full costs less CPU per run than the hist triggers, every path with an event pair",
+            tally_status(
+                costs
+                    .iter()
+                    .filter_map(|c| c.full_vs_hist.as_ref().map(|v| v.status))
+            ),
+        ]);
+    }
+    if let Some(h) = &a.peers.hist {
+        t.row(cells![
+            format!(
+                "median module − hist trigger within ±{:.0}% of the median latency",
+                ACC_TARGET * 100.0
+            ),
+            tally_status(h.rows.iter().map(|r| r.status)),
+        ]);
+    }
+    if let Some(tl) = &a.peers.timerlat {
+        t.row(cells![
+            format!("`{}` against timerlat (no target)", tl.path),
+            format!(
+                "irqdefer − timerlat, medians: alone {}; at once {}",
+                us_iv(tl.offset_alone),
+                us_iv(tl.offset_both)
+            ),
+        ]);
+    }
+    if let Some(c) = &a.peers.cyclictest {
+        let v: Vec<String> = c
+            .rows
+            .iter()
+            .filter(|r| r.tool == "irqdefer")
+            .map(|r| format!("{} {}", r.run, us_iv(r.vs_fifo)))
+            .collect();
+        t.row(cells![
+            "irqdefer's threads against cyclictest FIFO 50 (no target)",
+            format!("irqdefer − cyclictest, medians: {}", v.join("; ")),
+        ]);
+    }
     t.row(cells!["scaling (no target)", "reported below"]);
     t
+}
+
+fn us_iv(iv: Option<Interval>) -> String {
+    iv.map_or("—".into(), |iv| iv.us())
+}
+
+fn us(x: Option<f64>) -> String {
+    x.map_or("—".into(), |x| format!("{:.1}", x / 1e3))
+}
+
+/// "met: met on N/M paths, not met on K, inconclusive on J".
+fn tally_status(st: impl Iterator<Item = Status>) -> String {
+    let st: Vec<Status> = st.collect();
+    let count = |s: Status| st.iter().filter(|x| **x == s).count();
+    let n = st.len();
+    let word = if count(Status::Met) == n {
+        "met"
+    } else if count(Status::NotMet) > 0 {
+        "NOT MET"
+    } else {
+        "inconclusive"
+    };
+    format!(
+        "{word}: met on {}/{n} paths, not met on {}, inconclusive on {}",
+        count(Status::Met),
+        count(Status::NotMet),
+        count(Status::Inconclusive) + count(Status::Unresolved)
+    )
+}
+
+/// Cost against tracing the same events: CPU per run, paired ratios.
+pub fn cost_table(a: &Analysis) -> Table {
+    let mut t = Table::new(columns(&[
+        "path",
+        "CPU µs/run count",
+        "full",
+        "tracepoints",
+        "hist triggers",
+        "full / count",
+        "tracepoints / count",
+        "hist / count",
+        "events/run",
+        "verdict full / tracepoints (< 1)",
+        "verdict full / hist (< 1)",
+    ]));
+    let ratio = |iv: Option<Interval>| iv.map_or("—".into(), |iv| iv.ratio());
+    for r in &a.overhead.rows {
+        let Some(c) = &r.cost else { continue };
+        let cu = |m: &str| f1(c.cpu_us.get(m).copied());
+        t.row(cells![
+            r.path.clone(),
+            cu("count"),
+            cu("full"),
+            cu("trace"),
+            cu("hist"),
+            ratio(c.full_count),
+            ratio(c.trace_count),
+            ratio(c.hist_count),
+            f1(c.events_per_run),
+            c.full_vs_trace.verdict.clone(),
+            c.full_vs_hist
+                .as_ref()
+                .map_or("n/a: no event pair".into(), |v| v.verdict.clone()),
+        ]);
+    }
+    let sets: Vec<String> = a
+        .overhead
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let c = r.cost.as_ref()?;
+            Some(format!(
+                "{}: {}{}",
+                r.path,
+                c.events.join(", "),
+                c.hist
+                    .as_ref()
+                    .map_or(String::new(), |h| format!("; hist {h}"))
+            ))
+        })
+        .collect();
+    t.note(format!(
+        "Events traced, and the hist triggers' pair: {}.",
+        sets.join(" — ")
+    ));
+    t
+}
+
+fn dist_cells(d: Option<&Dist>) -> [String; 4] {
+    match d {
+        Some(d) => [us(d.p50), us(d.p90), us(d.p99), us(d.max)],
+        None => ["—".into(), "—".into(), "—".into(), "—".into()],
+    }
+}
+
+/// Two distributions side by side, by log2 bucket: "2^12: 40 | 38 ...".
+fn side_by_side(a: &Dist, b: &Dist) -> String {
+    let (la, lb) = (a.log2(), b.log2());
+    let keys: std::collections::BTreeSet<u32> = la.keys().chain(lb.keys()).copied().collect();
+    keys.iter()
+        .map(|k| {
+            let lo = if *k == 0 { 0 } else { 1u64 << (k - 1) };
+            format!(
+                "≥{}: {}/{}",
+                if lo >= 1000 {
+                    format!("{} µs", lo as f64 / 1e3)
+                } else {
+                    format!("{lo} ns")
+                },
+                la.get(k).unwrap_or(&0),
+                lb.get(k).unwrap_or(&0)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Accuracy against the kernel's hist triggers.
+pub fn hist_table(a: &Analysis) -> Option<Table> {
+    let h = a.peers.hist.as_ref()?;
+    let mut t = Table::new(columns(&[
+        "path",
+        "kernel pair (hist)",
+        "runs",
+        "coalesced",
+        "hits",
+        "module p50 µs",
+        "p90",
+        "p99",
+        "kernel p50 µs",
+        "p90",
+        "p99",
+        "module − kernel (median)",
+        "verdict (±10% of module p50)",
+    ]));
+    for r in &h.rows {
+        let m = dist_cells(Some(&r.module));
+        let k = dist_cells(Some(&r.kernel));
+        t.row(cells![
+            r.path.clone(),
+            r.pair.replace('>', " → "),
+            r.runs.to_string(),
+            r.coalesced.to_string(),
+            format!(
+                "{}{}",
+                r.hits,
+                if r.drops > 0 {
+                    format!(" ({} dropped)", r.drops)
+                } else {
+                    String::new()
+                }
+            ),
+            us(Some(r.module_p50)),
+            m[1].clone(),
+            m[2].clone(),
+            k[0].clone(),
+            k[1].clone(),
+            k[2].clone(),
+            us_iv(r.offset),
+            r.verdict.clone(),
+        ]);
+    }
+    for r in &h.rows {
+        t.note(format!(
+            "{}, module/kernel per log2 bucket: {}.",
+            r.path,
+            side_by_side(&r.module, &r.kernel)
+        ));
+    }
+    if !h.no_pair.is_empty() {
+        t.note(format!(
+            "No kernel event pair (no bottom half, or no event that requests it): {}.",
+            h.no_pair.join(", ")
+        ));
+    }
+    Some(t)
+}
+
+/// timerlat beside irqdefer.
+pub fn timerlat_table(a: &Analysis) -> Option<Table> {
+    let tl = a.peers.timerlat.as_ref()?;
+    let mut t = Table::new(columns(&[
+        "run", "measure", "samples", "p50 µs", "p90", "p99", "max",
+    ]));
+    for r in &tl.rows {
+        let at_once = if r.run == "both" { ", at once" } else { "" };
+        if let Some(d) = &r.timerlat {
+            let c = dist_cells(Some(d));
+            t.row(cells![
+                format!("timerlat{at_once}"),
+                "thread − irq, per activation",
+                d.n.to_string(),
+                c[0].clone(),
+                c[1].clone(),
+                c[2].clone(),
+                c[3].clone(),
+            ]);
+        }
+        if let Some(d) = &r.timerlat_irq {
+            let c = dist_cells(Some(d));
+            t.row(cells![
+                format!("timerlat{at_once}"),
+                "irq (the timer's lateness)",
+                d.n.to_string(),
+                c[0].clone(),
+                c[1].clone(),
+                c[2].clone(),
+                c[3].clone(),
+            ]);
+        }
+        if let Some(d) = &r.irqdefer {
+            let c = dist_cells(Some(d));
+            t.row(cells![
+                format!("irqdefer `{}`{at_once}", tl.path),
+                "top → bottom half (log2 histogram)",
+                d.n.to_string(),
+                us(r.irqdefer_p50),
+                c[1].clone(),
+                c[2].clone(),
+                c[3].clone(),
+            ]);
+        }
+    }
+    for r in &tl.rows {
+        if let (Some(a), Some(b)) = (&r.irqdefer, &r.timerlat) {
+            t.note(format!(
+                "at once, irqdefer/timerlat (thread − irq) per log2 bucket: {}.",
+                side_by_side(a, b)
+            ));
+        }
+    }
+    if let (Some(a), Some(b)) = (
+        tl.rows.iter().find_map(|r| r.irqdefer.as_ref()),
+        tl.rows.iter().find_map(|r| r.timerlat.as_ref()),
+    ) {
+        t.note(format!(
+            "alone, irqdefer/timerlat (thread − irq) per log2 bucket: {}.",
+            side_by_side(a, b)
+        ));
+    }
+    Some(t)
+}
+
+/// cyclictest beside irqdefer.
+pub fn cyclictest_table(a: &Analysis) -> Option<Table> {
+    let c = a.peers.cyclictest.as_ref()?;
+    let mut t = Table::new(columns(&[
+        "run",
+        "what",
+        "samples",
+        "p50 µs",
+        "p90",
+        "p99",
+        "max",
+        "− cyclictest FIFO 50 (median)",
+    ]));
+    for r in &c.rows {
+        let what = if r.tool == "cyclictest" {
+            format!(
+                "cyclictest, {}{}",
+                if r.policy == "fifo" {
+                    format!("SCHED_FIFO {}", r.prio)
+                } else {
+                    "SCHED_OTHER".to_string()
+                },
+                r.own.map_or(String::new(), |o| if o.3 > 0 {
+                    format!(" ({} over the histogram)", o.3)
+                } else {
+                    String::new()
+                })
+            )
+        } else {
+            format!("irqdefer `{}`", r.path)
+        };
+        let d = dist_cells(Some(&r.dist));
+        t.row(cells![
+            if r.together { "at once" } else { "alone" },
+            what,
+            r.dist.n.to_string(),
+            d[0].clone(),
+            d[1].clone(),
+            d[2].clone(),
+            d[3].clone(),
+            us_iv(r.vs_fifo),
+        ]);
+    }
+    Some(t)
 }
 
 /// Overhead: `full` against `count`.
@@ -375,10 +709,12 @@ pub fn render(a: &Analysis) -> String {
              own run, so runs/s is the source's rate whatever the path costs, and the verdict \
              uses CPU per run (what a CPU-bound path's throughput is inverse to); `tick`: the \
              timer path runs once per jiffy; `path`: the path coalesces, so runs/s is its own \
-             capacity and the verdict uses it. A change over the target is *not met* only if \
-             every round of one mode is worse than every round of the other, else \
-             *inconclusive*; *noise* is half the spread of the `count` rounds. Idle baseline: \
-             {:.3} CPU.",
+             capacity and the verdict uses it. Each verdict rests on the rounds paired (the \
+             modes alternate within a round): the median of the per-round ratios \
+             `full`/`count`, with its 95% interval (a seeded percentile bootstrap over the \
+             rounds): *met* when the whole interval lies within the target, *not met* when \
+             it lies wholly beyond, *inconclusive* when it straddles the target. Idle \
+             baseline: {:.3} CPU.",
             ov.idle_cpu
         ),
     );
@@ -437,6 +773,8 @@ pub fn render(a: &Analysis) -> String {
     l.extend(markdown::table(&accuracy_table(a)));
     l.push(String::new());
 
+    render_peers(a, &mut l);
+
     let sc = &a.scaling;
     para(
         &mut l,
@@ -454,4 +792,125 @@ pub fn render(a: &Analysis) -> String {
     l.extend(markdown::table(&scaling_table(a)));
     l.push(String::new());
     l.join("\n")
+}
+
+/// The sections beside the kernel's instruments and the peers.
+fn render_peers(a: &Analysis, l: &mut Vec<String>) {
+    let ov = &a.overhead;
+    if ov.rows.iter().any(|r| r.cost.is_some()) {
+        para(
+            l,
+            format!(
+                "## 3a. Cost against the kernel's tracepoints and hist triggers for the same \
+                 events (`{}`, {} Hz, {} alternating rounds)",
+                ov.boot, ov.rate, ov.rounds
+            ),
+        );
+        para(
+            l,
+            "Three ways per path, in one boot, alternating within each round: irqdefer \
+             `full`; irqdefer `count` with the kernel's tracepoints for the same events \
+             enabled into the ring buffer (the top half's `irq_handler_entry`/`exit`; the \
+             softirq's `softirq_raise`/`entry`/`exit` where the registry's `softirq=` names \
+             one; the event its `trace=` names and the event that requests it: \
+             `workqueue_queue_work`, `timer_start`, `hrtimer_start`, `sched_wakeup`); \
+             irqdefer `count` with in-kernel hist triggers building the raise-to-entry \
+             latency (a synthetic event and its histogram). CPU µs per run as in section 1; \
+             each ratio is the median of the per-round ratios with its 95% bootstrap \
+             interval. The goal: `full` costs less than tracing the same events, the \
+             interval below 1."
+                .into(),
+        );
+        l.extend(markdown::table(&cost_table(a)));
+        l.push(String::new());
+    }
+    if let (Some(t), Some(h)) = (hist_table(a), &a.peers.hist) {
+        para(
+            l,
+            format!(
+                "## 3b. Accuracy against the kernel's hist triggers (`{}`, {} Hz, {} ms per \
+                 path)",
+                h.boot, h.rate, h.ms
+            ),
+        );
+        para(
+            l,
+            format!(
+                "The same runs measured twice: irqdefer `full`, and hist triggers keyed as the \
+                 kernel keys the request (`vec` for a softirq, the work, the timer, the \
+                 thread's pid) emitting a synthetic latency event into a histogram of {} ns \
+                 buckets, `trace_clock=mono` (the module's clock). Definitions differ: \
+                 irqdefer measures from its top half's clock read for the oldest pending \
+                 request to its bottom half's first clock read; the trigger from the request \
+                 event (kept per key: the last `softirq_raise` or `hrtimer_start` for a \
+                 pending request; `workqueue_queue_work`, `timer_start` and `sched_waking` \
+                 fire for the first only) to the entry event, which the kernel emits before \
+                 the bottom half's own code. So irqdefer's latency includes the path from its \
+                 clock read to the request and from the entry event to its clock read, a \
+                 fixed offset of a few µs under TCG; coalesced runs (few at this rate) differ \
+                 by definition. irqdefer's percentiles come from its log2 histogram \
+                 (interpolated, error under the bucket's width): the interval of the offset \
+                 resamples both histograms.",
+                h.bucket_ns
+            ),
+        );
+        l.extend(markdown::table(&t));
+        l.push(String::new());
+    }
+    if let (Some(t), Some(tl)) = (timerlat_table(a), &a.peers.timerlat) {
+        para(
+            l,
+            format!(
+                "## 3c. timerlat beside irqdefer's `{}` ({} µs period, {} ms per run, the \
+                 raising CPU)",
+                tl.path, tl.period_us, tl.ms
+            ),
+        );
+        para(
+            l,
+            format!(
+                "timerlat (tracefs, `osnoise/cpus` = the raising CPU) wakes its SCHED_FIFO 95 \
+                 kthread from a hard, pinned hrtimer and reports, per activation, the timer's \
+                 IRQ latency and the thread's, both from the programmed expiry: thread − irq \
+                 is the wake-up after the handler, what irqdefer's top → bottom latency \
+                 measures. irqdefer's source is also a hard pinned hrtimer, whose handler \
+                 raises the simulated interrupt (an `irq_work` self-IPI runs the top half); \
+                 the top half queues a `kthread_work` on a SCHED_FIFO 50 worker. Runs: \
+                 timerlat alone, irqdefer alone, both at once (timerlat's thread then \
+                 preempts irqdefer's worker). Under TCG the IRQ latency itself is large (the \
+                 emulated timer fires late): compare the wake-ups, not the raw figures. \
+                 irqdefer − timerlat, medians: alone {}, at once {}.",
+                us_iv(tl.offset_alone),
+                us_iv(tl.offset_both)
+            ),
+        );
+        l.extend(markdown::table(&t));
+        l.push(String::new());
+    }
+    if let (Some(t), Some(c)) = (cyclictest_table(a), &a.peers.cyclictest) {
+        para(
+            l,
+            format!(
+                "## 3d. cyclictest beside irqdefer's thread paths ({} µs interval, {} ms per \
+                 run, the raising CPU; rt-tests {})",
+                c.interval_us, c.ms, c.version
+            ),
+        );
+        para(
+            l,
+            "cyclictest (`-m -a CPU -t 1 -i 1000 -h`) sleeps in `clock_nanosleep()` to an \
+             absolute expiry and measures, in user space, how late it wakes: the hrtimer's \
+             lateness, the wake-up of its thread, the return to user space and the \
+             `clock_gettime()` (a vDSO call or, without a usable TSC, a syscall). irqdefer's \
+             figure starts later, in the top half, after the interrupt's own lateness, and \
+             ends earlier, at the bottom half's first instruction in the kernel: it is the \
+             wake-up alone. cyclictest's figure therefore exceeds irqdefer's by about \
+             timerlat's IRQ latency plus the return to user space; the thread's policy \
+             (SCHED_OTHER against FIFO 50) changes only the wake-up. Histograms in 1 µs \
+             buckets (cyclictest's own) and log2 (irqdefer's)."
+                .into(),
+        );
+        l.extend(markdown::table(&t));
+        l.push(String::new());
+    }
 }

@@ -28,6 +28,19 @@ pub const META: MetaSpec = &[
     ("scale_rate", false, Value::Int),
     ("scale_ms", false, Value::Int),
     ("tsc_mhz", false, Value::Number),
+    // The kernel's instruments beside irqdefer (issue 14): the overhead
+    // phase's modes, the hist-trigger, timerlat and cyclictest phases.
+    ("ov_modes", false, Value::Words),
+    ("hist_rate", false, Value::Int),
+    ("hist_ms", false, Value::Int),
+    ("hist_bucket_ns", false, Value::Int),
+    ("tl_path", false, Value::Words),
+    ("tl_period_us", false, Value::Int),
+    ("tl_ms", false, Value::Int),
+    ("cyc_paths", false, Value::Words),
+    ("cyc_interval_us", false, Value::Int),
+    ("cyc_ms", false, Value::Int),
+    ("cyclictest", false, Value::Text),
 ];
 
 /// The kinds of data record, and the keys each must carry.
@@ -47,6 +60,28 @@ pub const RECORDS: &[(&str, &[&str])] = &[
     ),
     ("fn", &["path", "id", "name"]),
     ("endtrace", &["path", "lines"]),
+    ("inst", &["path", "trace", "hist", "key"]),
+    (
+        "hist",
+        &["path", "rate", "ms", WINDOW, COUNTS, "hits", "drops"],
+    ),
+    ("hb", &["cell", "src", "lo", "hi", "count"]),
+    ("tl", &["run", "path", "period_us", "ms", WINDOW, COUNTS]),
+    ("tls", &["run", "seq", "irq", "thread"]),
+    (
+        "cyc",
+        &[
+            "run",
+            "tool",
+            "path",
+            "policy",
+            "prio",
+            "interval_us",
+            "ms",
+            WINDOW,
+            COUNTS,
+        ],
+    ),
 ];
 
 /// Stands for the window's keys in [`RECORDS`].
@@ -58,7 +93,9 @@ pub const WINDOW_KEYS: &[&str] = &["up0", "up1", "idle0", "idle1", "busy0", "bus
 /// The module's counters, summed over the record's paths.
 pub const COUNT_KEYS: &[&str] = &["raised", "executed", "coalesced", "lat_count", "lat_p50"];
 /// Keys whose value is a word, not a number.
-const STRINGS: &[&str] = &["path", "mode", "paths", "name"];
+const STRINGS: &[&str] = &[
+    "path", "mode", "paths", "name", "trace", "hist", "key", "cell", "src", "run", "tool", "policy",
+];
 /// Keys whose value is a decimal number (seconds).
 const FLOATS: &[&str] = &["up0", "up1"];
 
