@@ -626,8 +626,12 @@ pub struct AccuracyRow {
     pub signed_p50: Option<f64>,
     /// In words.
     pub verdict: String,
-    /// Whether the target is met (none: not applicable).
+    /// Whether the target is met (none: not applicable or inconclusive).
     pub met: Option<bool>,
+    /// The verdict's status.
+    pub status: Option<stats::Status>,
+    /// Median of module - kernel, ns, with its 95% interval.
+    pub offset: Option<Interval>,
     /// Trace events lost.
     pub overrun: i64,
     /// The kernel event paired with (`none`).
@@ -712,6 +716,8 @@ pub fn accuracy(b: &Bench) -> Result<Accuracy> {
             signed_p50: None,
             verdict: String::new(),
             met: None,
+            status: None,
+            offset: None,
             overrun: r.int("overrun"),
             entry: "none".into(),
             function: None,
@@ -755,23 +761,24 @@ pub fn accuracy(b: &Bench) -> Result<Accuracy> {
         let inside = got.pairs.iter().filter(|x| x.in_bracket).count() as f64;
         let med = median0(&module);
         let rel = (med > 0.0).then(|| median0(&diffs) / med);
-        let (verdict, met) = if rule.is_some_and(|r| !r.has_bottom_half()) {
+        let offset = stats::median_ci(&signed);
+        let (verdict, status) = if rule.is_some_and(|r| !r.has_bottom_half()) {
             (
                 "n/a: no bottom half (the kernel's latency is 0 by definition)".to_string(),
                 None,
             )
-        } else if let Some(rel) = rel {
-            let met = rel < ACC_TARGET;
-            (
-                format!(
-                    "{} ({:.1}% of the median)",
-                    if met { "met" } else { "NOT MET" },
-                    rel * 100.0
-                ),
-                Some(met),
-            )
+        } else if let (Some(iv), true) = (offset, med > 0.0) {
+            // On the interval of the signed offset: within ±10% of the
+            // median latency, beyond it, or straddling the bound.
+            let (st, words) = stats::judge_offset(&iv, ACC_TARGET * med);
+            (words, Some(st))
         } else {
             ("unresolved (median latency 0)".to_string(), None)
+        };
+        let met = match status {
+            Some(stats::Status::Met) => Some(true),
+            Some(stats::Status::NotMet) => Some(false),
+            _ => None,
         };
         let function = got.function.and_then(|id| {
             boot.b
@@ -792,6 +799,8 @@ pub fn accuracy(b: &Bench) -> Result<Accuracy> {
             rel,
             in_bracket: Some(inside / got.pairs.len() as f64),
             signed_p50: median(&signed),
+            status,
+            offset,
             verdict,
             met,
             entry: kind.event_name().to_string(),

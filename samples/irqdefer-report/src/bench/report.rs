@@ -50,8 +50,6 @@ fn tally(rows: &[OverheadRow], status: impl Fn(&OverheadRow) -> Status) -> Strin
 /// The verdict of each target.
 pub fn verdicts(a: &Analysis) -> Table {
     let (ov, mx, ac) = (&a.overhead, &a.maxrate, &a.accuracy);
-    let accs: Vec<bool> = ac.rows.iter().filter_map(|r| r.met).collect();
-    let n_ac = accs.iter().filter(|m| **m).count();
     let mut t = Table::new(columns(&["target", "verdict"]));
     t.row(cells![
         format!(
@@ -81,18 +79,17 @@ pub fn verdicts(a: &Analysis) -> Table {
     let na: Vec<&str> = ac
         .rows
         .iter()
-        .filter(|r| r.met.is_none())
+        .filter(|r| r.status.is_none())
         .map(|r| r.path.as_str())
         .collect();
     t.row(cells![
         format!(
-            "median \\|module − kernel\\| < {:.0}% of median latency",
+            "median module − kernel (signed, its 95% interval) within ±{:.0}% of median latency",
             ACC_TARGET * 100.0
         ),
         format!(
-            "{}: {n_ac}/{} paths ({} n/a)",
-            if n_ac == accs.len() { "met" } else { "NOT MET" },
-            accs.len(),
+            "{} ({} n/a)",
+            tally_status(ac.rows.iter().filter_map(|r| r.status)),
             if na.is_empty() {
                 "none".to_string()
             } else {
@@ -533,7 +530,7 @@ pub fn accuracy_table(a: &Analysis) -> Table {
         "\\|diff\\| p50",
         "\\|diff\\| p99",
         "in bracket",
-        "verdict (<10%)",
+        "verdict (offset within ±10% of module p50)",
     ]));
     let rows = &a.accuracy.rows;
     for r in rows {

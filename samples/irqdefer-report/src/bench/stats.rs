@@ -365,7 +365,11 @@ pub fn judge(test: &[f64], reference: &[f64], target: f64, basis: &str, worse: W
         Worse::More => (0.0, 1.0 + target),
         Worse::Less => (1.0 - target, f64::INFINITY),
     };
-    let status = Status::of(&iv, min, max);
+    // One round gives no interval, so no verdict either way.
+    let status = match Status::of(&iv, min, max) {
+        Status::NotMet | Status::Met if iv.n < 2 => Status::Inconclusive,
+        st => st,
+    };
     let rounds = if iv.n < 2 {
         format!("; {} round: no interval", iv.n)
     } else {
@@ -440,13 +444,13 @@ mod tests {
 
     #[test]
     fn verdict_rules() {
-        // One round: the interval is the point.
+        // One round: no interval, no verdict.
         let v = judge(&[90.0], &[100.0], 0.05, "runs/s", Worse::Less);
-        assert_eq!(v.status, Status::NotMet);
+        assert_eq!(v.status, Status::Inconclusive);
         assert!((v.change.unwrap() + 0.1).abs() < 1e-12);
         assert_eq!(
             v.verdict,
-            "NOT MET (runs/s -10.0% [-10.0, -10.0]; 1 round: no interval)"
+            "inconclusive (runs/s -10.0% [-10.0, -10.0]; 1 round: no interval)"
         );
         // Paired rounds: the second round's reference is high, the test
         // follows it; the ratios are steady, the verdict met.
