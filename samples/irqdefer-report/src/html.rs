@@ -6,9 +6,12 @@
 use std::fmt::Write;
 
 use crate::figures::{Boot, Report};
-use crate::plots::{self, CpuBar, HistSeries, RateSeries};
+use crate::plots::{self, CpuBar, HistSeries, LoadSeries, RateSeries};
 use crate::results::scenario::{Load, Rate};
-use crate::tables::{main_table, runs_table, sweep_table, textbook_table};
+use crate::tables::{
+    hog_table, main_table, overload_detail_table, overload_table, rt_latency_table, rt_pair,
+    rt_where_table, runs_table, sweep_table, textbook_table,
+};
 use crate::view::{Align, Kind, Table};
 
 /// A rendered page.
@@ -86,6 +89,110 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     h.push_str("<h2>Runs</h2>\n");
     h.push_str(&table(&runs_table(report)));
 
+    if let Some((full, rt)) = rt_pair(report) {
+        h.push_str("<h2>What changes under PREEMPT_RT</h2>\n");
+        h.push_str(
+            "<p class=\"note\">Each path on the <code>rt</code> kernel against the same \
+             path on the normal kernel booted <code>preempt=full</code>: where it ran, \
+             whether it was preemptible and whether sleeping was legal there, and its \
+             latency without a hog and while a SCHED_FIFO hog held the raising CPU (the \
+             real-time hog below). Red: differs from <code>full</code>, or starved.</p>\n",
+        );
+        h.push_str(&titled(&rt_where_table(full, rt)));
+        h.push_str(&titled(&rt_latency_table(full, rt)));
+    }
+
+    let hog_boots: Vec<&Boot> = report
+        .boots
+        .iter()
+        .filter(|b| !b.hog_prios().is_empty())
+        .collect();
+    if !hog_boots.is_empty() {
+        h.push_str("<h2>Real-time hog</h2>\n");
+        h.push_str(
+            "<p class=\"note\">A SCHED_FIFO busy loop pinned on the raising CPU, below the \
+             IRQ threads' priority 50 and above it. For each path, the fate the kernel's \
+             rules predict (written before the measurement, from the path's registry row) \
+             and the measured one: <i>runs</i> if a bottom half ran while the hog ran. A \
+             disagreement is marked red and explained under the table.</p>\n",
+        );
+        for b in &hog_boots {
+            h.push_str(&titled(&hog_table(b)));
+        }
+    }
+
+    let over_boots: Vec<(usize, &Boot)> = report
+        .boots
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.overload_paths().is_empty())
+        .collect();
+    if !over_boots.is_empty() {
+        h.push_str("<h2>Softirq overload</h2>\n");
+        h.push_str(
+            "<p class=\"note\">Each softirq path alone at a fixed rate, its work per bottom \
+             half stepped up until it takes a whole CPU. Interrupt exit serves softirqs for \
+             at most <code>MAX_SOFTIRQ_TIME</code> (2 ms, one jiffy at HZ=250) or 10 rounds, \
+             then hands over to <code>ksoftirqd</code>; on PREEMPT_RT the task that \
+             re-enables bottom halves serves them.</p>\n",
+        );
+        for (_, b) in &over_boots {
+            h.push_str(&titled(&overload_table(b)));
+        }
+        h.push_str("<div class=\"grid\">\n");
+        for (_, b) in &over_boots {
+            let paths = b.overload_paths();
+            let shares: Vec<LoadSeries> = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| LoadSeries {
+                    label: p.clone(),
+                    colour: i,
+                    points: b
+                        .overload_cells(p)
+                        .iter()
+                        .map(|c| (c.load_pct(), c.ksoftirqd_share * 100.0))
+                        .collect(),
+                    dashed: Vec::new(),
+                })
+                .collect();
+            h.push_str(&plots::share_plot(
+                &format!("{}: runs in ksoftirqd against load", b.label),
+                &shares,
+            )?);
+            plots += 1;
+            let lat: Vec<LoadSeries> = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let cells = b.overload_cells(p);
+                    let pick = |f: fn(&crate::figures::CellFigures) -> u64| {
+                        cells
+                            .iter()
+                            .filter(|c| c.latency.count > 0)
+                            .map(|c| (c.load_pct(), f(c).max(1) as f64))
+                            .collect::<Vec<_>>()
+                    };
+                    LoadSeries {
+                        label: p.clone(),
+                        colour: i,
+                        points: pick(|c| c.latency.p50),
+                        dashed: pick(|c| c.latency.p99),
+                    }
+                })
+                .collect();
+            h.push_str(&plots::load_latency_plot(
+                &format!("{}: latency against load", b.label),
+                &lat,
+            )?);
+            plots += 1;
+        }
+        h.push_str("</div>\n");
+        for (_, b) in &over_boots {
+            h.push_str(&titled(&overload_detail_table(b)));
+        }
+    }
+
     // Comparison tables.
     let _ = writeln!(h, "<h2>Comparison at {}</h2>", esc(&rate.to_string()));
     for b in &report.boots {
@@ -125,7 +232,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
         .enumerate()
         .flat_map(|(bi, b)| b.loads().into_iter().map(move |l| (bi, b, l)))
         .map(|(bi, b, l)| {
-            let colour = bi * 2 + if l == Load::Busy { 1 } else { 0 };
+            let colour = bi * 2 + usize::from(l == Load::Busy);
             (colour, b, l)
         })
         .collect();
@@ -272,6 +379,9 @@ pub fn table(t: &Table) -> String {
         for (c, col) in r.cells.iter().zip(&t.columns) {
             let text = esc(&c.text);
             match (c.bad, col.align) {
+                (true, _) if r.kind == Kind::Rule => {
+                    let _ = write!(o, "<td class=\"bad\">{text} &#x2260; textbook</td>");
+                }
                 (true, _) if has_rules => {
                     let _ = write!(o, "<td class=\"bad\">{text} &#x2260; rule</td>");
                 }

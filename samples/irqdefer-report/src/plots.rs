@@ -13,7 +13,7 @@ use crate::figures::{fmt_tick, CellFigures};
 use crate::results::scenario::Rate;
 
 /// Colours of the series, in order (boot × load).
-pub const PALETTE: [RGBColor; 8] = [
+pub const PALETTE: [RGBColor; 10] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0x17, 0xbe, 0xcf),
     RGBColor(0xd6, 0x27, 0x28),
@@ -22,6 +22,8 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0x8c, 0x56, 0x4b),
     RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
 ];
 
 /// The colour of series `i`, as CSS.
@@ -433,6 +435,147 @@ pub fn per_cpu(title: &str, bars: &[CpuBar]) -> PlotResult {
         }))
         .map_err(e)?;
         draw_legend(&lower, &entries, PW)?;
+        root.present().map_err(e)?;
+    }
+    Ok(svg)
+}
+
+/// One path's series of an overload plot: points by rising load (percent
+/// of a CPU); `y2` a second, dashed line of the same colour (p99 beside
+/// p50), if any.
+pub struct LoadSeries {
+    /// Legend.
+    pub label: String,
+    /// Index into the palette.
+    pub colour: usize,
+    /// (load %, value).
+    pub points: Vec<(f64, f64)>,
+    /// (load %, value), dashed.
+    pub dashed: Vec<(f64, f64)>,
+}
+
+/// The ksoftirqd share of runs (%) against load (% of a CPU), one line per
+/// path, the majority line dotted at 50%.
+pub fn share_plot(title: &str, series: &[LoadSeries]) -> PlotResult {
+    load_plot(title, series, "% of runs in ksoftirqd", None)
+}
+
+/// p50 (solid) and p99 (dashed) latency against load, log axis.
+pub fn load_latency_plot(title: &str, series: &[LoadSeries]) -> PlotResult {
+    let mut lo = f64::MAX;
+    let mut hi: f64 = 1.0;
+    for s in series {
+        for (_, v) in s.points.iter().chain(&s.dashed) {
+            lo = lo.min(v.max(1.0));
+            hi = hi.max(*v);
+        }
+    }
+    if lo == f64::MAX {
+        lo = 100.0;
+        hi = 1e6;
+    }
+    let y0 = 10f64.powf(lo.log10().floor());
+    let y1 = 10f64.powf(hi.log10().ceil()).max(y0 * 100.0);
+    load_plot(title, series, "latency (log axis)", Some((y0, y1)))
+}
+
+/// A line of a plot: its points, whether dashed, its colour.
+type Line = (Vec<(f64, f64)>, bool, RGBColor);
+
+fn load_plot(
+    title: &str,
+    series: &[LoadSeries],
+    y_desc: &str,
+    log: Option<(f64, f64)>,
+) -> PlotResult {
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry {
+            label: s.label.clone(),
+            colour: PALETTE[s.colour % PALETTE.len()],
+            swatch: Swatch::Line,
+        })
+        .collect();
+    if series.iter().any(|s| !s.dashed.is_empty()) {
+        entries.push(Entry {
+            label: "p50".into(),
+            colour: BLACK,
+            swatch: Swatch::Line,
+        });
+        entries.push(Entry {
+            label: "p99".into(),
+            colour: BLACK,
+            swatch: Swatch::Dashed,
+        });
+    }
+    let lh = legend_height(&entries, W);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H + lh)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        let (upper, lower) = root.split_vertically(H);
+        let draw = |s: &LoadSeries| -> Vec<Line> {
+            let c = PALETTE[s.colour % PALETTE.len()];
+            vec![(s.points.clone(), false, c), (s.dashed.clone(), true, c)]
+        };
+        macro_rules! body {
+            ($ch:expr, $fmt:expr) => {{
+                let mut ch = $ch;
+                ch.configure_mesh()
+                    .x_desc("load: work per bottom half x rate, % of a CPU")
+                    .y_desc(y_desc)
+                    .x_label_formatter(&|v| format!("{v:.0}"))
+                    .y_label_formatter($fmt)
+                    .label_style((FONT, 12))
+                    .axis_desc_style((FONT, 12))
+                    .draw()
+                    .map_err(e)?;
+                for s in series {
+                    for (pts, dashed, c) in draw(s) {
+                        if pts.is_empty() {
+                            continue;
+                        }
+                        if dashed {
+                            ch.draw_series(DashedLineSeries::new(
+                                pts.clone(),
+                                5,
+                                4,
+                                c.stroke_width(2),
+                            ))
+                            .map_err(e)?;
+                        } else {
+                            ch.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                                .map_err(e)?;
+                        }
+                        ch.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, c.filled())))
+                            .map_err(e)?;
+                    }
+                }
+                ch
+            }};
+        }
+        match log {
+            Some((y0, y1)) => {
+                let ch = frame(&upper, title, 56)
+                    .build_cartesian_2d(0f64..100f64, (y0..y1).log_scale())
+                    .map_err(e)?;
+                body!(ch, &|v: &f64| fmt_tick(*v));
+            }
+            None => {
+                let ch = frame(&upper, title, 46)
+                    .build_cartesian_2d(0f64..100f64, 0f64..100f64)
+                    .map_err(e)?;
+                let mut ch = body!(ch, &|v: &f64| format!("{v:.0}"));
+                ch.draw_series(DashedLineSeries::new(
+                    vec![(0.0, 50.0), (100.0, 50.0)],
+                    2,
+                    4,
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(e)?;
+            }
+        }
+        draw_legend(&lower, &entries, W)?;
         root.present().map_err(e)?;
     }
     Ok(svg)

@@ -4,11 +4,14 @@
 //! comparison at one rate, the sweep over the rates, the textbook table
 //! measured, and the runs.
 
+use irqdefer_logic::context::Where;
+
 use crate::cells;
 use crate::figures::{fmt_ns, pct, Boot, CellFigures, Report};
 use crate::places::short;
+use crate::pressure::{self, Fate};
 use crate::results::scenario::{Load, Rate};
-use crate::textbook::Check;
+use crate::textbook::{Check, Rule};
 use crate::view::{Cell, Column, Kind, Table};
 
 /// Where a cell's runs took place: the only place, or each with its share.
@@ -44,7 +47,42 @@ pub fn sleep_legal(c: &CellFigures) -> String {
 
 /// The title of a boot and load's tables.
 fn section(b: &Boot, load: Load) -> String {
-    format!("{}: CPU {} {}", b.label, b.meta("raise_cpu"), load.words())
+    format!(
+        "{} ({}): CPU {} {}",
+        b.label,
+        model(b),
+        b.meta("raise_cpu"),
+        load.words()
+    )
+}
+
+/// The boot's preemption model, in words.
+pub fn model(b: &Boot) -> String {
+    match b.preempt.as_str() {
+        "rt" => "PREEMPT_RT".into(),
+        "unknown" => "model unknown".into(),
+        m if b
+            .meta("cmdline")
+            .split_whitespace()
+            .any(|w| w == "threadirqs") =>
+        {
+            format!("preempt={m} threadirqs")
+        }
+        m => format!("preempt={m}"),
+    }
+}
+
+/// "yes", "no" or "mixed k/n" for a count of runs with a property.
+fn flag_word(count: u64, runs: u64) -> String {
+    if runs == 0 {
+        "-".into()
+    } else if count == runs {
+        "yes".into()
+    } else if count == 0 {
+        "no".into()
+    } else {
+        format!("mixed {count}/{runs}")
+    }
 }
 
 /// The comparison table of one boot and load at one rate.
@@ -61,6 +99,7 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
         Column::right("raised"),
         Column::right("executed").detail(),
         Column::right("irqs").long("/proc/interrupts"),
+        Column::right("merged").long("merged before the top half"),
         Column::left("context"),
         Column::left("may sleep"),
         Column::left("raised = executed + coalesced").detail(),
@@ -82,6 +121,8 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
             c.raised.to_string(),
             c.executed.to_string(),
             c.proc_interrupts.map_or("-".into(), |n| n.to_string()),
+            c.merged_before_top_half
+                .map_or("-".into(), |n| n.to_string()),
             places(c),
             sleep_legal(c),
         ];
@@ -137,11 +178,12 @@ fn measured(c: &Check) -> Cell {
     Cell::marked(m, !c.agrees)
 }
 
-/// The textbook table of one boot: each executor's rule, then what every
-/// cell of the boot measured; notes name the paths and explain each
+/// The textbook table of one boot: each executor's rule on the boot's
+/// model (after the textbook's, marked where they differ), then what every
+/// matrix cell of the boot measured; notes name the paths and explain each
 /// disagreement.
 pub fn textbook_table(b: &Boot) -> Table {
-    let runs: u64 = b.cells.iter().map(CellFigures::runs).sum();
+    let runs: u64 = b.matrix().map(CellFigures::runs).sum();
     let mut t = Table::new(vec![
         Column::left("executor"),
         Column::left(""),
@@ -152,14 +194,32 @@ pub fn textbook_table(b: &Boot) -> Table {
         Column::left("where it ran"),
     ])
     .titled(format!(
-        "Textbook table, measured ({}: every cell pooled, {runs} runs; '!' = disagrees with \
-         the rule)",
-        b.label
+        "Textbook table, measured ({}, {}: every matrix cell pooled, {runs} runs; '!' = \
+         disagrees with the rule; on a rule, differs from the textbook's)",
+        b.label,
+        model(b)
     ));
     for r in &b.textbook {
         let rule = [&r.context, &r.may_sleep, &r.preemptible, &r.gfp, &r.ran];
-        let mut row = cells![r.executor.clone(), "rule"];
-        row.extend(rule.iter().map(|c| Cell::from(&c.documented)));
+        let mut label = "rule";
+        if let Some(book) = &r.textbook {
+            let mut row = cells![r.executor.clone(), "textbook"];
+            row.extend(book.cells.iter().map(Cell::from));
+            t.push(row, Kind::Rule);
+            label = if b.rt() { "rule (RT)" } else { "rule here" };
+        }
+        let mut row = cells![
+            if r.textbook.is_some() {
+                String::new()
+            } else {
+                r.executor.clone()
+            },
+            label
+        ];
+        row.extend(rule.iter().enumerate().map(|(i, c)| {
+            let differs = r.textbook.as_ref().is_some_and(|book| book.differs[i]);
+            Cell::marked(&c.documented, differs)
+        }));
         t.push(row, Kind::Rule);
         let mut row = cells!["", "measured"];
         row.extend(rule.iter().map(|c| measured(c)));
@@ -172,8 +232,442 @@ pub fn textbook_table(b: &Boot) -> Table {
         .collect();
     t.note(format!("paths: {}", legend.join("; ")));
     for r in &b.textbook {
+        if let Some(book) = &r.textbook {
+            let what: Vec<String> = ["context", "may sleep", "preemptible", "allocation", "where"]
+                .iter()
+                .zip(book.differs.iter().zip(book.cells.iter()))
+                .zip([&r.context, &r.may_sleep, &r.preemptible, &r.gfp, &r.ran])
+                .filter(|((_, (d, _)), _)| **d)
+                .map(|((name, (_, text)), model)| {
+                    format!("{name} {} (textbook: {text})", model.documented)
+                })
+                .collect();
+            t.note(format!(
+                "! {}: on {} the rule differs from the textbook's: {}.",
+                r.executor,
+                model(b),
+                what.join("; ")
+            ));
+        }
         for n in &r.notes {
             t.note(format!("! {}: {}", r.executor, n));
+        }
+    }
+    let merged: u64 = b.matrix().filter_map(|c| c.merged_before_top_half).sum();
+    if merged > 0 {
+        t.note(format!(
+            "merged before the top half: {merged} interrupts in all ({}) counted by \
+             /proc/interrupts never reached a top half: with forced threading the IRQ core \
+             merges an interrupt that comes while the handler thread's wake-up is pending. \
+             The module's accounting (raised = executed + coalesced) covers the top halves \
+             that ran.",
+            b.matrix()
+                .filter(|c| c.merged_before_top_half.unwrap_or(0) > 0)
+                .map(|c| format!("{} {}", c.path, c.merged_before_top_half.unwrap_or(0)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    t
+}
+
+/// The boots the PREEMPT_RT headline compares: the first `full` boot
+/// without forced threading, and the first `rt` boot.
+pub fn rt_pair(report: &Report) -> Option<(&Boot, &Boot)> {
+    let full = report.boots.iter().find(|b| {
+        b.preempt == "full"
+            && !b
+                .meta("cmdline")
+                .split_whitespace()
+                .any(|w| w == "threadirqs")
+    })?;
+    let rt = report.boots.iter().find(|b| b.rt())?;
+    Some((full, rt))
+}
+
+/// The rate of the headline: 1000 Hz if the matrix has it, else its
+/// highest.
+fn headline_rate(b: &Boot) -> Option<Rate> {
+    let rates = b.rates();
+    if rates.contains(&Rate::Hz(1000)) {
+        Some(Rate::Hz(1000))
+    } else {
+        rates.last().copied()
+    }
+}
+
+/// "p50/p99" of a cell, or "-".
+fn p50_p99(c: Option<&CellFigures>) -> String {
+    match c {
+        Some(c) if c.latency.count > 0 => format!(
+            "{}/{}",
+            fmt_ns(c.latency.p50 as f64),
+            fmt_ns(c.latency.p99 as f64)
+        ),
+        Some(_) => "no runs".into(),
+        None => "-".into(),
+    }
+}
+
+/// "p50/p99" of a hog cell's window, "starved" without runs.
+fn hog_latency(c: Option<&CellFigures>) -> String {
+    let Some(w) = c.and_then(|c| c.window.as_ref()) else {
+        return "-".into();
+    };
+    match (w.p50, w.p99) {
+        (Some(p50), Some(p99)) if w.executed > 0 => {
+            format!("{}/{}", fmt_ns(p50 as f64), fmt_ns(p99 as f64))
+        }
+        _ => "starved".into(),
+    }
+}
+
+/// The headline, part one: where each path ran, whether preemptible and
+/// whether sleeping was legal, on `full` and on PREEMPT_RT; a PREEMPT_RT
+/// cell marked where it differs from `full`.
+pub fn rt_where_table(full: &Boot, rt: &Boot) -> Table {
+    let rate = headline_rate(rt).unwrap_or(Rate::Hz(1000));
+    let mut t = Table::new(vec![
+        Column::left("path"),
+        Column::left("full").group("rule").detail(),
+        Column::left("RT").group("rule").detail(),
+        Column::left("full").group("ran"),
+        Column::left("RT").group("ran"),
+        Column::left("full").group("preempt").long("full"),
+        Column::left("RT").group("preempt"),
+        Column::left("full").group("sleep").long("full"),
+        Column::left("RT").group("sleep"),
+    ])
+    .titled(format!(
+        "What changes under PREEMPT_RT: where each path ran, preemptible, may sleep ({} \
+         against {}, {rate}, CPU {} idle; '!' = differs from full)",
+        rt.label,
+        full.label,
+        rt.meta("raise_cpu")
+    ));
+    for path in rt.paths() {
+        let Some(rule) = rt.registry.get(&path) else {
+            continue;
+        };
+        let (a, b) = (
+            full.cell(&path, rate, Load::Idle),
+            rt.cell(&path, rate, Load::Idle),
+        );
+        let ran = |c: Option<&CellFigures>| c.map_or("-".into(), places);
+        let pre =
+            |c: Option<&CellFigures>| c.map_or("-".into(), |c| flag_word(c.preemptible, c.runs()));
+        let slp =
+            |c: Option<&CellFigures>| c.map_or("-".into(), |c| flag_word(c.may_sleep, c.runs()));
+        let (rf, rr) = (
+            Rule::on(rule, false).cells()[4].clone(),
+            Rule::on(rule, true).cells()[4].clone(),
+        );
+        let mark = |x: String, y: String| {
+            let differs = x != y && x != "-" && y != "-";
+            (Cell::from(x), Cell::marked(y, differs))
+        };
+        let (rule_f, rule_r) = mark(rf, rr);
+        let (ran_f, ran_r) = mark(ran(a), ran(b));
+        let (pre_f, pre_r) = mark(pre(a), pre(b));
+        let (slp_f, slp_r) = mark(slp(a), slp(b));
+        t.row(vec![
+            Cell::from(&path),
+            rule_f,
+            rule_r,
+            ran_f,
+            ran_r,
+            pre_f,
+            pre_r,
+            slp_f,
+            slp_r,
+        ]);
+    }
+    t.note(
+        "ran: the places of the runs (irq-exit: softirq at interrupt exit or \
+         local_bh_enable(); in-task: on PREEMPT_RT, a softirq served by the task that \
+         re-enabled bottom halves, such as the path's forced IRQ thread). preempt: \
+         preemptible() at the run; sleep: might_sleep() would be legal there (on \
+         PREEMPT_RT a softirq served in a task is preemptible but still may not sleep).",
+    );
+    t
+}
+
+/// The headline, part two: p50/p99 latency without a hog and under each
+/// SCHED_FIFO hog, on `full` and on PREEMPT_RT.
+pub fn rt_latency_table(full: &Boot, rt: &Boot) -> Table {
+    let rate = headline_rate(rt).unwrap_or(Rate::Hz(1000));
+    let mut prios = full.hog_prios();
+    prios.extend(rt.hog_prios());
+    prios.sort_unstable();
+    prios.dedup();
+    let mut columns = vec![
+        Column::left("path"),
+        Column::right("full").group("idle"),
+        Column::right("RT").group("idle"),
+    ];
+    for p in &prios {
+        let g = format!("FIFO {p} hog");
+        columns.push(Column::right("full").group(&g));
+        columns.push(Column::right("RT").group(&g));
+    }
+    let mut t = Table::new(columns).titled(format!(
+        "What changes under PREEMPT_RT: latency p50/p99 ({} against {}, {rate}; idle: the \
+         matrix cell; under a hog: the runs during its window; starved: none ran)",
+        rt.label, full.label
+    ));
+    for path in rt.paths() {
+        let mut row = cells![
+            path.clone(),
+            p50_p99(full.cell(&path, rate, Load::Idle)),
+            p50_p99(rt.cell(&path, rate, Load::Idle)),
+        ];
+        for p in &prios {
+            for b in [full, rt] {
+                let text = hog_latency(b.hog_cell(&path, *p));
+                let starved = text == "starved";
+                row.push(Cell::marked(text, starved));
+            }
+        }
+        t.row(row);
+    }
+    t.note("'!' marks a path starved by the hog: no bottom half ran during its window.");
+    t
+}
+
+/// The real-time hog's table of one boot: for each path and priority, the
+/// fate the kernel's rules predict and the measured one; a disagreement
+/// marked and explained.
+pub fn hog_table(b: &Boot) -> Table {
+    let prios = b.hog_prios();
+    let mut columns = vec![Column::left("path")];
+    for p in &prios {
+        let g = format!("FIFO {p}");
+        columns.push(Column::left("expected").group(&g));
+        columns.push(Column::left("why").group(&g).detail());
+        columns.push(Column::left("measured").group(&g));
+        columns.push(
+            Column::right("runs")
+                .long("runs/raised in the window")
+                .group(&g),
+        );
+        columns.push(Column::right("p50").group(&g).detail());
+        columns.push(Column::right("p99").group(&g));
+        columns.push(
+            Column::right("same%")
+                .long("on the hog's CPU %")
+                .group(&g)
+                .detail(),
+        );
+    }
+    let mut t = Table::new(columns).titled(format!(
+        "Real-time hog ({}, {}): SCHED_FIFO busy loop pinned on CPU {} at {} Hz for {} s; \
+         expected from the kernel's rules, then measured ('!' = disagrees)",
+        b.label,
+        model(b),
+        b.meta("raise_cpu"),
+        b.meta("rthog_rate"),
+        b.meta("rthog_seconds"),
+    ));
+    let mut notes = Vec::new();
+    for path in b.paths() {
+        let Some(rule) = b.registry.get(&path) else {
+            continue;
+        };
+        let mut row = cells![path.clone()];
+        let mut any = false;
+        for p in &prios {
+            let c = b.hog_cell(&path, *p);
+            let e = pressure::hog(rule, b.rt(), *p);
+            let m = c.and_then(pressure::measured_fate);
+            let w = c.and_then(|c| c.window.as_ref());
+            any |= c.is_some();
+            let agrees = m.is_none_or(|m| m == e.what);
+            if !agrees {
+                notes.push(format!(
+                    "! {path} under FIFO {p}: expected {} ({}); measured {} ({} runs of {} \
+                     raised in the window).",
+                    e.what.word(),
+                    e.why,
+                    m.map_or("-", Fate::word),
+                    w.map_or(0, |w| w.executed),
+                    w.map_or(0, |w| w.raised),
+                ));
+            }
+            row.extend(vec![
+                Cell::from(e.what.word()),
+                Cell::from(&e.why),
+                Cell::marked(m.map_or("-", Fate::word), !agrees),
+                Cell::from(w.map_or("-".into(), |w| format!("{}/{}", w.executed, w.raised))),
+                Cell::from(
+                    w.and_then(|w| w.p50)
+                        .filter(|_| w.is_some_and(|w| w.executed > 0))
+                        .map_or("-".into(), |v| fmt_ns(v as f64)),
+                ),
+                Cell::from(
+                    w.and_then(|w| w.p99)
+                        .filter(|_| w.is_some_and(|w| w.executed > 0))
+                        .map_or("-".into(), |v| fmt_ns(v as f64)),
+                ),
+                Cell::from(w.map_or("-".into(), |w| {
+                    if w.executed == 0 {
+                        "-".into()
+                    } else {
+                        pct(w.same_cpu as f64 / w.executed as f64)
+                    }
+                })),
+            ]);
+        }
+        if any {
+            t.row(row);
+        }
+    }
+    t.note(format!(
+        "Setup: {}. runs: bottom halves run during the window, with the hog running / top \
+         halves raised then; a starved path runs once the hog stops.",
+        b.meta("rthog_setup")
+    ));
+    for n in notes {
+        t.note(n);
+    }
+    t
+}
+
+/// The overload steps of a boot, as (percent of a CPU) of the first path's
+/// cells.
+fn overload_steps(b: &Boot) -> Vec<f64> {
+    let mut v: Vec<f64> = b
+        .overload_paths()
+        .iter()
+        .flat_map(|p| b.overload_cells(p))
+        .map(CellFigures::load_pct)
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
+}
+
+/// The share of a cell's runs in one place.
+fn share_in(c: &CellFigures, w: Where) -> f64 {
+    let runs = c.runs();
+    if runs == 0 {
+        0.0
+    } else {
+        c.wherein.get(&w).copied().unwrap_or(0) as f64 / runs as f64
+    }
+}
+
+/// Softirq overload, one boot: per path, the share of runs in ksoftirqd at
+/// each load, where it takes the majority, against what the rules predict.
+pub fn overload_table(b: &Boot) -> Table {
+    let steps = overload_steps(b);
+    let mut columns = vec![Column::left("path")];
+    columns.push(Column::left("expected"));
+    for s in &steps {
+        columns.push(Column::right(&format!("{s:.0}%")).group("ksoftirqd % at load"));
+    }
+    columns.push(Column::left("majority from"));
+    columns.push(Column::left("why").detail());
+    let mut t = Table::new(columns).titled(format!(
+        "Softirq overload ({}, {}): share of runs in ksoftirqd as the work per bottom half \
+         grows to a whole CPU ({} Hz, load = work_ns x rate; '!' = disagrees with the \
+         expectation)",
+        b.label,
+        model(b),
+        b.meta("overload_rate")
+    ));
+    for path in b.overload_paths() {
+        let Some(rule) = b.registry.get(&path) else {
+            continue;
+        };
+        let e = pressure::overload(rule, b.rt());
+        let shares = pressure::shares(b, &path);
+        let agrees = e.what.agrees(&shares);
+        let mut row = cells![path.clone(), e.what.words()];
+        for s in &steps {
+            row.push(Cell::from(
+                b.overload_cells(&path)
+                    .iter()
+                    .find(|c| (c.load_pct() - s).abs() < 0.5)
+                    .map_or("-".into(), |c| pct(c.ksoftirqd_share)),
+            ));
+        }
+        let cross = pressure::crossing(&shares);
+        row.push(Cell::marked(
+            cross.map_or("never".into(), |x| {
+                let prev = shares
+                    .iter()
+                    .take_while(|(p, _)| *p < x)
+                    .last()
+                    .map_or(String::new(), |(p, _)| format!(" (above {p:.0}%)"));
+                format!("{x:.0}%{prev}")
+            }),
+            !agrees,
+        ));
+        row.push(Cell::from(&e.why));
+        t.row(row);
+        if !agrees {
+            t.note(format!(
+                "! {path}: expected {} ({}); measured {}.",
+                e.what.words(),
+                e.why,
+                cross.map_or("never the majority".into(), |x| format!(
+                    "the majority from {x:.0}% load"
+                ))
+            ));
+        }
+    }
+    t
+}
+
+/// Softirq overload, one boot: where the runs took place and what the
+/// handover costs in latency, per path and load.
+pub fn overload_detail_table(b: &Boot) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("path"),
+        Column::right("load%").long("load % of a CPU"),
+        Column::right("work").long("work_ns"),
+        Column::right("runs/s"),
+        Column::right("coal%").long("coalesced %"),
+        Column::right("exit%").long("irq-exit %"),
+        Column::right("ksirq%").long("ksoftirqd %"),
+        Column::right("task%").long("in-task %"),
+        Column::right("other%").long("elsewhere %"),
+        Column::right("p50"),
+        Column::right("p99"),
+        Column::right("max").detail(),
+    ])
+    .titled(format!(
+        "Softirq overload ({}, {}): where the runs took place, and the latency, at each \
+         load",
+        b.label,
+        model(b)
+    ));
+    for path in b.overload_paths() {
+        for c in b.overload_cells(&path) {
+            let (exit, ksirq, task) = (
+                share_in(c, Where::SoftirqIrqExit),
+                share_in(c, Where::SoftirqKsoftirqd),
+                share_in(c, Where::SoftirqTask),
+            );
+            let other = if c.runs() == 0 {
+                0.0
+            } else {
+                (1.0 - exit - ksirq - task).max(0.0)
+            };
+            t.row(cells![
+                path.clone(),
+                format!("{:.0}", c.load_pct()),
+                fmt_ns(c.work_ns as f64),
+                format!("{:.0}", c.runs_per_s),
+                pct(c.coalesced_share),
+                pct(exit),
+                pct(ksirq),
+                pct(task),
+                pct(other),
+                fmt_ns(c.latency.p50 as f64),
+                fmt_ns(c.latency.p99 as f64),
+                fmt_ns(c.latency.max as f64),
+            ]);
         }
     }
     t
@@ -191,6 +685,8 @@ pub enum RunsColumn {
     Accel,
     /// vCPUs.
     Vcpus,
+    /// The preemption model.
+    Model,
     /// The CPU interrupts are raised on.
     RaiseCpu,
     /// A periodic cell's length.
@@ -211,6 +707,7 @@ pub fn runs_table(report: &Report) -> Table {
         Column::left("flavour"),
         Column::left("accelerator"),
         Column::right("vCPUs"),
+        Column::left("model"),
         Column::right("raising CPU"),
         Column::right("cell seconds"),
         Column::right("cells"),
@@ -224,6 +721,7 @@ pub fn runs_table(report: &Report) -> Table {
             b.meta("flavour"),
             b.meta("accel"),
             b.meta("vcpus"),
+            model(b),
             b.meta("raise_cpu"),
             b.meta("cell_seconds"),
             b.cells.len().to_string(),

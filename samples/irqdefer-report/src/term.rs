@@ -6,7 +6,10 @@ use std::fmt::Write;
 
 use crate::figures::{CellFigures, Report};
 use crate::results::scenario::Rate;
-use crate::tables::{main_table, runs_table, sweep_table, textbook_table, RunsColumn};
+use crate::tables::{
+    hog_table, main_table, overload_detail_table, overload_table, rt_latency_table, rt_pair,
+    rt_where_table, runs_table, sweep_table, textbook_table, RunsColumn,
+};
 use crate::view::{Align, Cell, Table};
 
 /// Width of the text, continuation lines included.
@@ -79,10 +82,12 @@ pub fn render_table(t: &Table) -> String {
 pub fn boot_line(row: &[Cell]) -> String {
     let c = |i: usize| row.get(i).map_or("", |c| c.text.as_str());
     format!(
-        "boot {}: kernel {}, flavour {}, {}, {} vCPUs, interrupts raised on CPU {}, {} s cells ({})",
+        "boot {}: kernel {}, flavour {}, {}, {}, {} vCPUs, interrupts raised on CPU {}, {} s cells \
+         ({})",
         c(RunsColumn::Boot as usize),
         c(RunsColumn::Kernel as usize),
         c(RunsColumn::Flavour as usize),
+        c(RunsColumn::Model as usize),
         c(RunsColumn::Accel as usize),
         c(RunsColumn::Vcpus as usize),
         c(RunsColumn::RaiseCpu as usize),
@@ -113,11 +118,15 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
-/// A table under a `-- title --` line.
+/// A table under a `-- title --` line (wrapped).
 fn section(t: &Table) -> String {
     format!(
-        "\n-- {} --\n{}",
-        t.title.as_deref().unwrap_or(""),
+        "\n{}{}",
+        wrap(
+            &format!("-- {} --", t.title.as_deref().unwrap_or("")),
+            WIDTH,
+            "   "
+        ),
         render_table(t)
     )
 }
@@ -161,10 +170,24 @@ pub fn render(report: &Report, rate: Rate) -> String {
         let t = textbook_table(b);
         let _ = write!(
             out,
-            "\n{}\n{}",
-            t.title.as_deref().unwrap_or(""),
+            "\n{}{}",
+            wrap(t.title.as_deref().unwrap_or(""), WIDTH, "  "),
             render_table(&t)
         );
+        if !b.hog_prios().is_empty() {
+            out.push_str(&section(&hog_table(b)));
+        }
+        if !b.overload_paths().is_empty() {
+            out.push_str(&section(&overload_table(b)));
+            out.push_str(&section(&overload_detail_table(b)));
+        }
+    }
+    if let Some((full, rt)) = rt_pair(report) {
+        out.push('\n');
+        out.push_str(&"=".repeat(WIDTH));
+        out.push('\n');
+        out.push_str(&section(&rt_where_table(full, rt)));
+        out.push_str(&section(&rt_latency_table(full, rt)));
     }
     out
 }

@@ -33,8 +33,10 @@ fn terminal_tables() {
     let rep = report();
     let out = term::render(&rep, Rate::Hz(1000));
     assert!(out.contains("TCG"));
-    assert!(out.contains("-- threadirqs: CPU 1 idle, rate 1000 Hz --"));
-    assert!(out.contains("-- threadirqs: CPU 1 busy (CPU hog pinned on it), every rate --"));
+    assert!(out.contains("-- threadirqs (model unknown): CPU 1 idle, rate 1000 Hz --"));
+    assert!(out.contains(
+        "-- threadirqs (model unknown): CPU 1 busy (CPU hog pinned on it), every rate --"
+    ));
     assert!(out.contains("Textbook table, measured (threadirqs"));
     // The main table row of the first path, and the disagreement mark.
     let row = out
