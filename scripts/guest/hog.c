@@ -11,7 +11,7 @@
  *                               PREEMPT_RT a timer's expiry may itself be
  *                               starved by the hog)
  *   hog fifo PID PRIO           set task PID to SCHED_FIFO at PRIO
- *   hog pin PID CPU             pin task PID to CPU
+ *   hog pin PID CPU             pin task PID to CPU (-1: every online CPU)
  *   hog policy PID              print "PID POLICY PRIO" (POLICY: other,
  *                               fifo, rr, batch, idle, deadline)
  */
@@ -50,7 +50,12 @@ static int pin(pid_t pid, long cpu)
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	if (cpu < 0) {
+		for (long c = 0; c < sysconf(_SC_NPROCESSORS_ONLN) && c < CPU_SETSIZE; c++)
+			CPU_SET(c, &set);
+	} else {
+		CPU_SET(cpu, &set);
+	}
 	if (sched_setaffinity(pid, sizeof(set), &set)) {
 		fprintf(stderr, "hog: pin %d to CPU %ld: %s\n", pid, cpu, strerror(errno));
 		return 1;
