@@ -19,6 +19,8 @@ PACKAGES=(
 	clang-16 lld-16 llvm-16
 	# the VM; libc6-dev: the guest's C helper (scripts/guest/hog.c) is static
 	qemu-system-x86 busybox-static libc6-dev
+	# make bench: cyclictest, packed with its libraries into the initramfs
+	rt-tests
 )
 
 missing=()

@@ -75,6 +75,15 @@ for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
 	gcc -static -O2 -o "$root/irqdefer/$(basename "$c" .c)" "$c" ||
 		die "cannot build $c: gcc -static needs libc6-dev (scripts/setup.sh)"
 done
+# Host binaries the guest runs (make bench: cyclictest, from rt-tests),
+# with their shared libraries at the same paths, where the host has them.
+for b in cyclictest; do
+	bin=$(command -v "$b") || continue
+	cp "$bin" "$root/bin/"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$root${lib%/*}" && cp -L "$lib" "$root$lib"
+	done
+done
 chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc-passwd"
 mkdir -p "$root/etc"
