@@ -40,7 +40,7 @@ if [ "${BENCH_SMOKE:-0}" = 1 ]; then
 else
 	# 2 vCPUs for everything; more vCPUs only for scaling. The host has 2
 	# cores, so 4 and 8 vCPUs are QEMU MTTCG threads sharing them.
-	boot smp2 2 all 1200
+	boot smp2 2 all 1500
 	boot smp4 4 scaling 600
 	boot smp8 8 scaling 600
 fi

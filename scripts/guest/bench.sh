@@ -9,9 +9,11 @@
 #
 # What runs is chosen by `irqdefer_bench=` on the kernel command line
 # (the kernel hands unknown parameters to init as environment):
-#   all (default)  idle baseline, overhead, max rate, accuracy, scaling
+#   all (default)  idle baseline, overhead (with the cost of tracing the
+#                  same events), max rate, accuracy (ftrace pairing, then
+#                  in-kernel hist triggers), timerlat, cyclictest, scaling
 #   scaling        idle baseline and scaling only (the extra vCPU boots)
-#   smoke          everything, 3 paths, one round, short intervals
+#   smoke          everything, 3 paths, two rounds, short intervals
 #
 # Interrupts are raised on CPU 1 (the module's `cpu`). CPU time comes from
 # the first line of /proc/stat (all CPUs, USER_HZ ticks, see mark); times from
@@ -28,13 +30,22 @@
 #                                        path.NAME: the module's registry (its
 #                                        snapshot's meta lines as they are)
 #   idle  round= ms= <window>
-#   ov    round= path= mode=full|count|reader|hog rate= <window> <counts> [reads=]
+#   inst  path= trace=G:E,... hist=REQ>ENTRY|none key= filter=  the kernel
+#                                        instruments of the path (bench-inst.sh)
+#   ov    round= path= mode=full|count|trace|hist|reader|hog rate= <window>
+#         <counts> [reads=] [tev=] [hits=]
 #   max   path= rate= try=1|2 <window> <counts> r100= e100= c100=   (100 ms after stop)
 #   scale n= paths=a,b rate= <window> <counts>
 #   acc   path= irq= rate= ms= <window> <counts> overrun=   then its trace:
 #   fn    path= id= name=               a traced function's name, by id
 #   tr    CPU TS PID EVENT ARGS...       one compact ftrace event (see dump_trace)
 #   endtrace path= lines=               the number of tr lines written
+#   hist  path= rate= ms= <window> <counts> hits= drops= lmin= lp90= lp99= lmax=
+#   hb    cell= src=kernel|module|cyclictest lo= hi= count=   histogram buckets, ns
+#   tl    run=timerlat|irqdefer|both path= period_us= ms= <window> <counts>
+#   tls   run= seq= irq= thread=        one timerlat activation, ns
+#   cyc   run= tool=cyclictest|irqdefer path= policy= prio= interval_us= ms=
+#         <window> <counts> [min= avg= max= overflows= samples=]
 #   end   phase=PHASE                   each phase, when it finished
 #   meta  tsc_mhz MHZ SOURCE            known only at the end
 #   end   all rc=RC                     last line: anything short is truncated
@@ -50,6 +61,7 @@ DBG=/sys/kernel/debug/irqdefer
 T=/sys/kernel/tracing
 RAISE_CPU=1
 . "$(dirname "$0")/results.sh"
+. "$(dirname "$0")/bench-inst.sh"
 
 case $what in
 all | scaling | smoke) ;;
@@ -102,22 +114,37 @@ nwords() { echo $#; }
 
 case $what in
 all | scaling)
-	PATHS=$ALL ROUNDS=4 IDLE_MS=2000 OV_MS=1500 OV_RATE=10000
-	MAX_STEPS="1000 2000 5000 10000" MAX_MS=2000
+	PATHS=$ALL ROUNDS=8 IDLE_MS=1000 OV_MS=500 OV_RATE=10000
+	MAX_STEPS="1000 2000 5000 10000" MAX_MS=1000
 	ACC_RATE=500 ACC_MS=1000 SCALE_N=$(scale_n $(nwords $ALL)) SCALE_RATE=1000 SCALE_MS=2000
+	HIST_RATE=500 HIST_MS=1000 TL_PERIOD_US=1000 TL_MS=3000 CYC_US=1000 CYC_MS=3000
 	;;
 smoke)
 	# One path of each kind of context: hard interrupt, softirq, task.
 	PATHS="$(first_of hardirq) $(first_of softirq) $(first_of task_)"
-	ROUNDS=1 IDLE_MS=500 OV_MS=500 OV_RATE=10000
+	ROUNDS=2 IDLE_MS=500 OV_MS=400 OV_RATE=10000
 	MAX_STEPS="1000 10000" MAX_MS=500
 	ACC_RATE=200 ACC_MS=500 SCALE_N="1 $(nwords $PATHS)" SCALE_RATE=1000 SCALE_MS=500
+	HIST_RATE=200 HIST_MS=500 TL_PERIOD_US=1000 TL_MS=1000 CYC_US=1000 CYC_MS=1000
 	;;
 esac
+# The overhead phase's modes: irqdefer full and count, count with the
+# kernel's tracepoints for the same events (trace) or its hist triggers
+# (hist), full with a reader or a hog on CPU 0. Odd rounds run them in
+# this order, even rounds in reverse.
+OV_MODES="full count trace hist reader hog"
+# The hist triggers' latency buckets, ns.
+HIST_BUCKET_NS=1000
+# timerlat's like: the path whose bottom half is a SCHED_FIFO thread woken
+# from the top half (the registry's mechanism says SCHED_FIFO);
+# cyclictest's: the first path run by an IRQ thread, and the first run by
+# a thread of the module's own.
+TL_PATH=$(awk '$1 == "meta" && $2 ~ /^path\./ && / mechanism=[^ ]*SCHED_FIFO/ { print substr($2, 6); exit }' "$DBG/snapshot")
+CYC_PATHS="$(first_of task_own_thread) $(first_of task_irq_thread)"
 SCALE_ORDER=$(deal $PATHS)
 case $what in
 scaling) PHASES="idle scale" ;;
-*) PHASES="idle ov max acc scale" ;;
+*) PHASES="idle ov max acc hist tl cyc scale" ;;
 esac
 
 msg() { echo "bench $boot: $*" >&2; }
@@ -207,31 +234,54 @@ stop_reader() {
 }
 
 phase_ov() {
+	echo 0 > "$T/tracing_on"
+	echo mono > "$T/trace_clock"
+	echo 2048 > "$T/buffer_size_kb"
+	synth_create
+	for p in $PATHS; do inst_record "$p" >> "$out"; done
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
 		phase_idle "$r"
-		# Alternate the order: full before count in odd rounds, after in even.
-		if [ $((r % 2)) -eq 1 ]; then modes="full count reader hog"; else modes="hog reader count full"; fi
+		# Alternate the order: forward in odd rounds, reversed in even.
+		modes=$OV_MODES
+		[ $((r % 2)) -eq 1 ] || modes=$(echo $OV_MODES | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "\n") }')
 		for p in $PATHS; do
 			msg "overhead round $r/$ROUNDS: $p ($modes)"
+			inst_plan "$p"
 			for m in $modes; do
-				if [ "$m" = count ]; then setup "$p" count; else setup "$p" full; fi
-				case $m in reader) start_reader ;; hog) start_hog ;; esac
+				# hist: only where the kernel has the event pair.
+				[ "$m" = hist ] && [ -z "$HREQ" ] && continue
+				case $m in count | trace | hist) setup "$p" count ;; *) setup "$p" full ;; esac
+				case $m in
+				reader) start_reader ;;
+				hog) start_hog ;;
+				trace) trace_on ;;
+				hist) hist_on ;;
+				esac
 				w=$(window "$p" "$OV_RATE" "$OV_MS")
-				reads=
+				extra=
 				case $m in
 				reader)
 					stop_reader
-					reads=" reads=$(cat /tmp/reads 2> /dev/null || echo 0)"
+					extra=" reads=$(cat /tmp/reads 2> /dev/null || echo 0)"
 					;;
 				hog) stop_reader ;;
+				trace)
+					trace_off
+					extra=" tev=$(trace_count)"
+					;;
+				hist)
+					extra=" $(hist_totals)"
+					hist_off
+					;;
 				esac
 				settle "$p"
-				echo "ov round=$r path=$p mode=$m rate=$OV_RATE $w $(counts "$p")$reads" >> "$out"
+				echo "ov round=$r path=$p mode=$m rate=$OV_RATE $w $(counts "$p")$extra" >> "$out"
 			done
 		done
 		r=$((r + 1))
 	done
+	echo > "$T/trace"
 }
 
 # Upward through the steps; a step that fails twice ends the path's climb.
@@ -364,6 +414,144 @@ phase_acc() {
 	echo > "$T/trace"
 }
 
+# Accuracy against the kernel's own histograms: each path with an event
+# pair, irqdefer full and the hist triggers on the same runs; both
+# histograms.
+phase_hist() {
+	echo 0 > "$T/tracing_on"
+	echo mono > "$T/trace_clock"
+	synth_create
+	for p in $PATHS; do
+		inst_plan "$p"
+		[ -n "$HREQ" ] || continue
+		msg "hist triggers: $p at $HIST_RATE Hz for $HIST_MS ms"
+		setup "$p" full
+		hist_on
+		w=$(window "$p" "$HIST_RATE" "$HIST_MS")
+		settle "$p"
+		echo "hist path=$p rate=$HIST_RATE ms=$HIST_MS $w $(counts "$p") $(hist_totals) $(lat_stats "$p")" >> "$out"
+		hist_buckets "$p" >> "$out"
+		module_buckets "$p" "$p" >> "$out"
+		hist_off
+	done
+}
+
+# timerlat through tracefs on the raising CPU, then irqdefer's FIFO thread
+# path at the same period, then both at once.
+# timerlat_start / timerlat_stop RUN: the tracer; its activations as tls
+# records ("#SEQ context irq|thread timer_latency NS ns" lines, paired by
+# SEQ).
+timerlat_start() {
+	echo nop > "$T/current_tracer"
+	echo 0 > "$T/tracing_on"
+	echo > "$T/trace"
+	echo "$TL_PERIOD_US" > "$T/osnoise/timerlat_period_us"
+	echo "$RAISE_CPU" > "$T/osnoise/cpus"
+	echo timerlat > "$T/current_tracer"
+	echo 1 > "$T/tracing_on"
+}
+timerlat_stop() {
+	echo 0 > "$T/tracing_on"
+	awk -v run="$1" '/ context +(irq|thread) timer_latency / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^#[0-9]+$/) s = substr($i, 2) + 0
+		for (i = 1; i < NF; i++) if ($i == "timer_latency") v = $(i + 1)
+		for (i = 1; i < NF; i++) if ($i == "context") c = $(i + 1)
+		if (c == "irq") irq[s] = v; else if (s in irq) {
+			printf "tls run=%s seq=%d irq=%d thread=%d\n", run, s, irq[s], v; delete irq[s]
+		}
+	}' "$T/trace"
+	echo nop > "$T/current_tracer"
+	echo > "$T/trace"
+}
+phase_tl() {
+	[ -e "$T/osnoise/timerlat_period_us" ] || { msg "no timerlat tracer"; return 1; }
+	[ -n "$TL_PATH" ] || { msg "no SCHED_FIFO path in the registry"; return 1; }
+	hz=$((1000000 / TL_PERIOD_US))
+	echo mono > "$T/trace_clock"
+	echo 4096 > "$T/buffer_size_kb"
+	for run in timerlat irqdefer both; do
+		msg "timerlat: $run, $TL_PERIOD_US us period, $TL_MS ms"
+		setup "$TL_PATH" full
+		case $run in
+		irqdefer) rate=$hz ;;
+		*) rate=$hz; [ $run = timerlat ] && rate=0; timerlat_start ;;
+		esac
+		w=$(window "$TL_PATH" "$rate" "$TL_MS")
+		settle "$TL_PATH"
+		samples=
+		[ $run = irqdefer ] || samples=$(timerlat_stop $run)
+		echo "tl run=$run path=$TL_PATH period_us=$TL_PERIOD_US ms=$TL_MS $w $(counts "$TL_PATH") $(lat_stats "$TL_PATH")" >> "$out"
+		[ -z "$samples" ] || echo "$samples" >> "$out"
+		[ $run = timerlat ] || module_buckets "$TL_PATH" "tl.$run" >> "$out"
+	done
+	echo 2048 > "$T/buffer_size_kb"
+}
+
+# cyclictest (rt-tests), pinned to the raising CPU, SCHED_OTHER then
+# SCHED_FIFO 50; then irqdefer's thread paths at the same rate, one at a
+# time; then cyclictest FIFO 50 and those paths at once.
+# cyclictest_run RUN POLICY PRIO: one cyclictest, in the background; its
+# output in /tmp/cyc.RUN.
+cyclictest_run() {
+	cyclictest -m -q -a "$RAISE_CPU" -t 1 --policy="$2" -p "$3" -i "$CYC_US" \
+		-h 10000 -D "$((CYC_MS / 1000))" > "/tmp/cyc.$1" 2>&1 &
+	cyc_pid=$!
+}
+# cyclictest_record RUN POLICY PRIO WINDOW: its record and its buckets (us).
+cyclictest_record() {
+	# cyclictest pads with zeros, which busybox awk would read as octal.
+	awk -v run="$1" -v pol="$2" -v prio="$3" -v w="$4" -v us="$CYC_US" -v ms="$CYC_MS" '
+		function dec(s) { sub(/^0+/, "", s); return s + 0 }
+		/^[0-9]+ [0-9]+$/ { if (dec($2) > 0) b[dec($1)] = dec($2); next }
+		/^# Min Latencies:/ { mn = dec($4) } /^# Avg Latencies:/ { av = dec($4) }
+		/^# Max Latencies:/ { mx = dec($4) } /^# Histogram Overflows:/ { ov = dec($4) }
+		/^# Total:/ { tot = dec($3) }
+		END {
+			printf "cyc run=%s tool=cyclictest path=- policy=%s prio=%d interval_us=%d ms=%d %s raised=0 executed=0 coalesced=0 lat_count=0 lat_p50=0 min=%d avg=%d max=%d overflows=%d samples=%d\n", \
+				run, pol, prio, us, ms, w, mn * 1000, av * 1000, mx * 1000, ov, tot + ov
+			for (k in b) printf "hb cell=cyc.%s src=cyclictest lo=%d hi=%d count=%d\n", run, k * 1000, (k + 1) * 1000, b[k]
+		}' "/tmp/cyc.$1"
+}
+phase_cyc() {
+	command -v cyclictest > /dev/null || { msg "no cyclictest in the initramfs"; return 1; }
+	mkdir -p /dev/shm
+	grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs tmpfs /dev/shm
+	hz=$((1000000 / CYC_US))
+	for run in other fifo; do
+		pol=$run prio=0
+		[ $run = fifo ] && prio=50
+		msg "cyclictest: $pol $prio, $CYC_US us, $CYC_MS ms"
+		setup "$(echo $CYC_PATHS | tr ' ' ,)" count
+		_a=$(mark 0)
+		cyclictest_run $run $pol $prio
+		wait $cyc_pid
+		cyclictest_record $run $pol $prio "$_a $(mark 1)" >> "$out"
+	done
+	for p in $CYC_PATHS; do
+		msg "cyclictest's like: $p at $hz Hz, $CYC_MS ms"
+		setup "$p" full
+		w=$(window "$p" "$hz" "$CYC_MS")
+		settle "$p"
+		echo "cyc run=$p tool=irqdefer path=$p policy=- prio=0 interval_us=$CYC_US ms=$CYC_MS $w $(counts "$p") $(lat_stats "$p")" >> "$out"
+		module_buckets "$p" "cyc.$p" >> "$out"
+	done
+	ps=$(echo $CYC_PATHS | tr ' ' ,)
+	msg "cyclictest fifo 50 and $ps at $hz Hz at once"
+	setup "$ps" full
+	_a=$(mark 0)
+	echo "$hz" > "$DBG/rate_hz"
+	cyclictest_run both fifo 50
+	wait $cyc_pid
+	echo 0 > "$DBG/rate_hz"
+	cw="$_a $(mark 1)"
+	settle "$ps"
+	cyclictest_record both fifo 50 "$cw" >> "$out"
+	for p in $CYC_PATHS; do
+		echo "cyc run=both.$p tool=irqdefer path=$p policy=- prio=0 interval_us=$CYC_US ms=$CYC_MS $cw $(counts "$p") $(lat_stats "$p")" >> "$out"
+		module_buckets "$p" "cyc.both.$p" >> "$out"
+	done
+}
+
 phase_scale() {
 	for n in $SCALE_N; do
 		ps=$(echo $SCALE_ORDER | awk -v n="$n" '{ s = $1; for (i = 2; i <= n && i <= NF; i++) s = s "," $i; print s }')
@@ -392,6 +580,17 @@ phase_scale() {
 	echo "meta scale_n $SCALE_N"
 	echo "meta scale_rate $SCALE_RATE"
 	echo "meta scale_ms $SCALE_MS"
+	echo "meta ov_modes $OV_MODES"
+	echo "meta hist_rate $HIST_RATE"
+	echo "meta hist_ms $HIST_MS"
+	echo "meta hist_bucket_ns $HIST_BUCKET_NS"
+	echo "meta tl_path ${TL_PATH:--}"
+	echo "meta tl_period_us $TL_PERIOD_US"
+	echo "meta tl_ms $TL_MS"
+	echo "meta cyc_paths $CYC_PATHS"
+	echo "meta cyc_interval_us $CYC_US"
+	echo "meta cyc_ms $CYC_MS"
+	echo "meta cyclictest $(cyclictest --help 2>&1 | sed -n 's/^cyclictest V \([0-9.]*\).*/\1/p' | head -1)"
 	results_registry
 } > "$out"
 
@@ -399,11 +598,12 @@ rc=0
 for ph in $PHASES; do
 	case $ph in
 	idle) phase_idle 0 ;;
-	*) "phase_$ph" || rc=1 ;;
+	*) "phase_$ph" || { rc=1; msg "phase $ph failed"; } ;;
 	esac
 	echo "end phase=$ph" >> "$out"
 done
 echo 0 > "$DBG/rate_hz"
+synth_remove
 rmmod irqdefer || rc=1
 # The TSC rate for the trace clock, read last: the refined calibration
 # lands in dmesg about 2 s after boot.

@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-2.0
+# The kernel's own instruments for one path, for make bench (sourced by
+# bench.sh): the tracepoints that trace the same events as irqdefer, and
+# the in-kernel hist triggers that build the same raise-to-entry latency.
+# Everything derives from the path's registry rule (`rule PATH KEY`, from
+# bench.sh): its softirq vector (softirq=), its context, and the event
+# that starts its bottom half (trace=); nothing here names a path.
+#
+# Needs T (tracefs) and the function rule.
+
+# softirq_nr NAME: the vector's number (include/linux/interrupt.h).
+softirq_nr() {
+	awk -v v="$1" 'BEGIN { n = split("HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU", a, " ")
+		for (i = 1; i <= n; i++) if (a[i] == v) { print i - 1; exit } }'
+}
+
+# thread_glob PATH: the comm pattern of a task-context path's thread, from
+# its context class (the names the module and the kernel give them).
+thread_glob() {
+	_irq=$(awk -v p="$1" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+	case $(rule "$1" context) in
+	task_irq_thread) echo "irq/$_irq-*" ;;
+	task_own_thread) echo "irqdefer-*" ;;
+	task_napi_thread) echo "napi/irqdefer*" ;;
+	esac
+}
+
+# inst_plan PATH: sets, for PATH,
+#   TEVS  the tracepoints of its events (GROUP/EVENT ...): the top half
+#         (irq_handler_entry/exit), its softirq if any (softirq_raise,
+#         entry, exit), the event that starts its bottom half (trace=) and
+#         the one that requests it (for a thread, sched_wakeup);
+#   HREQ HENT HKEY HEKEY HFREQ HFENT  the hist pairing (request event,
+#         entry event, their key fields, their filters), HREQ empty when
+#         the kernel has no event pair for it (no bottom half, or no
+#         request event).
+# The request event of an entry event: workqueue_queue_work for
+# workqueue_execute_start (keyed by the work), timer_start and
+# hrtimer_start for the timers (keyed by the timer), sched_waking for a
+# switch to the path's thread (keyed by the pid, filtered by its name),
+# and for an entry in a softirq (tasklet_entry, napi_poll),
+# softirq_raise -> softirq_entry of its vector (keyed by vec). Requests
+# are filtered to hard interrupt context (common_flags & 8,
+# TRACE_FLAG_HARDIRQ): the path's top half makes them.
+inst_plan() {
+	_t=$(rule "$1" trace)
+	_s=$(rule "$1" softirq)
+	_g=${_t%%:*} _e=${_t#*:}
+	TEVS="irq/irq_handler_entry irq/irq_handler_exit"
+	[ "$_s" = none ] || TEVS="$TEVS irq/softirq_raise irq/softirq_entry irq/softirq_exit"
+	HREQ= HENT= HKEY= HEKEY= HFREQ= HFENT= TREQ=
+	case $_e in
+	irq_handler_entry | none | "") ;;
+	workqueue_execute_start)
+		HREQ=workqueue/workqueue_queue_work HENT=$_g/$_e HKEY=work HEKEY=work
+		HFREQ="common_flags & 8"
+		;;
+	timer_expire_entry)
+		HREQ=$_g/timer_start HENT=$_g/$_e HKEY=timer HEKEY=timer HFREQ="common_flags & 8"
+		;;
+	hrtimer_expire_entry)
+		HREQ=$_g/hrtimer_start HENT=$_g/$_e HKEY=hrtimer HEKEY=hrtimer HFREQ="common_flags & 8"
+		;;
+	sched_switch)
+		_glob=$(thread_glob "$1")
+		# Traced: the wake-up (as a user traces it); paired: the waking.
+		TREQ=sched/sched_wakeup
+		HREQ=sched/sched_waking HENT=sched/sched_switch HKEY=pid HEKEY=next_pid
+		HFREQ="comm ~ \"$_glob\"" HFENT="next_comm ~ \"$_glob\""
+		;;
+	*)
+		# An entry inside the softirq: its vector's raise and entry.
+		if [ "$_s" != none ]; then
+			_v=$(softirq_nr "$_s")
+			HREQ=irq/softirq_raise HENT=irq/softirq_entry HKEY=vec HEKEY=vec
+			HFREQ="vec == $_v" HFENT="vec == $_v"
+		fi
+		;;
+	esac
+	case $_e in
+	irq_handler_entry | none | "") ;;
+	*) TEVS="$TEVS $_g/$_e" ;;
+	esac
+	TREQ=${TREQ:-$HREQ}
+	[ -z "$TREQ" ] || case " $TEVS " in
+	*" $TREQ "*) ;;
+	*) TEVS="$TEVS $TREQ" ;;
+	esac
+}
+
+# inst_record PATH: the `inst` record of the path's instruments.
+inst_record() {
+	inst_plan "$1"
+	_h=none
+	[ -z "$HREQ" ] || _h="$HREQ>$HENT"
+	echo "inst path=$1 trace=$(echo $TEVS | tr ' ' ',') hist=$_h key=${HKEY:-none}"
+}
+
+# The synthetic event the hist triggers emit, its latency in ns (the trace
+# clock must count ns: trace_clock=mono, the module's own clock).
+SYNTH=irqdefer_lat
+synth_create() {
+	grep -q "^$SYNTH[[:space:]]" "$T/synthetic_events" 2> /dev/null ||
+		echo "$SYNTH u64 lat" >> "$T/synthetic_events"
+}
+synth_remove() {
+	echo "!$SYNTH u64 lat" >> "$T/synthetic_events" 2> /dev/null
+}
+
+# The trigger texts of the plan (inst_plan first); "!" + text removes one.
+_hist_req() { echo "hist:keys=$HKEY:ts0=common_timestamp${HFREQ:+ if $HFREQ}"; }
+_hist_ent() {
+	echo "hist:keys=$HEKEY:lat=common_timestamp-\$ts0:onmatch(${HREQ%%/*}.${HREQ#*/}).trace($SYNTH,\$lat)${HFENT:+ if $HFENT}"
+}
+_hist_lat() { echo "hist:keys=lat.buckets=$HIST_BUCKET_NS:sort=lat:size=8192"; }
+
+# hist_on / hist_off: the path's hist triggers (inst_plan first).
+hist_on() {
+	echo "$(_hist_req)" >> "$T/events/$HREQ/trigger"
+	echo "$(_hist_ent)" >> "$T/events/$HENT/trigger"
+	echo "$(_hist_lat)" >> "$T/events/synthetic/$SYNTH/trigger"
+}
+hist_off() {
+	echo "!$(_hist_lat)" >> "$T/events/synthetic/$SYNTH/trigger"
+	echo "!$(_hist_ent)" >> "$T/events/$HENT/trigger"
+	echo "!$(_hist_req)" >> "$T/events/$HREQ/trigger"
+}
+
+# hist_totals: "hits=N drops=N" of the latency histogram (before hist_off).
+hist_totals() {
+	awk '$1 == "Hits:" { h = $2 } $1 == "Dropped:" { d = $2 }
+		END { printf "hits=%d drops=%d\n", h, d }' "$T/events/synthetic/$SYNTH/hist"
+}
+
+# hist_buckets CELL: one hb record per bucket of the latency histogram,
+# "{ lat: ~ LO-HI } hitcount: N" (before hist_off).
+hist_buckets() {
+	awk -v cell="$1" '/^\{ lat: ~/ {
+		split($4, r, "-"); n = $NF
+		printf "hb cell=%s src=kernel lo=%d hi=%d count=%d\n", cell, r[1], r[2] + 1, n
+	}' "$T/events/synthetic/$SYNTH/hist"
+}
+
+# module_buckets PATH CELL: the path's own log2 histogram (snapshot
+# hist_<i>: [2^(i-1), 2^i) ns; bucket 0 is 0 ns) as hb records.
+module_buckets() {
+	awk -v p="$1" -v cell="$2" '$1 == p && $2 ~ /^hist_[0-9]+$/ && $3 > 0 {
+		i = substr($2, 6) + 0
+		# No ^ in busybox awk without math support.
+		hi = 1; for (k = 0; k < i; k++) hi *= 2
+		lo = i == 0 ? 0 : hi / 2
+		printf "hb cell=%s src=module lo=%d hi=%d count=%d\n", cell, lo, hi, $3
+	}' "$DBG/snapshot"
+}
+
+# lat_stats PATH: the module's latency figures, ns.
+lat_stats() {
+	awk -v p="$1" '$1 == p { v[$2] = $3 } END {
+		printf "lmin=%d lp90=%d lp99=%d lmax=%d\n", v["lat_min"], v["lat_p90"], v["lat_p99"], v["lat_max"] }' \
+		"$DBG/snapshot"
+}
+
+# trace_on / trace_off: the path's tracepoints into the ring buffer (TEVS).
+trace_on() {
+	echo > "$T/trace"
+	for _ev in $TEVS; do echo 1 > "$T/events/$_ev/enable"; done
+	echo 1 > "$T/tracing_on"
+}
+trace_off() {
+	echo 0 > "$T/tracing_on"
+	for _ev in $TEVS; do echo 0 > "$T/events/$_ev/enable"; done
+}
+# trace_count: events written since the last clear (entries + overrun).
+trace_count() {
+	cat "$T"/per_cpu/cpu*/stats | awk '$1 == "entries:" || $1 == "overrun:" { s += $2 }
+		END { print s + 0 }'
+}
