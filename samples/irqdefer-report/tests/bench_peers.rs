@@ -95,7 +95,11 @@ fn cost_against_tracing() {
             assert!(iv.lo <= iv.est && iv.est <= iv.hi, "{}: {iv:?}", r.path);
         }
         let v = &c.full_vs_trace;
-        assert!(v.verdict.contains('[') && v.verdict.contains(']'), "{}", v.verdict);
+        assert!(
+            v.verdict.contains('[') && v.verdict.contains(']'),
+            "{}",
+            v.verdict
+        );
         assert_eq!(c.full_vs_hist.is_some(), c.hist.is_some());
         // Tracing writes at least the top half's two events per run.
         assert!(c.events_per_run.unwrap() >= 1.5, "{}", r.path);
