@@ -204,6 +204,9 @@ pub struct TlRow {
     pub timerlat: Option<Dist>,
     /// timerlat's IRQ latency (the timer's lateness), ns.
     pub timerlat_irq: Option<Dist>,
+    /// timerlat's thread latency from the expiry (what cyclictest's
+    /// figure is, less the return to user space), ns.
+    pub timerlat_thread: Option<Dist>,
     /// irqdefer's top → bottom latency, ns (its log2 histogram).
     pub irqdefer: Option<Dist>,
     /// irqdefer's own p50, ns.
@@ -255,11 +258,13 @@ pub fn timerlat(b: &Bench) -> Result<Timerlat> {
             .map(|t| (t.int("thread") - t.int("irq")) as f64)
             .collect();
         let irq: Vec<f64> = tls.iter().map(|t| t.int("irq") as f64).collect();
+        let from_expiry: Vec<f64> = tls.iter().map(|t| t.int("thread") as f64).collect();
         let module = buckets(b, &format!("tl.{run}"), "module");
         rows.push(TlRow {
             run: run.to_string(),
             timerlat: has_tl.then(|| Dist::of_samples(&thr)),
             timerlat_irq: has_tl.then(|| Dist::of_samples(&irq)),
+            timerlat_thread: has_tl.then(|| Dist::of_samples(&from_expiry)),
             irqdefer: (run != "timerlat").then(|| Dist::of(module)),
             irqdefer_p50: (run != "timerlat").then(|| r.num("lat_p50")),
             coalesced: r.int("coalesced"),

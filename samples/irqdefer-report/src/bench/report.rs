@@ -355,6 +355,18 @@ pub fn timerlat_table(a: &Analysis) -> Option<Table> {
                 c[3].clone(),
             ]);
         }
+        if let Some(d) = &r.timerlat_thread {
+            let c = dist_cells(Some(d));
+            t.row(cells![
+                format!("timerlat{at_once}"),
+                "thread, from the expiry",
+                d.n.to_string(),
+                c[0].clone(),
+                c[1].clone(),
+                c[2].clone(),
+                c[3].clone(),
+            ]);
+        }
         if let Some(d) = &r.irqdefer {
             let c = dist_cells(Some(d));
             t.row(cells![
@@ -907,6 +919,21 @@ fn render_peers(a: &Analysis, l: &mut Vec<String>) {
              buckets (cyclictest's own) and log2 (irqdefer's)."
                 .into(),
         );
+        if let Some(tl) = a.peers.timerlat.as_ref().and_then(|tl| tl.rows.first()) {
+            let p50 = |d: &Option<Dist>| us(d.as_ref().and_then(|d| d.p50));
+            para(
+                l,
+                format!(
+                    "For scale, from the timerlat run alone on the same CPU: the timer's \
+                     IRQ latency p50 {} µs, the thread's from the expiry {} µs, thread − irq \
+                     {} µs. cyclictest's figure compares with the thread's from the expiry \
+                     (plus the return to user space), irqdefer's with thread − irq.",
+                    p50(&tl.timerlat_irq),
+                    p50(&tl.timerlat_thread),
+                    p50(&tl.timerlat)
+                ),
+            );
+        }
         l.extend(markdown::table(&t));
         l.push(String::new());
     }
