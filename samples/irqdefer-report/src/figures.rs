@@ -335,9 +335,9 @@ impl Boot {
 
     /// The real-time hog's cell for a path at priority `prio`.
     pub fn hog_cell(&self, path: &str, prio: u32) -> Option<&CellFigures> {
-        self.cells.iter().find(|c| {
-            c.group() == Group::RtHog && c.path == path && c.load() == Load::Fifo(prio)
-        })
+        self.cells
+            .iter()
+            .find(|c| c.group() == Group::RtHog && c.path == path && c.load() == Load::Fifo(prio))
     }
 
     /// The hog's priorities, in order.

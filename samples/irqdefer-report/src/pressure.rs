@@ -5,8 +5,8 @@
 //!
 //! - The real-time hog: a `SCHED_FIFO` busy loop pinned on the raising CPU,
 //!   at a priority below the IRQ threads' 50 and above; the module's
-//!   threads pinned there too, RT throttling and the CPU's fair server off
-//!   (`scripts/guest/scenario.sh`). A path runs or starves by who executes
+//!   threads pinned there too, RT throttling off; the fair server, deferred
+//!   by 950 ms, never runs within a window (`scripts/guest/scenario.sh`). A path runs or starves by who executes
 //!   its top half and its bottom half, and at what priority.
 //! - Softirq overload: a softirq path's work stepped up to a whole CPU; who
 //!   serves the softirq (interrupt exit, `ksoftirqd`, or the task that
@@ -92,8 +92,7 @@ fn task(prio: u32, hog: u32, who: &str) -> Expect<Fate> {
 
 /// What the rules predict for a path under a SCHED_FIFO hog at `hog` on
 /// the raising CPU, on PREEMPT_RT (`rt`) or not. The scenario pins the
-/// module's threads to that CPU and turns RT throttling and its fair
-/// server off.
+/// module's threads to that CPU and turns RT throttling off.
 pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
     if top_half_threaded(p, rt) {
         let top = task(IRQ_THREAD_PRIO, hog, "top half forced into irq/N");
@@ -129,9 +128,11 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
             "unbound workqueue: its kworker may run on another CPU",
         ),
         "task_kworker" => task(0, hog, "per-CPU kworker"),
-        "task_own_thread" if p.mechanism.contains("SCHED_FIFO") => {
-            task(IRQ_THREAD_PRIO, hog, "kthread_worker made FIFO by sched_set_fifo()")
-        }
+        "task_own_thread" if p.mechanism.contains("SCHED_FIFO") => task(
+            IRQ_THREAD_PRIO,
+            hog,
+            "kthread_worker made FIFO by sched_set_fifo()",
+        ),
         "task_own_thread" => task(0, hog, "the module's kernel thread"),
         "task_napi_thread" => task(0, hog, "napi/ thread"),
         _ if rt => expect(

@@ -190,7 +190,7 @@ pub fn textbook_table(b: &Boot) -> Table {
         Column::left("context"),
         Column::left("may sleep"),
         Column::left("preemptible"),
-        Column::left("alloc").long("allocation flags"),
+        Column::left("alloc").long("allocation flags").detail(),
         Column::left("where it ran"),
     ])
     .titled(format!(
@@ -261,9 +261,16 @@ pub fn textbook_table(b: &Boot) -> Table {
              merges an interrupt that comes while the handler thread's wake-up is pending. \
              The module's accounting (raised = executed + coalesced) covers the top halves \
              that ran.",
-            b.matrix()
-                .filter(|c| c.merged_before_top_half.unwrap_or(0) > 0)
-                .map(|c| format!("{} {}", c.path, c.merged_before_top_half.unwrap_or(0)))
+            b.paths()
+                .iter()
+                .filter_map(|p| {
+                    let n: u64 = b
+                        .matrix()
+                        .filter(|c| &c.path == p)
+                        .filter_map(|c| c.merged_before_top_half)
+                        .sum();
+                    (n > 0).then(|| format!("{p} {n}"))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -563,7 +570,7 @@ pub fn overload_table(b: &Boot) -> Table {
     let mut columns = vec![Column::left("path")];
     columns.push(Column::left("expected"));
     for s in &steps {
-        columns.push(Column::right(&format!("{s:.0}%")).group("ksoftirqd % at load"));
+        columns.push(Column::right(&format!("{s:.0}%")).group("load"));
     }
     columns.push(Column::left("majority from"));
     columns.push(Column::left("why").detail());

@@ -91,7 +91,11 @@ impl Rule {
             executor: executor(p).1,
             class,
             may_sleep,
-            preemptible: if rt { class != Class::Hardirq } else { may_sleep },
+            preemptible: if rt {
+                class != Class::Hardirq
+            } else {
+                may_sleep
+            },
             places: context.places.clone(),
         }
     }

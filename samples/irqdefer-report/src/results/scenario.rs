@@ -325,9 +325,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                     None => Group::Matrix,
                     Some(g) => match Group::parse(g) {
                         Some(g) => g,
-                        None => {
-                            return l.err(format!("group `{g}` is not matrix|rthog|overload"))
-                        }
+                        None => return l.err(format!("group `{g}` is not matrix|rthog|overload")),
                     },
                 };
                 open = Some(OpenCell {
@@ -491,7 +489,11 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
             for s in &t[3..] {
                 counts.push(l.num(&format!("softirqs {name}"), s)?);
             }
-            if o.phase(when).softirqs.insert(name.to_string(), counts).is_some() {
+            if o.phase(when)
+                .softirqs
+                .insert(name.to_string(), counts)
+                .is_some()
+            {
                 return l.err(format!("duplicate softirqs line `{name}`"));
             }
         }
@@ -548,6 +550,52 @@ mod tests {
         assert_eq!(Rate::parse("-5"), None);
         assert!(Rate::Single < Rate::Hz(1));
         assert_eq!(format!("{:>8}", Rate::Hz(100)), "  100 Hz");
+    }
+
+    #[test]
+    fn loads_and_groups() {
+        assert_eq!(Load::parse("fifo51"), Some(Load::Fifo(51)));
+        assert_eq!(Load::parse("fifo0"), None);
+        assert_eq!(Load::parse("fifo100"), None);
+        assert_eq!(Load::Fifo(49).name(), "fifo49");
+        assert_eq!(Group::parse("rthog"), Some(Group::RtHog));
+        assert_eq!(Group::parse("x"), None);
+    }
+
+    #[test]
+    fn pressure_cell() {
+        let snap = |ph: &str| {
+            crate::snapshot::REQUIRED
+                .iter()
+                .map(|k| format!("snapshot {ph} p0 {k} 1\n"))
+                .collect::<String>()
+        };
+        let cell = format!(
+            "cell 1 1 p0 1000 fifo51 rthog\nwork_ns 5\nuptime before 1\nuptime stop 2\n\
+             uptime after 3\n{}{}{}endcell 1\nend 1\n",
+            snap("before"),
+            snap("stop"),
+            snap("after")
+        );
+        let r = parse_str("m", &format!("{HEAD}{cell}")).unwrap();
+        let c = &r.cells[0];
+        assert_eq!(
+            (c.load, c.group, c.work_ns),
+            (Load::Fifo(51), Group::RtHog, 5)
+        );
+        assert!(c.stop.is_some());
+        let bad = cell.replace("rthog", "moon");
+        let e = parse_str("m", &format!("{HEAD}{bad}")).unwrap_err();
+        assert!(e.to_string().contains("group `moon`"), "{e}");
+        let bad = cell.replace("work_ns 5\n", "work_ns 5\nwork_ns 6\n");
+        let e = parse_str("m", &format!("{HEAD}{bad}")).unwrap_err();
+        assert!(e.to_string().contains("duplicate `work_ns`"), "{e}");
+        let bad = cell.replace("snapshot stop p0 lat_max 1\n", "");
+        let e = parse_str("m", &format!("{HEAD}{bad}")).unwrap_err();
+        assert!(
+            e.to_string().contains("`snapshot stop` lacks `lat_max`"),
+            "{e}"
+        );
     }
 
     #[test]
