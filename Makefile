@@ -4,9 +4,10 @@
 # kernel's build system reads for the module itself.
 #
 #   make            build irqdefer.ko against KDIR
-#   make demo       set up, build, run the scenario matrix in the VM (with
-#                   and without threadirqs), print the comparison tables and
-#                   write out/report.html
+#   make demo       set up, build, run the scenario matrix in the VM on five
+#                   preemption models (none, voluntary, full, threadirqs,
+#                   PREEMPT_RT; a real-time hog and softirq overload on full
+#                   and rt), print the comparison tables, write out/report.html
 #   make check      set up, build, lint, and run every test (host and VM)
 #   make torture    the torture selftest on the debug kernel (KASAN,
 #                   lockdep), TORTURE_SECS long (default 600), and the
@@ -87,7 +88,7 @@ fmt:
 	for m in $(ROOT)samples/*/Cargo.toml; do cargo fmt --manifest-path $$m; done
 
 # The targets below set up and build what is missing, then run.
-demo: kernel
+demo: kernel kernel-rt
 	$(MAKE) modules
 	@$(SCRIPTS)/demo.sh
 
