@@ -9,8 +9,8 @@ use crate::figures::{Boot, Report};
 use crate::plots::{self, CpuBar, HistSeries, LoadSeries, RateSeries};
 use crate::results::scenario::{Load, Rate};
 use crate::tables::{
-    hog_table, main_table, overload_detail_table, overload_table, rt_latency_table, rt_pair,
-    rt_where_table, runs_table, sweep_table, textbook_table,
+    accel_note, hog_table, main_table, overload_detail_table, overload_table, rt_latency_table,
+    rt_pair, rt_where_table, runs_table, sweep_table, textbook_table,
 };
 use crate::view::{Align, Kind, Table};
 
@@ -65,18 +65,10 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
     h.push_str("</style>\n</head>\n<body>\n");
     h.push_str("<h1>irqdefer: interrupt deferral paths, measured</h1>\n");
 
-    let tcg = report.boots.iter().any(|b| b.meta("accel") == "tcg");
     let _ = writeln!(
         h,
-        "<p class=\"warn\"><b>Read the numbers relatively.</b> {} Absolute times are \
-         inflated under TCG emulation (every guest instruction is translated by QEMU); what \
-         counts is the comparison between paths, rates and loads within one run.</p>",
-        if tcg {
-            "These results were measured in a QEMU guest under <b>TCG</b> (no hardware \
-             virtualisation)."
-        } else {
-            "These results were measured in a virtual machine."
-        }
+        "<p class=\"warn\"><b>Read the numbers relatively.</b> {}</p>",
+        accel_note(report, |label| format!("<b>{}</b>", esc(label)))
     );
     h.push_str(
         "<p class=\"note\">Each cell of the matrix raises interrupts from a virtual device on \

@@ -10,6 +10,7 @@ use crate::cells;
 use crate::figures::{fmt_ns, pct, Boot, CellFigures, Report};
 use crate::places::short;
 use crate::pressure::{self, Fate};
+use crate::results::accel_label;
 use crate::results::scenario::{Load, Rate};
 use crate::textbook::{Check, Rule};
 use crate::view::{Cell, Column, Kind, Table};
@@ -680,6 +681,54 @@ pub fn overload_detail_table(b: &Boot) -> Table {
     t
 }
 
+/// Where the boots ran (`meta accel`), for the warning that heads the
+/// report: one clause per accelerator, naming its boots, then what that
+/// means for absolute times. `strong` wraps the accelerator's label (the
+/// HTML page's `<b>`).
+pub fn accel_note(report: &Report, strong: fn(&str) -> String) -> String {
+    let mut seen: Vec<(&str, Vec<&str>)> = Vec::new();
+    for b in &report.boots {
+        let accel = b.meta("accel");
+        match seen.iter_mut().find(|(a, _)| *a == accel) {
+            Some((_, boots)) => boots.push(&b.label),
+            None => seen.push((accel, vec![&b.label])),
+        }
+    }
+    let clauses: Vec<String> = seen
+        .iter()
+        .map(|(accel, boots)| {
+            let label = strong(accel_label(accel));
+            let place = match *accel {
+                "tcg" => format!("in a QEMU guest under {label} (no hardware virtualisation)"),
+                "kvm" => format!("in a guest under {label} (hardware virtualisation)"),
+                "metal" => format!("on {label} (no hypervisor)"),
+                _ => format!("in a virtual machine ({label})"),
+            };
+            format!("{place}: {}", boots.join(", "))
+        })
+        .collect();
+    let mut note = format!("Measured {}.", clauses.join("; "));
+    let has = |a: &str| seen.iter().any(|(accel, _)| *accel == a);
+    if has("tcg") {
+        note.push_str(
+            " Absolute times are inflated under TCG emulation (every guest instruction is \
+             translated by QEMU): compare the paths, rates and loads with each other, not \
+             with real hardware.",
+        );
+    } else if seen.iter().any(|(accel, _)| *accel != "metal") {
+        note.push_str(
+            " A hypervisor delivers the guest's timer and interrupts: absolute times include \
+             its exits; compare the paths, rates and loads with each other.",
+        );
+    } else {
+        note.push_str(
+            " Absolute times are the machine's own; they still depend on its CPUs, firmware \
+             and load: compare the paths, rates and loads with each other.",
+        );
+    }
+    note
+}
+
 /// The columns of [`runs_table`], in order.
 pub enum RunsColumn {
     /// The boot's label.
@@ -726,7 +775,7 @@ pub fn runs_table(report: &Report) -> Table {
             b.label.clone(),
             b.meta("kernel"),
             b.meta("flavour"),
-            b.meta("accel"),
+            accel_label(b.meta("accel")),
             b.meta("vcpus"),
             model(b),
             b.meta("raise_cpu"),

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use crate::figures::{CellFigures, Report};
 use crate::results::scenario::Rate;
 use crate::tables::{
-    hog_table, main_table, overload_detail_table, overload_table, rt_latency_table, rt_pair,
-    rt_where_table, runs_table, sweep_table, textbook_table, RunsColumn,
+    accel_note, hog_table, main_table, overload_detail_table, overload_table, rt_latency_table,
+    rt_pair, rt_where_table, runs_table, sweep_table, textbook_table, RunsColumn,
 };
 use crate::view::{Align, Cell, Table};
 
@@ -135,9 +135,11 @@ fn section(t: &Table) -> String {
 pub fn render(report: &Report, rate: Rate) -> String {
     let mut out = String::new();
     out.push_str(&wrap(
-        "irqdefer: interrupt deferral paths compared. Latency is from the raise of the \
-         request to the start of the bottom half. Under TCG emulation absolute times are \
-         inflated; compare the paths with each other, not with real hardware.",
+        &format!(
+            "irqdefer: interrupt deferral paths compared. Latency is from the raise of the \
+             request to the start of the bottom half. {}",
+            accel_note(report, str::to_string)
+        ),
         WIDTH,
         "",
     ));

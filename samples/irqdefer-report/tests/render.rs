@@ -74,7 +74,7 @@ fn html_is_self_contained_with_one_svg_per_plot() {
     assert!(h.contains("6.12.117"));
     assert!(h.contains("<b>TCG</b>"));
     assert!(h.contains("inflated"));
-    assert!(h.contains("comparison between paths"));
+    assert!(h.contains("compare the paths, rates and loads with each other"));
     // Axis labels, as text, in the plots.
     for label in [
         "latency (log axis, log2 buckets)",

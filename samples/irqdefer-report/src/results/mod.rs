@@ -193,6 +193,29 @@ pub enum Value {
     Seconds,
     /// A non-negative decimal number, then optional words (`tsc_mhz`).
     Number,
+    /// One word of [`ACCELS`]: where the capture ran.
+    Accel,
+}
+
+/// The values of `meta accel` (FORMAT.md, "Header"), each with the label
+/// the report prints: QEMU without hardware virtualisation, QEMU with
+/// KVM, no hypervisor at all (`make demo-host` on real hardware), or a
+/// hypervisor that is neither (`make demo-host` in a VMware, Hyper-V, Xen,
+/// ... guest).
+pub const ACCELS: &[(&str, &str)] = &[
+    ("tcg", "TCG"),
+    ("kvm", "KVM"),
+    ("metal", "bare metal"),
+    ("vm", "another hypervisor"),
+];
+
+/// The report's label of a `meta accel` value; the value itself if it is
+/// not one of [`ACCELS`] (only a capture the parser did not check).
+pub fn accel_label(accel: &str) -> &str {
+    ACCELS
+        .iter()
+        .find(|(word, _)| *word == accel)
+        .map_or(accel, |(_, label)| label)
 }
 
 /// The meta keys a kind of capture knows: whether each is required, and
@@ -205,7 +228,7 @@ pub const COMMON_META: MetaSpec = &[
     ("kernel", true, Value::Text),
     ("boot", true, Value::Text),
     ("flavour", true, Value::Text),
-    ("accel", true, Value::Text),
+    ("accel", true, Value::Accel),
     ("vcpus", true, Value::Int),
     ("cmdline", false, Value::Text),
     ("raise_cpu", false, Value::Int),
@@ -303,6 +326,10 @@ impl Meta {
                 }
                 Value::Number if words.first().is_none_or(|w| !number(w)) => {
                     return bad("does not start with a number")
+                }
+                Value::Accel if !ACCELS.iter().any(|(w, _)| *value == *w) => {
+                    let words: Vec<&str> = ACCELS.iter().map(|(w, _)| *w).collect();
+                    return bad(&format!("is not one of {}", words.join(", ")));
                 }
                 _ => {}
             }
