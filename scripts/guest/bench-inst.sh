@@ -59,7 +59,10 @@ inst_plan() {
 		HREQ=$_g/timer_start HENT=$_g/$_e HKEY=timer HEKEY=timer HFREQ="common_flags & 8"
 		;;
 	hrtimer_expire_entry)
+		# A softirq-run hrtimer is a soft one (HRTIMER_MODE_SOFT, 0x4):
+		# that leaves out the tick's hard hrtimer, restarted from irq_exit.
 		HREQ=$_g/hrtimer_start HENT=$_g/$_e HKEY=hrtimer HEKEY=hrtimer HFREQ="common_flags & 8"
+		[ "$_s" = none ] || HFREQ="$HFREQ && mode & 4"
 		;;
 	sched_switch)
 		_glob=$(thread_glob "$1")

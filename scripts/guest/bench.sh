@@ -128,6 +128,9 @@ smoke)
 	HIST_RATE=200 HIST_MS=500 TL_PERIOD_US=1000 TL_MS=1000 CYC_US=1000 CYC_MS=1000
 	;;
 esac
+# irqdefer_bench_paths=a,b on the kernel command line: only those paths
+# (to try a phase on a few).
+[ -z "${irqdefer_bench_paths:-}" ] || PATHS=$(echo "$irqdefer_bench_paths" | tr , ' ')
 # The overhead phase's modes: irqdefer full and count, count with the
 # kernel's tracepoints for the same events (trace) or its hist triggers
 # (hist), full with a reader or a hog on CPU 0. Odd rounds run them in
