@@ -8,6 +8,9 @@
 #                   preemption models (none, voluntary, full, threadirqs,
 #                   PREEMPT_RT; a real-time hog and softirq overload on full
 #                   and rt), print the comparison tables, write out/report.html
+#   make demo-host  make demo's matrix on this machine, no VM (a Rust-enabled
+#                   6.12 kernel, as root, the module loaded or KO=): report
+#                   labelled bare metal, KVM or TCG, out/report-host.html
 #   make check      set up, build, lint, and run every test (host and VM)
 #   make torture    the torture selftest on the debug kernel (KASAN,
 #                   lockdep), TORTURE_SECS long (default 600), and the
@@ -42,7 +45,7 @@ RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
 .PHONY: all modules modules-debug modules-rt clean setup kernel kernel-debug kernel-rt \
-	demo check torture bench vm lint \
+	demo demo-host check torture bench vm lint \
 	fmt rust-analyzer report-png
 
 all: modules
@@ -91,6 +94,12 @@ fmt:
 demo: kernel kernel-rt
 	$(MAKE) modules
 	@$(SCRIPTS)/demo.sh
+
+# On the machine itself: it checks the kernel (CONFIG_RUST), debugfs and
+# the module (loaded, or KO=, default ./irqdefer.ko, built for uname -r)
+# and refuses, changing nothing, when one is missing.
+demo-host:
+	@$(SCRIPTS)/demo-host.sh
 
 bench: kernel
 	$(MAKE) modules

@@ -14,6 +14,12 @@
 #                                     serial port); BOOT names the boot
 #                                     (e.g. "threadirqs", with APPEND=threadirqs)
 #   scripts/vm.sh bench BOOT OUT      the same for the benchmarks (make bench)
+#   scripts/vm.sh demo-host OUTDIR    make demo-host's entry point in the guest,
+#                                     as if it were the host: its refusals,
+#                                     then a short matrix; the report comes
+#                                     back to OUTDIR and its sections are
+#                                     compared with make demo's
+#                                     (scripts/tests/report_sections.py)
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
 # Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
@@ -67,6 +73,7 @@ cp "$KO" "$root/irqdefer/irqdefer.ko"
 cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
 cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
 cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
+cp "$IRQDEFER_ROOT/scripts/demo-host.sh" "$root/irqdefer/"
 # The guest's C helpers (scripts/guest/*.c, the demo's real-time hog), static:
 # the initramfs has no libc.
 for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
@@ -75,9 +82,16 @@ for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
 	gcc -static -O2 -o "$root/irqdefer/$(basename "$c" .c)" "$c" ||
 		die "cannot build $c: gcc -static needs libc6-dev (scripts/setup.sh)"
 done
-# Host binaries the guest runs (make bench: cyclictest, from rt-tests),
-# with their shared libraries at the same paths, where the host has them.
-for b in cyclictest; do
+# Host binaries the guest runs (make bench: cyclictest, from rt-tests;
+# demo-host: the report tool), with their shared libraries at the same
+# paths, where the host has them.
+bins=cyclictest
+if [ "$mode" = demo-host ]; then
+	msg "building the report tool (samples/irqdefer-report)"
+	cargo build --quiet --release --manifest-path "$IRQDEFER_ROOT/samples/irqdefer-report/Cargo.toml"
+	bins+=" $IRQDEFER_ROOT/samples/irqdefer-report/target/release/irqdefer-report"
+fi
+for b in $bins; do
 	bin=$(command -v "$b") || continue
 	cp "$bin" "$root/bin/"
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
@@ -99,6 +113,12 @@ if [ "$mode" = scenario ] || [ "$mode" = bench ]; then
 	set --
 	rm -f "$results"
 	mkdir -p "$(dirname "$results")"
+elif [ "$mode" = demo-host ]; then
+	[ $# -eq 1 ] || die "usage: vm.sh demo-host OUTDIR"
+	outdir=$1 boot=host results=$1/bundle.txt
+	set --
+	rm -rf "$outdir"
+	mkdir -p "$outdir"
 fi
 args="$*"
 # KVM where a short probe boot proves it works (once per QEMU version and
@@ -167,4 +187,10 @@ msg "VM finished in $((SECONDS - start))s"
 [ -n "${VM_LOG:-}" ] || cp "$log" "$IRQDEFER_ROOT/out/console-$FLAVOUR.log" 2>/dev/null ||
 	{ mkdir -p "$IRQDEFER_ROOT/out" && cp "$log" "$IRQDEFER_ROOT/out/console-$FLAVOUR.log"; }
 
+if [ "$mode" = demo-host ]; then
+	rc=0
+	python3 "$IRQDEFER_ROOT/scripts/vm_result.py" --mode "$mode" --timed-out "$timed_out" "$log" || rc=1
+	python3 "$IRQDEFER_ROOT/scripts/tests/report_sections.py" --accel "$ACCEL" "$results" "$outdir" || rc=1
+	exit $rc
+fi
 exec python3 "$IRQDEFER_ROOT/scripts/vm_result.py" --mode "$mode" --timed-out "$timed_out" "$log"

@@ -38,7 +38,11 @@
 # Settings come from the kernel command line (the environment of init),
 # lists comma separated: irqdefer_rates, irqdefer_loads, irqdefer_cell_ms,
 # irqdefer_single_n, irqdefer_pressure, irqdefer_hog_prios, irqdefer_hog_ms,
-# irqdefer_overload_pct, irqdefer_overload_ms.
+# irqdefer_overload_pct, irqdefer_overload_ms. Where the files are:
+# irqdefer_ko, the module to load (/irqdefer/irqdefer.ko; empty: the module
+# is loaded already, its controls at their defaults, and stays loaded), and
+# irqdefer_hog, the hog (/irqdefer/hog); scripts/demo-host.sh sets them on
+# a real machine.
 #
 # The results file: a scenario capture of the results grammar, version 2
 # (one record per line, space separated; samples/irqdefer-report/FORMAT.md
@@ -79,14 +83,19 @@ OVERLOAD_PCT=$(list "${irqdefer_overload_pct:-0,50,80,90,95,100}")
 OVERLOAD_MS=${irqdefer_overload_ms:-1000}
 OVERLOAD_RATE=1000
 RAISE_CPU=1
-HOG=/irqdefer/hog
+KO=${irqdefer_ko-/irqdefer/irqdefer.ko}
+HOG=${irqdefer_hog:-/irqdefer/hog}
 . "$(dirname "$0")/results.sh"
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
 # This script, and all it starts but the hogs, on CPU 0.
 taskset -p 1 $$ >/dev/null || exit 1
-insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
+if [ -n "$KO" ]; then
+	insmod "$KO" paths=hardirq cpu=$RAISE_CPU || exit 1
+else
+	echo hardirq > "$DBG/paths" && echo $RAISE_CPU > "$DBG/cpu" || exit 1
+fi
 # Every path the module has, in its order.
 PATHS=$(cat "$DBG/available_paths") || exit 1
 # The softirq paths, by the registry's rule.
@@ -281,4 +290,4 @@ if has overload; then
 	done
 fi
 echo "end $n" >> "$out"
-rmmod irqdefer
+[ -z "$KO" ] || rmmod irqdefer
