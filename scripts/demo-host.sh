@@ -135,10 +135,10 @@ elif [ -n "$kconfig_src" ]; then
 	*.gz) kconfig=$(gzip -dc "$kconfig_src") ;;
 	*) kconfig=$(cat "$kconfig_src") ;;
 	esac
-	if ! echo "$kconfig" | grep -q '^CONFIG_RUST=y$'; then
+	if ! printf "%s\n" "$kconfig" | grep -q '^CONFIG_RUST=y$'; then
 		problem "the running kernel ($rel) is built without Rust support (no CONFIG_RUST=y in $kconfig_src): irqdefer is a Rust module; boot a 6.12 kernel built with CONFIG_RUST=y (README, 'Building against your own kernel'), or run 'make demo' (its own kernel, in a VM)"
 	fi
-	if ! echo "$kconfig" | grep -q '^CONFIG_DEBUG_FS=y$'; then
+	if ! printf "%s\n" "$kconfig" | grep -q '^CONFIG_DEBUG_FS=y$'; then
 		problem "the running kernel ($rel) has no debugfs (no CONFIG_DEBUG_FS=y in $kconfig_src), where irqdefer's controls are: boot a kernel built with CONFIG_DEBUG_FS=y"
 	fi
 else
