@@ -910,7 +910,7 @@ fn render_peers(a: &Analysis, l: &mut Vec<String>) {
             "cyclictest (`-m -a CPU -t 1 -i 1000 -h`) sleeps in `clock_nanosleep()` to an \
              absolute expiry and measures, in user space, how late it wakes: the hrtimer's \
              lateness, the wake-up of its thread, the return to user space and the \
-             `clock_gettime()` (a vDSO call or, without a usable TSC, a syscall). irqdefer's \
+             `clock_gettime()` (a vDSO call: the VM's clocksource is the TSC). irqdefer's \
              figure starts later, in the top half, after the interrupt's own lateness, and \
              ends earlier, at the bottom half's first instruction in the kernel: it is the \
              wake-up alone. cyclictest's figure therefore exceeds irqdefer's by about \
