@@ -191,7 +191,10 @@ impl CpuStats {
     /// Records a latency of `lat` ns.
     fn record_latency(&self, lat: u64) {
         self.lat_sum.fetch_add(lat, Relaxed);
-        self.lat_max.fetch_max(lat, Relaxed);
+        // A locked update only when the maximum changes.
+        if lat > self.lat_max.load(Relaxed) {
+            self.lat_max.fetch_max(lat, Relaxed);
+        }
         // Below `stamp::WRAP_NS`: `lat + 1` cannot saturate.
         let plus1 = lat.saturating_add(1);
         let _ = self

@@ -13,8 +13,8 @@ pub(crate) struct Context {
 
 impl Context {
     /// Samples the caller's context: `in_hardirq()`, `in_serving_softirq()`,
-    /// `in_task()`, `preemptible()`, whether sleeping is legal, the CPU and
-    /// the name of `current`.
+    /// `in_task()`, `preemptible()`, whether sleeping is legal, the CPU and,
+    /// outside hard interrupt and NMI context, the name of `current`.
     pub(crate) fn current() -> Self {
         let mut raw = ffi::IrqdeferCtx {
             flags: 0,
@@ -76,7 +76,8 @@ impl Context {
         self.has(ctx_flags::PREEMPT_RT)
     }
 
-    /// The name of `current` (`comm`), up to its NUL.
+    /// The name of `current` (`comm`), up to its NUL; empty in hard
+    /// interrupt or NMI context, where it names whatever was interrupted.
     pub(crate) fn comm(&self) -> &[u8] {
         let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
         self.raw.comm.get(..len).unwrap_or(&[])

@@ -65,7 +65,11 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 
 	ctx->flags = flags;
 	ctx->cpu = raw_smp_processor_id();
-	strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
+	/* The name classifies softirq and task context only. */
+	if (flags & (IRQDEFER_CTX_HARDIRQ | IRQDEFER_CTX_NMI))
+		ctx->comm[0] = '\0';
+	else
+		strscpy(ctx->comm, current->comm, sizeof(ctx->comm));
 }
 
 bool irqdefer_in_task(void)
