@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 19
+ktap_set_plan 20
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -109,15 +109,22 @@ echo 10000 > "$DBG/rate_hz"
 ktap_test_result "work_ns x rate_hz over 0.5 s/s is refused, nothing changes" \
 	sh -c "! echo 100000 > $DBG/work_ns 2>/dev/null && [ \$(cat $DBG/work_ns) = 0 ]"
 echo 0 > "$DBG/rate_hz"
-# Interrupts-off work (the hardirq path's) is bounded at 0.5 s/s, the
-# work of all active atomic-context paths together at 1 s/s; task paths
-# take any load.
+# Work no CFS task can preempt (hard interrupt context, SCHED_FIFO threads:
+# the hardirq path, kthread_worker, the threaded IRQ's thread) is bounded
+# at 0.5 s/s, the work of all active atomic-context paths together at
+# 1 s/s; other task paths take any load.
 echo tasklet > "$DBG/paths"
 echo 90000 > "$DBG/work_ns"
 ktap_test_result "tasklet alone: 0.9 s/s taken; a task path joins; hardirq or a second softirq path is refused" \
 	sh -c "echo 10000 > $DBG/rate_hz && ! echo hardirq,tasklet > $DBG/paths 2>/dev/null &&
 		! echo tasklet,tasklet_hi > $DBG/paths 2>/dev/null && echo tasklet,wq > $DBG/paths &&
 		[ \$(cat $DBG/paths) = tasklet,wq ]"
+echo 0 > "$DBG/rate_hz"
+echo 60000 > "$DBG/work_ns"
+ktap_test_result "a SCHED_FIFO path: 0.6 s/s refused on kthread_worker and on threaded, taken on kthread" \
+	sh -c "echo kthread_worker > $DBG/paths && ! echo 10000 > $DBG/rate_hz 2>/dev/null &&
+		echo threaded > $DBG/paths && ! echo 10000 > $DBG/rate_hz 2>/dev/null &&
+		echo kthread > $DBG/paths && echo 10000 > $DBG/rate_hz && [ \$(cat $DBG/rate_hz) = 10000 ]"
 echo 0 > "$DBG/rate_hz"
 echo 0 > "$DBG/work_ns"
 echo all > "$DBG/paths"

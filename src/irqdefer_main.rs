@@ -113,11 +113,11 @@ fn check_params() -> Result<Params> {
     )?;
     source::check_load(rate_hz, work_ns, active).inspect_err(|_| {
         pr_err!(
-            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} with interrupts off (a hardirq-context path)\n",
+            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} that no CFS task can preempt (hard interrupt context, SCHED_FIFO threads)\n",
             rate_hz,
             work_ns,
             source::BUSY_NS_PER_S_MAX,
-            source::IRQS_OFF_NS_PER_S_MAX
+            source::ABOVE_CFS_NS_PER_S_MAX
         )
     })?;
     Ok(Params {

@@ -38,12 +38,16 @@ pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
 /// interrupt or softirq: [`PathId::atomic`]), together, ns: `rate_hz *
 /// work_ns * such active paths` at most one CPU. Softirqs run at every
 /// interrupt exit, so more would starve every task on that CPU (RCU
-/// stalls); work in task context is scheduled, and takes any load.
+/// stalls); work in a CFS task shares its CPU fairly, and takes any
+/// load (for FIFO threads see [`ABOVE_CFS_NS_PER_S_MAX`]).
 pub(crate) const BUSY_NS_PER_S_MAX: u64 = 1_000_000_000;
-/// The most of it done with interrupts off, ns: `rate_hz * work_ns` at
-/// most half a CPU while a path whose bottom half runs in hard interrupt
-/// context (`hardirq`, `irq_work`) is active.
-pub(crate) const IRQS_OFF_NS_PER_S_MAX: u64 = 500_000_000;
+/// The most work per second that no CFS task can preempt, ns: summed
+/// over the active paths whose bottom half runs in hard interrupt context
+/// (`hardirq`, `irq_work`, interrupts off) or in a `SCHED_FIFO` thread
+/// (`threaded`'s IRQ thread, `kthread_worker`): half a CPU. Softirq work
+/// hands over to `ksoftirqd`, a CFS task; these do not, and more would
+/// starve every ordinary task on that CPU.
+pub(crate) const ABOVE_CFS_NS_PER_S_MAX: u64 = 500_000_000;
 /// Rounds (one interrupt on every active path) that `trigger` fires
 /// between two checks for a fatal signal, a reschedule and CPU hotplug.
 const TRIGGER_CHUNK: u64 = 256;
@@ -52,21 +56,20 @@ const RESCHED_EVERY: u64 = 16;
 
 /// Whether `rate_hz` interrupts per second with `work_ns` of work each,
 /// on the paths of mask `active`, stay within [`BUSY_NS_PER_S_MAX`] and
-/// [`IRQS_OFF_NS_PER_S_MAX`] (else `ERANGE`).
+/// [`ABOVE_CFS_NS_PER_S_MAX`] (else `ERANGE`).
 pub(crate) fn check_load(rate_hz: u32, work_ns: u64, active: u32) -> Result {
     let per_path = u64::from(rate_hz).saturating_mul(work_ns);
     let atomic = PathId::ALL
         .into_iter()
         .filter(|p| p.atomic() && active & p.bit() != 0)
         .count();
-    // Interrupts-off work: that of every active path whose work runs in
-    // hard interrupt context (the registry's `context=hardirq`).
-    let irqs_off = PathId::ALL
+    // Work no CFS task can preempt: hard interrupt context or a FIFO thread.
+    let above_cfs = PathId::ALL
         .into_iter()
-        .filter(|p| p.info().context == crate::paths::Runs::Hardirq && active & p.bit() != 0)
+        .filter(|p| p.info().context.above_cfs() && active & p.bit() != 0)
         .count();
     if per_path.saturating_mul(atomic as u64) > BUSY_NS_PER_S_MAX
-        || per_path.saturating_mul(irqs_off as u64) > IRQS_OFF_NS_PER_S_MAX
+        || per_path.saturating_mul(above_cfs as u64) > ABOVE_CFS_NS_PER_S_MAX
     {
         return Err(ERANGE);
     }

@@ -203,13 +203,14 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
         seq_print!(
             m,
             "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
-             context_rt={} may_sleep_rt={} trace={}\n",
+             above_cfs={} context_rt={} may_sleep_rt={} trace={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
             info.context.name(),
             u8::from(info.context.may_sleep()),
             u8::from(info.context.atomic()),
+            u8::from(info.context.above_cfs()),
             info.context_rt.name(),
             u8::from(info.context_rt.may_sleep()),
             info.trace

@@ -279,8 +279,8 @@ paths! {
     KthreadWorker kthread_worker => kthread_worker::new {
         mechanism: "kthread_queue_work(irqdefer-worker,SCHED_FIFO)",
         softirq: None,
-        context: OwnThread,
-        context_rt: OwnThread,
+        context: OwnFifoThread,
+        context_rt: OwnFifoThread,
         trace: "sched:sched_switch",
     },
     /// An RCU callback (`call_rcu()`), run after a grace period in
@@ -382,6 +382,8 @@ pub(crate) enum Runs {
     Kworker,
     /// Task context, in irqdefer's own kernel thread.
     OwnThread,
+    /// Task context, in irqdefer's own `SCHED_FIFO` kernel thread.
+    OwnFifoThread,
     /// Task context with bottom halves disabled, in a threaded NAPI
     /// instance's kernel thread `napi/<dev>-<id>`.
     NapiThread,
@@ -408,7 +410,7 @@ impl Runs {
             Runs::Softirq => "softirq",
             Runs::IrqThread => Where::TaskIrqThread.name(),
             Runs::Kworker => Where::TaskKworker.name(),
-            Runs::OwnThread => Where::TaskOwnThread.name(),
+            Runs::OwnThread | Runs::OwnFifoThread => Where::TaskOwnThread.name(),
             Runs::NapiThread => Where::TaskNapiThread.name(),
             Runs::ForcedIrqThread => Where::TaskIrqThread.name(),
             Runs::IrqWorkThread | Runs::RcuThread => Where::TaskOther.name(),
@@ -418,7 +420,20 @@ impl Runs {
     /// Whether sleeping is legal there: in task context with bottom halves
     /// enabled.
     pub(crate) fn may_sleep(self) -> bool {
-        matches!(self, Runs::IrqThread | Runs::Kworker | Runs::OwnThread)
+        matches!(
+            self,
+            Runs::IrqThread | Runs::Kworker | Runs::OwnThread | Runs::OwnFifoThread
+        )
+    }
+
+    /// Whether no CFS task can preempt the work there: hard interrupt
+    /// context, or a `SCHED_FIFO` thread (IRQ threads run at FIFO 50).
+    /// Such work can starve every ordinary task on its CPU.
+    pub(crate) fn above_cfs(self) -> bool {
+        matches!(
+            self,
+            Runs::Hardirq | Runs::IrqThread | Runs::ForcedIrqThread | Runs::OwnFifoThread
+        )
     }
 
     /// Whether it is atomic context (hard interrupt or softirq) on the CPU
