@@ -80,8 +80,17 @@ add_counts out/bench-smoke.log
 for flavour in ${CHECK_FLAVOURS:-normal}; do
 	msg "VM selftests on the $flavour kernel"
 	FLAVOUR=$flavour "$IRQDEFER_ROOT/scripts/vm.sh" test 2>&1 | tee "out/selftests-$flavour.log"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	rc=${PIPESTATUS[0]}
 	add_counts "out/selftests-$flavour.log"
+	# A guest that did not finish, or a splat, fails the run even when
+	# every case that ran passed: count it, so that the closing line says so.
+	if ((rc != 0)); then
+		status=1
+		grep -q '^vm: .* [1-9][0-9]* failed' "out/selftests-$flavour.log" || {
+			echo "vm ($flavour): the run itself failed (timeout, unfinished guest or splat): 1 failed"
+			failed=$((failed + 1))
+		}
+	fi
 done
 
 ((failed == 0)) || status=1
