@@ -73,9 +73,8 @@ impl<T: NapiHandler + 'static> Napi<T> {
             unsafe { handler.__pinned_init(addr_of_mut!((*slot).handler))? };
             // SAFETY: As above.
             unsafe { addr_of_mut!((*slot).polls).write(AtomicU32::new(0)) };
-            // SAFETY: `name` is a valid string (copied); `poll_callback::<T>` has the right
-            // signature and reads `slot` as its data, which is pinned and outlives the
-            // instance (destroyed in drop).
+            // `poll_callback::<T>` reads `slot` as its data: pinned, it outlives the instance.
+            // SAFETY: `name` is a valid string (copied); the callback's signature is right.
             let napi = unsafe {
                 ffi::irqdefer_napi_create(
                     name.as_char_ptr(),
