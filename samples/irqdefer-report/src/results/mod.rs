@@ -399,10 +399,11 @@ pub struct PathRule {
 }
 
 impl PathRule {
-    /// Whether the path has a bottom half at all (`mechanism=none`: the
-    /// top half does the work, the baseline).
+    /// Whether the path has a bottom half at all (`mechanism=none`, with
+    /// or without arguments such as `none(threadable)`: the top half does
+    /// the work, the baseline and its forced-threading twin).
     pub fn has_bottom_half(&self) -> bool {
-        self.mechanism != "none"
+        self.function() != "none"
     }
 
     /// Where every run must be on a model: PREEMPT_RT (`rt`) or not.
@@ -653,5 +654,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(e, "`context=moon` is not a context");
         assert!(PathRule::parse("x", "mechanism").is_err());
+    }
+
+    #[test]
+    fn no_bottom_half_with_or_without_arguments() {
+        let rule = |m: &str| {
+            PathRule::parse(
+                "x",
+                &format!(
+                    "mechanism={m} softirq=none context=hardirq may_sleep=0 atomic=1 trace=none"
+                ),
+            )
+            .unwrap()
+        };
+        assert!(!rule("none").has_bottom_half());
+        assert!(!rule("none(threadable)").has_bottom_half());
+        assert!(rule("nonesuch()").has_bottom_half());
     }
 }
