@@ -26,19 +26,12 @@ for n in 1 10 10000; do
 		after=$(proc_interrupts_count "$(irq_of "$p")")
 		eval "delta=\$((after - before_$p))"
 		bad=$(( $(snap "$p" spurious) + $(snap "$p" mismatch) ))
-		t=$(snap "$p" top_threaded)
 		desc="burst $n: $p raised $r = executed $e + coalesced $c, /proc/interrupts +$delta"
-		if [ "$t" -eq 0 ]; then
-			irq_ok=$((r == delta))
-		else
-			# A top half forced into a thread (threadirqs, PREEMPT_RT):
-			# the IRQ core merges an interrupt that comes while the
-			# thread's wake-up is pending, before any top half sees it.
-			desc="$desc, $((delta - r)) merged before the top half (all $t top halves threaded)"
-			irq_ok=$((t == r && delta >= r))
-		fi
-		ktap_test_result "$desc" test "$r" -eq $((e + c)) -a "$irq_ok" -eq 1 -a \
-			"$r" -ge 1 -a "$bad" -eq 0
+		[ "$r" -eq "$delta" ] ||
+			desc="$desc, $((delta - r)) merged before the top half ($(snap "$p" top_threaded) top halves threaded)"
+		ok=0
+		[ "$r" -eq $((e + c)) ] && [ "$bad" -eq 0 ] && top_halves_for "$p" "$delta" && ok=1
+		ktap_test_result "$desc" test $ok -eq 1
 	done
 done
 

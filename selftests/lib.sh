@@ -55,6 +55,17 @@ proc_interrupts_count() {
 # A key of a path from the snapshot.
 snap() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$DBG/snapshot"; }
 
+# top_halves_for PATH N: whether PATH's top halves (raised) account for N
+# interrupts delivered: one each, or, where the IRQ core forced them into a
+# thread (threadirqs, PREEMPT_RT: every top half counted in top_threaded),
+# between 1 and N, because the IRQ core merges an interrupt that comes while
+# the thread's wake-up is pending, before any top half sees it.
+top_halves_for() {
+	_th_r=$(snap "$1" raised) _th_t=$(snap "$1" top_threaded)
+	[ "$_th_r" -eq "$2" ] ||
+		{ [ "$_th_t" -eq "$_th_r" ] && [ "$_th_r" -ge 1 ] && [ "$_th_r" -le "$2" ]; }
+}
+
 # Sum of a path's row in /proc/irqdefer.
 proc_row_sum() {
 	awk -v p="$1:" '$1 == p { s = 0; for (i = 2; i <= NF; i++) s += $i; print s; f = 1 }
