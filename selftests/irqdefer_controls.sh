@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 21
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -65,6 +65,10 @@ ktap_test_result "after the periodic source, every path is at rest" all_at_rest
 
 ktap_test_result "work_ns refuses more than 10 ms, junk" refuses work_ns 10000001 -5 1e3
 ktap_test_result "sleep_ms refuses more than 100, junk" refuses sleep_ms 101 x
+ktap_test_result "guard_pct reads 75 at load, takes 0 and 100, refuses more than 100, junk" \
+	sh -c "[ \$(cat $DBG/guard_pct) -eq 75 ] && echo 0 > $DBG/guard_pct && echo 100 > $DBG/guard_pct &&
+		echo 75 > $DBG/guard_pct && ! echo 101 > $DBG/guard_pct 2>/dev/null &&
+		! echo x > $DBG/guard_pct 2>/dev/null && [ \$(cat $DBG/guard_pct) -eq 75 ]"
 ktap_test_result "snapshot cannot be written" refuses snapshot 1
 
 ktap_test_result "measure refuses anything but full and count" refuses measure 0 Full "count x"
@@ -77,10 +81,7 @@ wait_for all_at_rest 10
 counted_only() {
 	[ "$(cat "$DBG/measure")" = count ] || return 1
 	for p in $ALL_PATHS; do
-		# 50 top halves, or, where the IRQ core forced them into a
-		# thread (PREEMPT_RT), at most 50: it merges some before.
-		r=$(snap $p raised) t=$(snap $p top_threaded)
-		{ [ "$r" -eq 50 ] || { [ "$t" -eq "$r" ] && [ "$r" -ge 1 ] && [ "$r" -le 50 ]; }; } &&
+		top_halves_for $p 50 &&
 			[ "$(snap $p lat_count)" -eq 0 ] &&
 			[ "$(snap $p ctx_preemptible)" -eq 0 ] &&
 			[ "$(snap $p raised)" -eq $(($(snap $p executed) + $(snap $p coalesced))) ] ||

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CONTROLS="trigger rate_hz cpu paths work_ns sleep_ms measure reset"
+CONTROLS="trigger rate_hz cpu paths work_ns sleep_ms guard_pct measure reset"
 
 ktap_print_header
 ktap_set_plan 12
@@ -17,7 +17,7 @@ irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
 
 state() { # everything a refused write must leave as it was
-	for f in rate_hz cpu paths work_ns sleep_ms measure; do cat "$DBG/$f"; done
+	for f in rate_hz cpu paths work_ns sleep_ms guard_pct measure; do cat "$DBG/$f"; done
 	snap hardirq raised
 	snap hardirq injected
 }

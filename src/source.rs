@@ -17,6 +17,15 @@
 //! fails with `ERANGE`; `injected` tells what it fired. With `cpu` -1 the
 //! source is bound to nothing: its timer starts on the writer's CPU and
 //! moves, as the kernel moves timers, when that CPU goes offline.
+//!
+//! # Starvation
+//!
+//! The periodic source holds (fires nothing) while hard and soft interrupt
+//! context take most of its CPU: see [`guard`].
+
+mod guard;
+
+pub(crate) use guard::GUARD_PCT_MAX;
 
 use crate::kernel_ext::cpu::{self, HotplugLock};
 use crate::kernel_ext::cpuhp;
@@ -81,11 +90,13 @@ struct Tick {
     core: Arc<Core>,
     /// The period, ns; 0 stops the source at its next expiry.
     period_ns: AtomicU64,
+    guard: guard::Guard,
 }
 
 impl HrTimerHandler for Tick {
     fn run(&self) -> Restart {
-        for path in self.core.settings.active_paths() {
+        let fire = !self.guard.holds();
+        for path in self.core.settings.active_paths().filter(|_| fire) {
             // A line the kernel refuses, or a device held by a reset, is
             // counted nowhere: `injected` counts what the simulator took.
             let _ = self.core.device.fire(path);
@@ -127,14 +138,18 @@ pub(crate) fn check_cpu(cpu: i32) -> Result {
 impl Source {
     /// A stopped source on `cpu` for `core`.
     pub(crate) fn new(core: Arc<Core>, cpu: i32) -> impl PinInit<Self, Error> {
-        let tick = Tick {
-            core: core.clone(),
-            period_ns: AtomicU64::new(0),
-        };
+        let tick_core = core.clone();
         try_pin_init!(Self {
             core,
             state <- new_mutex!(State { cpu, rate_hz: 0 }),
-            timer <- HrTimer::new(Mode::PinnedHard, tick),
+            timer <- HrTimer::new(
+                Mode::PinnedHard,
+                Tick {
+                    core: tick_core,
+                    period_ns: AtomicU64::new(0),
+                    guard: guard::Guard::new(),
+                },
+            ),
         })
     }
 
@@ -151,6 +166,24 @@ impl Source {
     /// The periodic rate, Hz (0: off).
     pub(crate) fn rate_hz(&self) -> u32 {
         self.state.lock().rate_hz
+    }
+
+    /// Ticks of the periodic source that fired nothing, held by the
+    /// starvation guard, and the holds begun, since load.
+    pub(crate) fn held(&self) -> (u64, u64) {
+        let guard = &self.timer.handler().guard;
+        (guard.skipped(), guard.holds_begun())
+    }
+
+    /// The starvation guard's threshold, percent of the CPU (0: off).
+    pub(crate) fn guard_pct(&self) -> u32 {
+        self.timer.handler().guard.pct()
+    }
+
+    /// Sets the starvation guard's threshold; `ERANGE` past
+    /// [`GUARD_PCT_MAX`].
+    pub(crate) fn set_guard_pct(&self, pct: u64) -> Result {
+        self.timer.handler().guard.set_pct(pct)
     }
 
     /// Runs `f` on `cpu`, or here for -1; `ERANGE` if `cpu` is offline.

@@ -272,8 +272,11 @@ if has rthog; then
 		"$(cat /proc/sys/kernel/sched_rt_runtime_us)" >&2
 fi
 
-# Softirq overload.
+# Softirq overload. Its point is the overload itself: the starvation guard,
+# which would hold the source once interrupt and softirq context take 75%
+# of the CPU, is off for these cells (guard_pct 0), and on again after.
 if has overload; then
+	echo 0 > "$DBG/guard_pct"
 	for path in $SOFTIRQ_PATHS; do
 		for pct in $OVERLOAD_PCT; do
 			work=$((pct * 10000000 / OVERLOAD_RATE))
@@ -288,6 +291,7 @@ if has overload; then
 			echo 0 > "$DBG/work_ns"
 		done
 	done
+	echo 75 > "$DBG/guard_pct"
 fi
 echo "end $n" >> "$out"
 [ -z "$KO" ] || rmmod irqdefer

@@ -38,6 +38,7 @@ enum Control {
     Paths,
     WorkNs,
     SleepMs,
+    GuardPct,
     Measure,
     Reset,
     Snapshot,
@@ -67,11 +68,12 @@ impl Attribute for ControlFile {
             }
             Control::WorkNs => seq_print!(m, "{}\n", settings.work_ns.load(Relaxed)),
             Control::SleepMs => seq_print!(m, "{}\n", settings.sleep_ms.load(Relaxed)),
+            Control::GuardPct => seq_print!(m, "{}\n", self.source.guard_pct()),
             Control::Measure => match settings.measure.load(Relaxed) {
                 true => seq_print!(m, "full\n"),
                 false => seq_print!(m, "count\n"),
             },
-            Control::Snapshot => snapshot(core, m),
+            Control::Snapshot => snapshot(&self.source, m),
             Control::AvailablePaths => {
                 let mut sep = "";
                 for path in PathId::ALL {
@@ -105,6 +107,10 @@ impl Attribute for ControlFile {
                     .sleep_ms
                     .store(parse_u64(input, 0, SLEEP_MS_MAX)? as u32, Relaxed);
                 Ok(())
+            }
+            Control::GuardPct => {
+                self.source
+                    .set_guard_pct(parse_u64(input, 0, source::GUARD_PCT_MAX.into())?)
             }
             Control::Measure => {
                 settings.measure.store(parse_measure(input)?, Relaxed);
@@ -195,8 +201,10 @@ impl Attribute for ReadingFile {
 /// `snapshot`: everything, for tools. First the kernel's preemption model
 /// (`meta preempt <model>`) and the registry, one
 /// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
-/// README, "Interfaces"); then one `path key value` line per reading.
-fn snapshot(core: &Core, m: &mut SeqFile) {
+/// README, "Interfaces"); then one `path key value` line per reading; last
+/// the periodic source's, `source key value`.
+fn snapshot(source: &Source, m: &mut SeqFile) {
+    let core = source.core();
     seq_print!(m, "meta preempt {}\n", context::preempt_model());
     for path in PathId::ALL {
         let info = path.info();
@@ -271,6 +279,9 @@ fn snapshot(core: &Core, m: &mut SeqFile) {
             }
         }
     }
+    let (skipped, holds) = source.held();
+    seq_print!(m, "source skipped {}\n", skipped);
+    seq_print!(m, "source holds {}\n", holds);
 }
 
 /// Creates the whole tree. Fails only if the directory cannot be made:
@@ -289,6 +300,7 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
         (c_str!("paths"), Control::Paths, CONTROL),
         (c_str!("work_ns"), Control::WorkNs, CONTROL),
         (c_str!("sleep_ms"), Control::SleepMs, CONTROL),
+        (c_str!("guard_pct"), Control::GuardPct, CONTROL),
         (c_str!("measure"), Control::Measure, CONTROL),
         (c_str!("reset"), Control::Reset, CONTROL),
         (c_str!("snapshot"), Control::Snapshot, READING),

@@ -37,6 +37,16 @@ pub(crate) fn current() -> u32 {
     unsafe { ffi::irqdefer_cpu_id() }
 }
 
+/// This CPU's time in hard and soft interrupt context so far, ns: the
+/// `irq` and `softirq` columns of `/proc/stat` (sampled at each scheduler
+/// tick unless `CONFIG_IRQ_TIME_ACCOUNTING`). Only where the caller cannot
+/// migrate: interrupt context, or preemption off.
+pub(crate) fn irq_time_ns() -> u64 {
+    // SAFETY: Reads this CPU's `kcpustat`; the caller cannot migrate (its
+    // duty, as documented: `this_cpu_ptr()` checks it on debug kernels).
+    unsafe { ffi::irqdefer_irq_time_ns() }
+}
+
 /// CPU hotplug held off: `cpus_read_lock()` until dropped. No CPU goes
 /// online or offline meanwhile, so a CPU checked online stays online.
 /// Lock order: take it before any lock that a hotplug callback takes.

@@ -121,10 +121,11 @@ macro_rules! paths {
                         != matches!(Runs::$context, Runs::Softirq),
                     concat!(stringify!($name), ": softirq and context disagree")
                 );
-                // `meta` starts the snapshot's registry lines.
+                // `meta` starts the snapshot's registry lines, `source`
+                // the periodic source's readings.
                 assert!(
-                    !matches!(stringify!($name).as_bytes(), b"meta"),
-                    "a path may not be called meta"
+                    !matches!(stringify!($name).as_bytes(), b"meta" | b"source"),
+                    "a path may not be called meta or source"
                 );
             )*
             // Masks of paths are `u32`.

@@ -13,6 +13,7 @@
 #include <linux/irq_work.h>
 #include <linux/irqdomain.h>
 #include <linux/jiffies.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
@@ -202,6 +203,14 @@ void irqdefer_cond_resched(void)
 bool irqdefer_fatal_signal_pending(void)
 {
 	return fatal_signal_pending(current);
+}
+
+u64 irqdefer_irq_time_ns(void)
+{
+	const u64 *cpustat = kcpustat_this_cpu->cpustat;
+
+	return READ_ONCE(cpustat[CPUTIME_IRQ]) +
+	       READ_ONCE(cpustat[CPUTIME_SOFTIRQ]);
 }
 
 void irqdefer_get_task_struct(struct task_struct *task)

@@ -79,6 +79,12 @@ void irqdefer_cpuhp_remove_multi(int state);
 void irqdefer_cond_resched(void);
 bool irqdefer_fatal_signal_pending(void);
 
+/*
+ * This CPU's time in hard and soft interrupt context, ns, as /proc/stat's
+ * irq and softirq columns count it (kcpustat). Call with preemption off.
+ */
+u64 irqdefer_irq_time_ns(void);
+
 void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
