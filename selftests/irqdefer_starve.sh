@@ -68,8 +68,10 @@ ktap_test_result "a trigger bound to the source's CPU completes beside it" test 
 echo 0 > "$DBG/rate_hz"
 skipped=$(source_key skipped) holds=$(source_key holds)
 ktap_print_msg "source skipped $skipped ticks in $holds holds"
-ktap_test_result "the snapshot counts the source's holds and skipped ticks, both or neither" \
-	test -n "$skipped" -a -n "$holds" -a "$((${holds:-0} > 0))" -eq "$((${skipped:-0} > 0))"
+echo 1 > "$DBG/reset"
+ktap_test_result "the snapshot counts the source's holds and skipped ticks (both or neither), reset zeroes them" \
+	test -n "$skipped" -a -n "$holds" -a "$((${holds:-0} > 0))" -eq "$((${skipped:-0} > 0))" \
+	-a "$(source_key skipped)" -eq 0 -a "$(source_key holds)" -eq 0
 
 # The threshold: 1% holds a light load, 0 never holds.
 echo 100 > "$DBG/rate_hz"

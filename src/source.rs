@@ -169,10 +169,18 @@ impl Source {
     }
 
     /// Ticks of the periodic source that fired nothing, held by the
-    /// starvation guard, and the holds begun, since load.
+    /// starvation guard, and the holds begun, since load or the last reset.
     pub(crate) fn held(&self) -> (u64, u64) {
         let guard = &self.timer.handler().guard;
         (guard.skipped(), guard.holds_begun())
+    }
+
+    /// Zeroes every counter: the paths' ([`Core::reset`]), then the
+    /// starvation guard's.
+    pub(crate) fn reset(&self) -> Result {
+        self.core.reset()?;
+        self.timer.handler().guard.reset();
+        Ok(())
     }
 
     /// The starvation guard's threshold, percent of the CPU (0: off).

@@ -166,6 +166,9 @@ begin_cell() { # PATH RATE LOAD GROUP WORK_NS
 }
 end_cell() { # PATH
 	settle "$1"
+	_held=$(awk '$1 == "source" && $2 == "skipped" { print $3 }' "$DBG/snapshot")
+	[ "${_held:-0}" -eq 0 ] ||
+		echo "scenario: cell $i: the starvation guard held the source for $_held ticks" >&2
 	{
 		record after "$1"
 		echo "endcell $i"

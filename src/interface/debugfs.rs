@@ -118,7 +118,7 @@ impl Attribute for ControlFile {
             }
             Control::Reset => {
                 parse_u64(input, 1, 1)?;
-                self.source.core().reset()
+                self.source.reset()
             }
             Control::Snapshot | Control::AvailablePaths => Err(EPERM),
         }

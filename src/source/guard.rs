@@ -115,12 +115,19 @@ impl Guard {
         holds
     }
 
-    /// Ticks that fired nothing since load.
+    /// Zeroes the counters (a tick counting meanwhile may land on either
+    /// side of the reset).
+    pub(crate) fn reset(&self) {
+        self.skipped.store(0, Relaxed);
+        self.holds.store(0, Relaxed);
+    }
+
+    /// Ticks that fired nothing since load or the last reset.
     pub(crate) fn skipped(&self) -> u64 {
         self.skipped.load(Relaxed)
     }
 
-    /// Holds begun since load.
+    /// Holds begun since load or the last reset.
     pub(crate) fn holds_begun(&self) -> u64 {
         self.holds.load(Relaxed)
     }
