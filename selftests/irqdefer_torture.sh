@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Torture: for a set time, everything a user can do at once. Writers on
-# every control (valid and invalid values, resets, path changes, rate and
-# work_ns changes, long triggers killed midway, values split over two
-# writes), readers on every file, and (TORTURE_HOTPLUG=1) CPU hotplug
-# cycles. Then the load
+# every control (valid and invalid values, resets, path changes, rate,
+# work_ns and guard_pct changes, long triggers killed midway, values split
+# over two writes), readers on every file, and (TORTURE_HOTPLUG=1) CPU
+# hotplug cycles. Every worker must end within a minute of the end (else
+# the blocked tasks' stacks are printed and the run fails). Then the load
 # stops: every path must be at rest with raised == executed + coalesced,
 # exactly; then the module unloads under load with readers still reading,
 # and nothing is left. A kernel splat anywhere fails the run (vm.sh).
@@ -20,9 +21,12 @@ ONLINE=/sys/devices/system/cpu/cpu1/online
 ktap_print_header
 ktap_set_plan 6
 
+STUCK=
 cleanup() {
 	touch /tmp/torture.stop
 	echo 1 > $ONLINE 2>/dev/null
+	# A worker stuck in the kernel would make `wait` wait for ever.
+	[ -n "$STUCK" ] && return
 	wait
 	irqdefer_loaded && irqdefer_unload
 }
@@ -40,6 +44,12 @@ pick() { # one of the arguments, at random
 	echo "$1"
 }
 
+WORKERS=
+# start NAME BODY: a worker in the background, known by name.
+start() {
+	WORKERS="$WORKERS $1"
+	worker "$@" &
+}
 # worker NAME BODY: runs BODY until the time is up; counts rounds.
 worker() {
 	n=0
@@ -64,18 +74,21 @@ some_paths() {
 # CPUs up). Here CPU 1 goes offline often, and 10 kHz on every path on the
 # one CPU left starved RCU's grace-period thread under KASAN and TCG (seen:
 # an RCU stall): an emulated CPU's overload, not a race.
-worker rate 'echo $(pick 0 100 500 1000 10001 x) > $DBG/rate_hz' &
-worker cpu 'echo $(pick -1 0 1 2 -2 9999) > $DBG/cpu' &
-worker paths 'echo $(pick all "$(some_paths)" "$(some_paths | tr , " ")" nope "" $ALL) > $DBG/paths' &
-worker work 'echo $(pick 0 0 1000 20000 50000 10000001 abc) > $DBG/work_ns' &
-worker sleep 'echo $(pick 0 0 0 1 101) > $DBG/sleep_ms' &
-worker measure 'echo $(pick full full count bogus) > $DBG/measure' &
-worker trigger 'echo $(pick 1 10 100 1000 0 x) > $DBG/trigger' &
-worker longtrigger 'sh -c "echo 100000 > $DBG/trigger" & t=$!; sleep 0.$(pick 1 3 5); kill -9 $t; wait $t' &
-worker reset 'echo 1 > $DBG/reset; echo 2 > $DBG/reset' &
-worker split '(printf 1; printf 0) > $DBG/$(pick rate_hz work_ns trigger cpu)' &
-worker readall 'cat $DBG/* $DBG/*/* /proc/irqdefer' &
-worker readlat 'cat $DBG/*/latency $DBG/snapshot' &
+start rate 'echo $(pick 0 100 500 1000 10001 x) > $DBG/rate_hz'
+start cpu 'echo $(pick -1 0 1 2 -2 9999) > $DBG/cpu'
+start paths 'echo $(pick all "$(some_paths)" "$(some_paths | tr , " ")" nope "" $ALL) > $DBG/paths'
+start work 'echo $(pick 0 0 1000 20000 50000 10000001 abc) > $DBG/work_ns'
+start sleep 'echo $(pick 0 0 0 1 101) > $DBG/sleep_ms'
+# Not 0: the guard off under these rates would starve CPU 0 on the debug
+# kernel (irqdefer_starve.sh tests 0).
+start guard 'echo $(pick 75 75 50 1 100 101 x) > $DBG/guard_pct'
+start measure 'echo $(pick full full count bogus) > $DBG/measure'
+start trigger 'echo $(pick 1 10 100 1000 0 x) > $DBG/trigger'
+start longtrigger 'sh -c "echo 100000 > $DBG/trigger" & t=$!; sleep 0.$(pick 1 3 5); kill -9 $t; wait $t'
+start reset 'echo 1 > $DBG/reset; echo 2 > $DBG/reset'
+start split '(printf 1; printf 0) > $DBG/$(pick rate_hz work_ns trigger cpu)'
+start readall 'cat $DBG/* $DBG/*/* /proc/irqdefer'
+start readlat 'cat $DBG/*/latency $DBG/snapshot'
 # CPU hotplug cycles only with TORTURE_HOTPLUG=1 (irqdefer_torture_hotplug
 # on the kernel command line). On the debug kernel, cycling under this load
 # hung: cpu_up held cpu_hotplug_lock for over 120 s while irqdefer's
@@ -84,7 +97,29 @@ worker readlat 'cat $DBG/*/latency $DBG/snapshot' &
 # dl_rq->running_bw underflow in migration/N during CPU offline).
 # irqdefer_hotplug.sh keeps testing hotplug under load, in check.
 if [ "${TORTURE_HOTPLUG:-${irqdefer_torture_hotplug:-0}}" = 1 ] && [ -w $ONLINE ]; then
-	worker hotplug 'echo 0 > $ONLINE; sleep 1; echo 1 > $ONLINE; sleep 2' &
+	start hotplug 'echo 0 > $ONLINE; sleep 1; echo 1 > $ONLINE; sleep 2'
+fi
+
+# Every worker ends within a minute of the end; one that does not is
+# blocked in the kernel: show where the blocked and running tasks are,
+# and fail here rather than at the VM's timeout.
+while [ "$(uptime_s)" -lt $((end + 60)) ]; do
+	STUCK=
+	for w in $WORKERS; do
+		[ -e "/tmp/torture.$w" ] || STUCK="$STUCK $w"
+	done
+	[ -z "$STUCK" ] && break
+	sleep 1
+done
+if [ -n "$STUCK" ]; then
+	ktap_test_fail "every worker ended within 60 s of the end (stuck:$STUCK)"
+	for d in /proc/[0-9]*; do
+		st=$(awk '$1 == "State:" { print $2 }' "$d/status" 2>/dev/null)
+		case $st in D | R) ;; *) continue ;; esac
+		ktap_print_msg "$(cat "$d/comm" 2>/dev/null) ${d#/proc/} $st:"
+		sed 's/^/#   /' "$d/stack" 2>/dev/null
+	done
+	exit "$KSFT_FAIL"
 fi
 wait
 
@@ -93,6 +128,7 @@ echo 1 > $ONLINE 2>/dev/null
 echo -1 > "$DBG/cpu"
 echo 0 > "$DBG/sleep_ms"
 echo 0 > "$DBG/work_ns"
+echo 75 > "$DBG/guard_pct"
 ops=0 summary=
 for f in /tmp/torture.*; do
 	n=$(cat "$f")
@@ -100,7 +136,7 @@ for f in /tmp/torture.*; do
 	summary="$summary ${f#/tmp/torture.}=$n"
 done
 ktap_print_msg "$SECS s of torture, $ops operations:$summary"
-ktap_test_result "every worker ran" test "$ops" -gt 0 -a -e /tmp/torture.readall -a -e /tmp/torture.reset
+ktap_test_result "every worker ran, and ended within 60 s of the end" test "$ops" -gt 0 -a -e /tmp/torture.readall -a -e /tmp/torture.reset
 ktap_test_result "the module answers after the torture" sh -c "cat $DBG/snapshot >/dev/null"
 ktap_test_result "every path at rest" wait_for all_at_rest 20
 echo all > "$DBG/paths"
