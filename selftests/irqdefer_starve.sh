@@ -91,15 +91,7 @@ ktap_test_result "guard_pct 1 holds a light load, 0 never holds" \
 	test "$h1" -gt "$h0" -a "$s1" -eq "$s0"
 
 ktap_test_result "every path at rest" wait_for all_at_rest 30
-bad=0
-for p in $ALL_PATHS; do
-	r=$(snap "$p" raised) e=$(snap "$p" executed) c=$(snap "$p" coalesced)
-	[ "$r" -eq $((e + c)) ] && [ "$r" -gt 0 ] || {
-		ktap_print_msg "$p: raised $r, executed $e, coalesced $c"
-		bad=$((bad + 1))
-	}
-done
-bad=$((bad + $(inconsistencies)))
+bad=$(identity_failures)
 ktap_test_result "raised == executed + coalesced on every path, no inconsistency" test $bad -eq 0
 
 irqdefer_unload

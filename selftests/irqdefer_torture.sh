@@ -144,15 +144,7 @@ echo 1000 > "$DBG/rate_hz"
 sleep 0.5
 echo 0 > "$DBG/rate_hz"
 wait_for all_at_rest 10
-bad=0
-for p in $ALL_PATHS; do
-	r=$(snap "$p" raised) e=$(snap "$p" executed) c=$(snap "$p" coalesced)
-	[ "$r" -eq $((e + c)) ] && [ "$r" -gt 0 ] || {
-		ktap_print_msg "$p: raised $r, executed $e, coalesced $c"
-		bad=$((bad + 1))
-	}
-done
-bad=$((bad + $(inconsistencies)))
+bad=$(identity_failures)
 ktap_test_result "identity exact at rest on every path, no inconsistency" test $bad -eq 0
 
 # Unload under load, with readers opening and closing files. An open

@@ -66,6 +66,22 @@ top_halves_for() {
 		{ [ "$_th_t" -eq "$_th_r" ] && [ "$_th_r" -ge 1 ] && [ "$_th_r" -le "$2" ]; }
 }
 
+# The paths whose identity fails at rest (raised != executed + coalesced,
+# or nothing raised), each named in a message, plus the bookkeeping errors:
+# 0 when all is exact.
+identity_failures() {
+	_if_bad=0
+	for _if_p in $ALL_PATHS; do
+		_if_r=$(snap "$_if_p" raised) _if_e=$(snap "$_if_p" executed)
+		_if_c=$(snap "$_if_p" coalesced)
+		[ "$_if_r" -eq $((_if_e + _if_c)) ] && [ "$_if_r" -gt 0 ] || {
+			ktap_print_msg "$_if_p: raised $_if_r, executed $_if_e, coalesced $_if_c" >&2
+			_if_bad=$((_if_bad + 1))
+		}
+	done
+	echo $((_if_bad + $(inconsistencies)))
+}
+
 # Sum of a path's row in /proc/irqdefer.
 proc_row_sum() {
 	awk -v p="$1:" '$1 == p { s = 0; for (i = 2; i <= NF; i++) s += $i; print s; f = 1 }
