@@ -33,9 +33,13 @@ thread_glob() {
 #   HREQ HENT HKEY HEKEY HFREQ HFENT  the hist pairing (request event,
 #         entry event, their key fields, their filters), HREQ empty when
 #         the kernel has no event pair for it (no bottom half, or no
-#         request event).
+#         request event);
+#   IKEY IENT IEKEY IFENT  the chain from the top half's entry (see
+#         ihist_on): the request's field that names the bottom half, the
+#         entry event, its key field and filter.
 # The request event of an entry event: workqueue_queue_work for
-# workqueue_execute_start (keyed by the work), timer_start and
+# workqueue_execute_start (keyed by the work), its kthread_work twin for
+# sched_kthread_work_execute_start, timer_start and
 # hrtimer_start for the timers (keyed by the timer), sched_waking for a
 # switch to the path's thread (keyed by the pid, filtered by its name),
 # and for an entry in a softirq (tasklet_entry, napi_poll),
@@ -53,6 +57,10 @@ inst_plan() {
 	irq_handler_entry | none | "") ;;
 	workqueue_execute_start)
 		HREQ=workqueue/workqueue_queue_work HENT=$_g/$_e HKEY=work HEKEY=work
+		HFREQ="common_flags & 8"
+		;;
+	sched_kthread_work_execute_start)
+		HREQ=$_g/sched_kthread_work_queue_work HENT=$_g/$_e HKEY=work HEKEY=work
 		HFREQ="common_flags & 8"
 		;;
 	timer_expire_entry)
@@ -80,6 +88,18 @@ inst_plan() {
 		fi
 		;;
 	esac
+	# The chain's end: the entry event, keyed as the request names it.
+	# A softirq runs on the CPU that raised it, so a softirq-run entry is
+	# keyed by that CPU: the path's own event where the kernel emits it
+	# before the bottom half's code (tasklet_entry; napi_poll comes after
+	# the poll), else its vector's softirq_entry.
+	IKEY=$HKEY IENT=$HENT IEKEY=$HEKEY IFENT=$HFENT
+	if [ "$HREQ" = irq/softirq_raise ]; then
+		IKEY=common_cpu IEKEY=common_cpu
+		case $_e in
+		tasklet_entry) IENT=$_g/$_e IFENT= ;;
+		esac
+	fi
 	case $_e in
 	irq_handler_entry | none | "") ;;
 	*) TEVS="$TEVS $_g/$_e" ;;
@@ -108,6 +128,7 @@ synth_create() {
 }
 synth_remove() {
 	echo "!$SYNTH u64 lat" >> "$T/synthetic_events" 2> /dev/null
+	echo "!$SYNTH_ILAT u64 lat" >> "$T/synthetic_events" 2> /dev/null
 }
 
 # The trigger texts of the plan (inst_plan first); "!" + text removes one.
@@ -129,19 +150,88 @@ hist_off() {
 	echo "!$(_hist_req)" >> "$T/events/$HREQ/trigger"
 }
 
-# hist_totals: "hits=N drops=N" of the latency histogram (before hist_off).
-hist_totals() {
-	awk '$1 == "Hits:" { h = $2 } $1 == "Dropped:" { d = $2 }
-		END { printf "hits=%d drops=%d\n", h, d }' "$T/events/synthetic/$SYNTH/hist"
+# The chain from the top half's entry, irqdefer's own start, to the bottom
+# half's entry: what irqdefer measures, in the kernel's events. Three hops,
+# for the three keys (the CPU, the request's, the entry's):
+#   irq_handler_entry of the path's line   keeps its time per CPU (its0);
+#   the request, on that CPU in the handler   reads its0 (once) and emits
+#         $SYNTH_REQ(k, ts): the bottom half it names (the work, the timer,
+#         the pid; the CPU for a softirq) and that time;
+#   $SYNTH_REQ   keeps ts per k (its1); the entry event with that key
+#         reads it (once) and emits $SYNTH_ILAT(lat), histogrammed as above.
+# A request that merges into a pending one emits no request event (the
+# kernel's work, timer and tasklet state say so), so ts stays the oldest
+# pending request's, as irqdefer's. Variables read by another event are
+# read once, so a stale time is never paired twice.
+SYNTH_REQ=irqdefer_req SYNTH_ILAT=irqdefer_ilat
+# _ktype: the synthetic type of the request's key field: its own where a
+# synthetic event takes it (pid_t), else one of the same size and sign
+# (a pointer's: u64).
+_ktype() {
+	[ "$IKEY" = common_cpu ] && { echo u32; return; }
+	awk -v f="$IKEY" '$0 ~ "field:.*[ *]" f ";" {
+		t = $0; sub(/^[ \t]*field:/, "", t); sub("[ *]*" f ";.*", "", t)
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^size:/) { sz = substr($i, 6) + 0 }
+			if ($i ~ /^signed:/) { sg = substr($i, 8) + 0 }
+		}
+		if (t == "pid_t") print t
+		else printf "%s%d\n", sg ? "s" : "u", sz * 8
+		exit
+	}' "$T/events/$HREQ/format"
+}
+_ihist_irq() { echo "hist:keys=common_cpu:its0=common_timestamp if irq == $1"; }
+_ihist_req() {
+	if [ "$IKEY" = common_cpu ]; then
+		echo "hist:keys=common_cpu:icpu=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,\$icpu,\$its0)${HFREQ:+ if $HFREQ}"
+	else
+		echo "hist:keys=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,$IKEY,\$its0)${HFREQ:+ if $HFREQ}"
+	fi
+}
+_ihist_k() { echo "hist:keys=k:its1=ts"; }
+_ihist_ent() {
+	echo "hist:keys=$IEKEY:ilat=common_timestamp-\$its1:onmatch(synthetic.$SYNTH_REQ).trace($SYNTH_ILAT,\$ilat)${IFENT:+ if $IFENT}"
 }
 
-# hist_buckets CELL: one hb record per bucket of the latency histogram,
-# "{ lat: ~ LO-HI } hitcount: N" (before hist_off).
+# ihist_on IRQ / ihist_off IRQ: the chain for the path's line IRQ
+# (inst_plan first), beside hist_on's pair.
+ihist_on() {
+	_kt=$(_ktype)
+	[ -n "$_kt" ] || { echo "bench: no field $IKEY in $HREQ" >&2; return 1; }
+	echo "$SYNTH_REQ $_kt k; u64 ts" >> "$T/synthetic_events"
+	grep -q "^$SYNTH_ILAT[[:space:]]" "$T/synthetic_events" ||
+		echo "$SYNTH_ILAT u64 lat" >> "$T/synthetic_events"
+	echo "$(_ihist_irq "$1")" >> "$T/events/irq/irq_handler_entry/trigger"
+	echo "$(_ihist_req)" >> "$T/events/$HREQ/trigger"
+	echo "$(_ihist_k)" >> "$T/events/synthetic/$SYNTH_REQ/trigger"
+	echo "$(_ihist_ent)" >> "$T/events/$IENT/trigger"
+	echo "$(_hist_lat)" >> "$T/events/synthetic/$SYNTH_ILAT/trigger"
+}
+ihist_off() {
+	echo "!$(_hist_lat)" >> "$T/events/synthetic/$SYNTH_ILAT/trigger"
+	echo "!$(_ihist_ent)" >> "$T/events/$IENT/trigger"
+	echo "!$(_ihist_k)" >> "$T/events/synthetic/$SYNTH_REQ/trigger"
+	echo "!$(_ihist_req)" >> "$T/events/$HREQ/trigger"
+	echo "!$(_ihist_irq "$1")" >> "$T/events/irq/irq_handler_entry/trigger"
+	# Its key's type is the path's: made anew for each.
+	echo "!$SYNTH_REQ" >> "$T/synthetic_events"
+}
+
+# hist_totals [EVENT [PREFIX]]: "PREFIXhits=N PREFIXdrops=N" of the
+# latency histogram of synthetic EVENT ($SYNTH) (before hist_off).
+hist_totals() {
+	awk -v p="${2:-}" '$1 == "Hits:" { h = $2 } $1 == "Dropped:" { d = $2 }
+		END { printf "%shits=%d %sdrops=%d\n", p, h, p, d }' "$T/events/synthetic/${1:-$SYNTH}/hist"
+}
+
+# hist_buckets CELL [EVENT [SRC]]: one hb record per bucket of the latency
+# histogram of synthetic EVENT ($SYNTH), "{ lat: ~ LO-HI } hitcount: N",
+# as source SRC (kernel) (before hist_off).
 hist_buckets() {
-	awk -v cell="$1" '/^\{ lat: ~/ {
+	awk -v cell="$1" -v src="${3:-kernel}" '/^\{ lat: ~/ {
 		split($4, r, "-"); n = $NF
-		printf "hb cell=%s src=kernel lo=%d hi=%d count=%d\n", cell, r[1], r[2] + 1, n
-	}' "$T/events/synthetic/$SYNTH/hist"
+		printf "hb cell=%s src=%s lo=%d hi=%d count=%d\n", cell, src, r[1], r[2] + 1, n
+	}' "$T/events/synthetic/${2:-$SYNTH}/hist"
 }
 
 # module_buckets PATH CELL: the path's own log2 histogram (snapshot

@@ -152,6 +152,9 @@ case $what in
 scaling) PHASES="idle scale" ;;
 *) PHASES="idle ov max acc hist tl cyc scale" ;;
 esac
+# irqdefer_bench_phases=a,b likewise: only those phases (idle first, if
+# a phase needs its baseline).
+[ -z "${irqdefer_bench_phases:-}" ] || PHASES=$(echo "$irqdefer_bench_phases" | tr , ' ')
 
 msg() { echo "bench $boot: $*" >&2; }
 
@@ -244,7 +247,6 @@ phase_ov() {
 	echo mono > "$T/trace_clock"
 	echo 2048 > "$T/buffer_size_kb"
 	synth_create
-	for p in $PATHS; do inst_record "$p" >> "$out"; done
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
 		phase_idle "$r"
@@ -337,7 +339,7 @@ entry_event() {
 
 # Compacts the trace to what the pairing needs, one event a line:
 #   tr CPU TS PID irq IRQ | raise PATH IRQ STAMPED | run PATH RAISED_ON NS
-#      | tasklet|work|timer|hrtimer FN_ID | switch NEXT_PID | wakeup PID
+#      | tasklet|work|timer|hrtimer|kwork FN_ID | switch NEXT_PID | wakeup PID
 #      | irqwork VECTOR
 # Function names are long (Rust symbols): each gets an id, named once in
 # an `fn` record.
@@ -369,7 +371,8 @@ dump_trace() {
 		else if (ev == "irq_work_entry") out = "irqwork " kv["vector"]
 		else {
 			k = ev == "tasklet_entry" ? "tasklet" : ev == "workqueue_execute_start" ? "work" : \
-			    ev == "timer_expire_entry" ? "timer" : ev == "hrtimer_expire_entry" ? "hrtimer" : ""
+			    ev == "timer_expire_entry" ? "timer" : ev == "hrtimer_expire_entry" ? "hrtimer" : \
+			    ev == "sched_kthread_work_execute_start" ? "kwork" : ""
 			if (k == "") next
 			if (!(fnname in ids)) { ids[fnname] = ++nid; print "fn path=" path " id=" nid " name=" fnname }
 			out = k " " ids[fnname]
@@ -421,8 +424,12 @@ phase_acc() {
 }
 
 # Accuracy against the kernel's own histograms: each path with an event
-# pair, irqdefer full and the hist triggers on the same runs; both
-# histograms.
+# pair, three runs of the same load: irqdefer alone (what the triggers'
+# own cost adds to the latency they measure shows beside it); irqdefer
+# and the chain from the top half's entry (like for like: cell PATH.chain);
+# irqdefer and the request -> entry pair (cell PATH). One set of triggers
+# at a time: a trigger's work at the entry event falls after the kernel's
+# timestamp and before irqdefer's clock read.
 phase_hist() {
 	echo 0 > "$T/tracing_on"
 	echo mono > "$T/trace_clock"
@@ -430,12 +437,25 @@ phase_hist() {
 	for p in $PATHS; do
 		inst_plan "$p"
 		[ -n "$HREQ" ] || continue
-		msg "hist triggers: $p at $HIST_RATE Hz for $HIST_MS ms"
+		msg "hist triggers: $p at $HIST_RATE Hz for 3 x $HIST_MS ms"
+		setup "$p" full
+		irq=$(awk -v p="$p" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null
+		settle "$p"
+		bare=$(awk -v p="$p" '$1 == p && $2 == "lat_p50" { print $3 }' "$DBG/snapshot")
+		setup "$p" full
+		ihist_on "$irq" || return 1
+		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null
+		settle "$p"
+		chain="$(hist_totals "$SYNTH_ILAT" i) chain=irq/irq_handler_entry>$HREQ>$IENT"
+		hist_buckets "$p.chain" "$SYNTH_ILAT" kernel_irq >> "$out"
+		module_buckets "$p" "$p.chain" >> "$out"
+		ihist_off "$irq"
 		setup "$p" full
 		hist_on
 		w=$(window "$p" "$HIST_RATE" "$HIST_MS")
 		settle "$p"
-		echo "hist path=$p rate=$HIST_RATE ms=$HIST_MS $w $(counts "$p") $(hist_totals) $(lat_stats "$p")" >> "$out"
+		echo "hist path=$p rate=$HIST_RATE ms=$HIST_MS $w $(counts "$p") $(hist_totals) $chain bare_p50=${bare:-0} $(lat_stats "$p")" >> "$out"
 		hist_buckets "$p" >> "$out"
 		module_buckets "$p" "$p" >> "$out"
 		hist_off
@@ -598,6 +618,8 @@ phase_scale() {
 	echo "meta cyc_ms $CYC_MS"
 	echo "meta cyclictest $(cyclictest --help 2>&1 | sed -n 's/^cyclictest V \([0-9.]*\).*/\1/p' | head -1)"
 	results_registry
+	# The kernel's instruments for each path (phases ov and hist).
+	for p in $PATHS; do inst_record "$p"; done
 } > "$out"
 
 rc=0

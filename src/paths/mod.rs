@@ -282,7 +282,9 @@ paths! {
         softirq: None,
         context: OwnFifoThread,
         context_rt: OwnFifoThread,
-        trace: "sched:sched_switch",
+        // Not the switch to the worker: the worker then takes its lock,
+        // which the waker holds across the wake-up.
+        trace: "sched:sched_kthread_work_execute_start",
     },
     /// An RCU callback (`call_rcu()`), run after a grace period in
     /// `RCU_SOFTIRQ`. The kernel's event for its start,
@@ -331,7 +333,9 @@ pub(crate) struct PathInfo {
     pub(crate) context_rt: Runs,
     /// The ftrace event that marks the start of the bottom half, as
     /// `set_event` names it (`group:event`). `sched:sched_switch` for a
-    /// thread: the switch to it. `none` if the kernel has no such event.
+    /// thread: the switch to it; a `kthread_worker`'s own event, emitted
+    /// just before the work's function, for one. `none` if the kernel has
+    /// no such event.
     pub(crate) trace: &'static str,
 }
 

@@ -300,7 +300,7 @@ fn kernel(p: &Pairing) -> Vec<f64> {
     p.pairs.iter().map(|x| x.kernel).collect()
 }
 
-use EventKind::{Switch, Tasklet, Work};
+use EventKind::{KWork, Switch, Tasklet, Work};
 
 #[test]
 fn pairs_a_simple_run() {
@@ -408,6 +408,33 @@ fn thread_that_did_not_sleep_is_unpaired() {
     assert_eq!(p.unpaired.total(), 1);
     assert!(p.unpaired.0[0].0.contains("without sleeping"));
     assert!(p.unpaired.0[0].0.contains("sched_switch to the thread"));
+}
+
+#[test]
+fn kthread_work_pairs_with_its_execute_start() {
+    // kthread_worker (pid 58): the switch to the worker is not its entry;
+    // the worker's own event just before the work's function is. Here the
+    // worker waited 500 after the switch (its lock, held by the waker):
+    // the kernel's latency is the one irqdefer saw, not the switch's.
+    let p = paired(
+        &[
+            irq(1, 100),
+            raise(1, 110, "kthread_worker", 1),
+            entry(Switch, 0, 200, 0, 58),
+            entry(KWork, 0, 700, 58, 6),
+            run(0, 710, "kthread_worker", 1, 605, 58),
+        ],
+        "kthread_worker",
+        KWork,
+    );
+    assert_eq!(p.function, Some(6));
+    assert_eq!(kernel(&p), [600.0]);
+    assert_eq!(p.unpaired.total(), 0);
+    assert_eq!(
+        EventKind::of_event("sched:sched_kthread_work_execute_start"),
+        Some(KWork)
+    );
+    assert!(KWork.takes_function());
 }
 
 #[test]

@@ -8,7 +8,9 @@
 //!
 //! `tests/data/bench-smoke2.txt` is a real capture of `BENCH_SMOKE=1
 //! scripts/bench.sh` (out/bench/smoke.txt) with the kernel's instruments,
-//! unchanged (tests/data/README.md).
+//! unchanged (tests/data/README.md); `bench-smoke3.txt` a later one, whose
+//! hist phase adds the chain from the top half's entry and a run without
+//! triggers.
 
 mod common;
 
@@ -17,6 +19,7 @@ use irqdefer_report::bench::{analyse, report, Analysis};
 use irqdefer_report::results::bench::{parse_str, Bench};
 
 const SMOKE2: &str = "bench-smoke2.txt";
+const SMOKE3: &str = "bench-smoke3.txt";
 
 fn capture() -> Bench {
     parse_str("smoke2.txt", &common::text(SMOKE2)).expect("the real capture parses")
@@ -170,4 +173,47 @@ fn report_has_the_four_sections() {
 fn the_same_input_gives_the_same_report() {
     let (a, b) = (analysis(), analysis());
     assert_eq!(report::render(&a), report::render(&b));
+}
+
+#[test]
+fn capture_without_the_chain_compares_with_the_pair() {
+    let a = analysis();
+    for r in &a.peers.hist.as_ref().unwrap().rows {
+        assert!(r.kernel_irq.is_none() && r.bare_p50.is_none(), "{}", r.path);
+        assert_eq!(r.chain, r.pair);
+        assert_eq!(r.offset.map(|i| i.est), r.pair_offset.map(|i| i.est));
+    }
+}
+
+#[test]
+fn the_chain_gives_the_verdict() {
+    let b = parse_str("smoke3.txt", &common::text(SMOKE3)).expect("the real capture parses");
+    let a = analyse(&[b]).expect("the real capture passes the sanity checks");
+    let h = a.peers.hist.as_ref().unwrap();
+    assert!(!h.rows.is_empty());
+    for r in &h.rows {
+        let k = r.kernel_irq.as_ref().expect("the chain's histogram");
+        // The chain starts at the top half's entry, before the request:
+        // its median is above the pair's.
+        assert!(k.p50.unwrap() > r.kernel.p50.unwrap(), "{}", r.path);
+        assert!(r.chain.starts_with("irq/irq_handler_entry>"), "{}", r.chain);
+        assert!(r.chain.contains(r.pair.split('>').next().unwrap()));
+        // Each measured run is in the module's histogram of the chain's run.
+        assert_eq!(r.module.n as i64, r.runs, "{}", r.path);
+        assert!(r.hits > 0 && k.n > 0);
+        // The run without triggers: triggers only add to the latency.
+        let bare = r.bare_p50.expect("the run without triggers");
+        assert!(
+            bare > 0.0 && bare < r.module_p50,
+            "{}: {bare} {}",
+            r.path,
+            r.module_p50
+        );
+        let iv = r.offset.unwrap();
+        assert!(iv.lo <= iv.est && iv.est <= iv.hi);
+        assert_ne!(r.offset.map(|i| i.est), r.pair_offset.map(|i| i.est));
+    }
+    let md = report::render(&a);
+    assert!(md.contains("module p50 µs, no triggers"));
+    assert!(md.contains("irq/irq_handler_entry → irq/softirq_raise → irq/tasklet_entry"));
 }

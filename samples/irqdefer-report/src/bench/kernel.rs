@@ -91,22 +91,37 @@ pub struct HistRow {
     pub path: String,
     /// The kernel's event pair, `request>entry`.
     pub pair: String,
-    /// Bottom-half runs.
+    /// The chain's events, `irq_handler_entry>request>entry` (the pair
+    /// where the capture has no chain).
+    pub chain: String,
+    /// Bottom-half runs measured in the compared run (the chain's).
     pub runs: i64,
     /// Coalesced requests.
     pub coalesced: i64,
-    /// The synthetic latency events (hits), and those dropped.
+    /// The synthetic latency events (hits) of the like-for-like chain,
+    /// or of the pair in a capture without the chain.
     pub hits: i64,
     /// Dropped.
     pub drops: i64,
-    /// irqdefer's own p50, ns (from its log2 histogram).
+    /// irqdefer's own p50, ns (from its log2 histogram), in the pair's run.
     pub module_p50: f64,
-    /// irqdefer's distribution.
+    /// irqdefer's p50 in a run of the same load without triggers, ns:
+    /// what the triggers' own cost adds to the latency they measure.
+    pub bare_p50: Option<f64>,
+    /// irqdefer's distribution in the run it is compared in: the chain's,
+    /// or the pair's in a capture without the chain.
     pub module: Dist,
-    /// The kernel's.
+    /// The kernel's, request to entry (the pair).
     pub kernel: Dist,
-    /// module − kernel, medians, ns, with its interval.
+    /// The kernel's, from the top half's `irq_handler_entry` to the entry
+    /// (the chain): irqdefer's own start and end, in the kernel's events.
+    /// `None` in a capture from before the chain.
+    pub kernel_irq: Option<Dist>,
+    /// module − kernel, medians, ns, with its interval: against the chain
+    /// where the capture has it, else against the pair.
     pub offset: Option<Interval>,
+    /// module − the pair, medians, in the pair's run.
+    pub pair_offset: Option<Interval>,
     /// The verdict.
     pub status: Status,
     /// In words.
@@ -157,30 +172,78 @@ pub fn hist_acc(b: &Bench) -> Result<HistAcc> {
         };
         check_counts(r, &format!("hist {p}"))?;
         let (module, kernel) = (buckets(b, p, "module"), buckets(b, p, "kernel"));
-        if kernel.is_empty() {
-            return fail(format!(
-                "{}: hist {p}: the kernel's histogram is empty ({} hits)",
-                r.at,
-                r.int("hits")
-            ));
+        let chained = r.opt("ihits").is_some();
+        let chain_cell = format!("{p}.chain");
+        let kernel_irq = buckets(b, &chain_cell, "kernel_irq");
+        for (hist, hits, what) in [
+            (&kernel, "hits", "request → entry"),
+            (&kernel_irq, "ihits", "top half → entry"),
+        ] {
+            if hist.is_empty() && (hits == "hits" || chained) {
+                return fail(format!(
+                    "{}: hist {p}: the kernel's {what} histogram is empty ({} hits)",
+                    r.at,
+                    r.int(hits)
+                ));
+            }
         }
-        let offset = hist_median_diff(&module, &kernel);
+        let pair_offset = hist_median_diff(&module, &kernel);
+        let module = if chained {
+            let m = buckets(b, &chain_cell, "module");
+            if m.is_empty() {
+                return fail(format!(
+                    "{}: hist {p}: no module buckets in its chain run",
+                    r.at
+                ));
+            }
+            m
+        } else {
+            module
+        };
+        let offset = if chained {
+            hist_median_diff(&module, &kernel_irq)
+        } else {
+            pair_offset
+        };
         let module_p50 = r.num("lat_p50");
+        let module_p50 = if chained {
+            hist_quantile(&module, 0.5).unwrap_or(module_p50)
+        } else {
+            module_p50
+        };
         let (status, verdict) = match offset {
             Some(iv) if module_p50 > 0.0 => judge_offset(&iv, ACC_TARGET * module_p50),
             _ => (Status::Unresolved, "unresolved".into()),
         };
+        let (hits, drops) = if chained {
+            (r.int("ihits"), r.int("idrops"))
+        } else {
+            (r.int("hits"), r.int("drops"))
+        };
         rows.push(HistRow {
             path: p.to_string(),
             pair: i.word("hist").to_string(),
-            runs: r.int("executed"),
+            chain: if chained {
+                r.word("chain")
+            } else {
+                i.word("hist")
+            }
+            .to_string(),
+            runs: if chained {
+                module.iter().map(|b| b.2).sum::<u64>() as i64
+            } else {
+                r.int("executed")
+            },
             coalesced: r.int("coalesced"),
-            hits: r.int("hits"),
-            drops: r.int("drops"),
+            hits,
+            drops,
             module_p50,
+            bare_p50: r.opt("bare_p50").map(|v| v as f64),
             module: Dist::of(module),
             kernel: Dist::of(kernel),
+            kernel_irq: chained.then(|| Dist::of(kernel_irq)),
             offset,
+            pair_offset,
             status,
             verdict,
         });

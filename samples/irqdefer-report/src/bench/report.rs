@@ -267,10 +267,10 @@ pub fn hist_table(a: &Analysis) -> Option<Table> {
     let h = a.peers.hist.as_ref()?;
     let mut t = Table::new(columns(&[
         "path",
-        "kernel pair (hist)",
+        "kernel events (hist)",
         "runs",
-        "coalesced",
         "hits",
+        "module p50 µs, no triggers",
         "module p50 µs",
         "p90",
         "p99",
@@ -279,15 +279,16 @@ pub fn hist_table(a: &Analysis) -> Option<Table> {
         "p99",
         "module − kernel (median)",
         "verdict (±10% of module p50)",
+        "kernel request → entry p50 µs",
     ]));
     for r in &h.rows {
         let m = dist_cells(Some(&r.module));
-        let k = dist_cells(Some(&r.kernel));
+        let k = dist_cells(r.kernel_irq.as_ref().or(Some(&r.kernel)));
+        let pair = dist_cells(Some(&r.kernel));
         t.row(cells![
             r.path.clone(),
-            r.pair.replace('>', " → "),
+            r.chain.replace('>', " → "),
             r.runs.to_string(),
-            r.coalesced.to_string(),
             format!(
                 "{}{}",
                 r.hits,
@@ -297,6 +298,7 @@ pub fn hist_table(a: &Analysis) -> Option<Table> {
                     String::new()
                 }
             ),
+            us(r.bare_p50),
             us(Some(r.module_p50)),
             m[1].clone(),
             m[2].clone(),
@@ -305,13 +307,14 @@ pub fn hist_table(a: &Analysis) -> Option<Table> {
             k[2].clone(),
             us_iv(r.offset),
             r.verdict.clone(),
+            pair[0].clone(),
         ]);
     }
     for r in &h.rows {
         t.note(format!(
             "{}, module/kernel per log2 bucket: {}.",
             r.path,
-            side_by_side(&r.module, &r.kernel)
+            side_by_side(&r.module, r.kernel_irq.as_ref().unwrap_or(&r.kernel))
         ));
     }
     if !h.no_pair.is_empty() {
@@ -845,21 +848,28 @@ fn render_peers(a: &Analysis, l: &mut Vec<String>) {
         para(
             l,
             format!(
-                "The same runs measured twice: irqdefer `full`, and hist triggers keyed as the \
-                 kernel keys the request (`vec` for a softirq, the work, the timer, the \
-                 thread's pid) emitting a synthetic latency event into a histogram of {} ns \
-                 buckets, `trace_clock=mono` (the module's clock). Definitions differ: \
-                 irqdefer measures from its top half's clock read for the oldest pending \
-                 request to its bottom half's first clock read; the trigger from the request \
-                 event (kept per key: the last `softirq_raise` or `hrtimer_start` for a \
-                 pending request; `workqueue_queue_work`, `timer_start` and `sched_waking` \
-                 fire for the first only) to the entry event, which the kernel emits before \
-                 the bottom half's own code. So irqdefer's latency includes the path from its \
-                 clock read to the request and from the entry event to its clock read, a \
-                 fixed offset of a few µs under TCG; coalesced runs (few at this rate) differ \
-                 by definition. irqdefer's percentiles come from its log2 histogram \
-                 (interpolated, error under the bucket's width): the interval of the offset \
-                 resamples both histograms.",
+                "Three runs of the same load per path, irqdefer `full` in each: without \
+                 triggers; with the chain; with the pair (one set of triggers at a time). \
+                 The triggers emit synthetic latency events into histograms of {} ns \
+                 buckets, `trace_clock=mono` (the module's clock). The chain, like for like, \
+                 gives the verdict: from the top half's `irq_handler_entry` for the path's \
+                 line (kept per CPU), through the request its handler makes (keyed by what \
+                 it names: the work, the timer, the thread's pid, or for a softirq the CPU \
+                 that raised it), to the entry event with that key. A request that merges \
+                 into a pending one emits no request event, so the time kept is the oldest \
+                 pending request's, as irqdefer's; a time is read once, never paired twice. \
+                 The pair, request → entry, is the raise-to-entry latency as a user builds \
+                 it (`softirq_raise` → `softirq_entry`, `workqueue_queue_work` → \
+                 `workqueue_execute_start`, `sched_waking` → `sched_switch`, ...); it starts \
+                 later, at the request. Triggers are not free: their work runs inside the \
+                 latency they measure, and the column without triggers shows how much they \
+                 add. What remains of the offset is where that work falls: the trigger at \
+                 the entry event runs after the kernel's timestamp and before irqdefer's \
+                 bottom half reads the clock (counted by irqdefer only), the one at \
+                 `irq_handler_entry` after the kernel's timestamp and before irqdefer's top \
+                 half reads it (counted by the kernel only). irqdefer's percentiles come \
+                 from its log2 histogram (interpolated, error under the bucket's width): the \
+                 interval of the offset resamples both histograms.",
                 h.bucket_ns
             ),
         );

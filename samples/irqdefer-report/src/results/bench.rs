@@ -94,7 +94,8 @@ pub const WINDOW_KEYS: &[&str] = &["up0", "up1", "idle0", "idle1", "busy0", "bus
 pub const COUNT_KEYS: &[&str] = &["raised", "executed", "coalesced", "lat_count", "lat_p50"];
 /// Keys whose value is a word, not a number.
 const STRINGS: &[&str] = &[
-    "path", "mode", "paths", "name", "trace", "hist", "key", "cell", "src", "run", "tool", "policy",
+    "path", "mode", "paths", "name", "trace", "hist", "chain", "key", "cell", "src", "run", "tool",
+    "policy",
 ];
 /// Keys whose value is a decimal number (seconds).
 const FLOATS: &[&str] = &["up0", "up1"];
@@ -172,12 +173,14 @@ pub enum EventKind {
     Wakeup,
     /// `irqwork VECTOR`: `irq_vectors:irq_work_entry`.
     IrqWork,
+    /// `kwork FN`: `sched:sched_kthread_work_execute_start`.
+    KWork,
 }
 
 impl EventKind {
     /// Every kind, with its compact name and the kernel event it stands
     /// for (`group:event`).
-    pub const ALL: [(EventKind, &'static str, &'static str); 10] = [
+    pub const ALL: [(EventKind, &'static str, &'static str); 11] = [
         (EventKind::Irq, "irq", "irq:irq_handler_entry"),
         (EventKind::Raise, "raise", "irqdefer:irqdefer_raise"),
         (EventKind::Run, "run", "irqdefer:irqdefer_run"),
@@ -188,6 +191,11 @@ impl EventKind {
         (EventKind::Switch, "switch", "sched:sched_switch"),
         (EventKind::Wakeup, "wakeup", "sched:sched_wakeup"),
         (EventKind::IrqWork, "irqwork", "irq_vectors:irq_work_entry"),
+        (
+            EventKind::KWork,
+            "kwork",
+            "sched:sched_kthread_work_execute_start",
+        ),
     ];
 
     /// The kind of a compact name.
@@ -223,7 +231,11 @@ impl EventKind {
     pub fn takes_function(self) -> bool {
         matches!(
             self,
-            EventKind::Tasklet | EventKind::Work | EventKind::Timer | EventKind::Hrtimer
+            EventKind::Tasklet
+                | EventKind::Work
+                | EventKind::Timer
+                | EventKind::Hrtimer
+                | EventKind::KWork
         )
     }
 }
