@@ -218,7 +218,9 @@ phase_idle() {
 
 # A reader looping on snapshot, on CPU 0 (the load is raised on CPU 1):
 # one awk process reading the whole file again and again, no forks; it
-# leaves its count of reads in /tmp/reads.
+# appends its count of reads to /tmp/reads every 20 reads (appends, not
+# rewrites: a kill between a rewrite's truncation and its write left the
+# file empty).
 reader=
 start_reader() {
 	rm -f /tmp/reads
@@ -226,7 +228,7 @@ start_reader() {
 		for (n = 1; ; n++) {
 			while ((getline l < f) > 0) ;
 			close(f)
-			if (n % 20 == 0) { print n > "/tmp/reads"; close("/tmp/reads") }
+			if (n % 20 == 0) { print n >> "/tmp/reads"; close("/tmp/reads") }
 		} }' &
 	reader=$!
 }
@@ -271,7 +273,7 @@ phase_ov() {
 				case $m in
 				reader)
 					stop_reader
-					extra=" reads=$(cat /tmp/reads 2> /dev/null || echo 0)"
+					extra=" reads=$(tail -n 1 /tmp/reads 2> /dev/null | grep . || echo 0)"
 					;;
 				hog) stop_reader ;;
 				trace)
