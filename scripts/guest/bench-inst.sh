@@ -6,7 +6,7 @@
 # bench.sh): its softirq vector (softirq=), its context, and the event
 # that starts its bottom half (trace=); nothing here names a path.
 #
-# Needs T (tracefs) and the function rule.
+# Needs T (tracefs) and the functions rule and snap.
 
 # softirq_nr NAME: the vector's number (include/linux/interrupt.h).
 softirq_nr() {
@@ -17,7 +17,7 @@ softirq_nr() {
 # thread_glob PATH: the comm pattern of a task-context path's thread, from
 # its context class (the names the module and the kernel give them).
 thread_glob() {
-	_irq=$(awk -v p="$1" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+	_irq=$(snap "$1" irq)
 	case $(rule "$1" context) in
 	task_irq_thread) echo "irq/$_irq-*" ;;
 	task_own_thread) echo "irqdefer-*" ;;

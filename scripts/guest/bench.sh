@@ -84,6 +84,8 @@ rule() {
 		for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1)
 	}' "$DBG/snapshot"
 }
+# snap PATH KEY: PATH's KEY in the snapshot (its irq, lat_p50, ...).
+snap() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$DBG/snapshot"; }
 # first_of PREFIX: the first path whose context starts with PREFIX.
 first_of() {
 	awk -v c="context=$1" '$1 == "meta" && $2 ~ /^path\./ {
@@ -393,7 +395,7 @@ phase_acc() {
 	for p in $PATHS; do
 		msg "accuracy: $p at $ACC_RATE Hz for $ACC_MS ms, traced"
 		setup "$p" full
-		irq=$(awk -v p="$p" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+		irq=$(snap "$p" irq)
 		echo 0 > "$T/events/enable"
 		echo > "$T/trace"
 		echo "irq==$irq" > "$T/events/irq/irq_handler_entry/filter"
@@ -441,10 +443,10 @@ phase_hist() {
 		[ -n "$HREQ" ] || continue
 		msg "hist triggers: $p at $HIST_RATE Hz for 3 x $HIST_MS ms"
 		setup "$p" full
-		irq=$(awk -v p="$p" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
+		irq=$(snap "$p" irq)
 		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null
 		settle "$p"
-		bare=$(awk -v p="$p" '$1 == p && $2 == "lat_p50" { print $3 }' "$DBG/snapshot")
+		bare=$(snap "$p" lat_p50)
 		setup "$p" full
 		ihist_on "$irq" || return 1
 		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null

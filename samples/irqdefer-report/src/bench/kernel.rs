@@ -94,7 +94,7 @@ pub struct HistRow {
     /// The chain's events, `irq_handler_entry>request>entry` (the pair
     /// where the capture has no chain).
     pub chain: String,
-    /// Bottom-half runs measured in the compared run (the chain's).
+    /// Bottom-half runs measured in the compared run.
     pub runs: i64,
     /// Coalesced requests.
     pub coalesced: i64,
@@ -103,7 +103,7 @@ pub struct HistRow {
     pub hits: i64,
     /// Dropped.
     pub drops: i64,
-    /// irqdefer's own p50, ns (from its log2 histogram), in the pair's run.
+    /// irqdefer's own p50, ns, from its log2 histogram in the compared run.
     pub module_p50: f64,
     /// irqdefer's p50 in a run of the same load without triggers, ns:
     /// what the triggers' own cost adds to the latency they measure.
@@ -171,79 +171,58 @@ pub fn hist_acc(b: &Bench) -> Result<HistAcc> {
             return fail(format!("{}: hist: no cell for {p}", boot.name()));
         };
         check_counts(r, &format!("hist {p}"))?;
-        let (module, kernel) = (buckets(b, p, "module"), buckets(b, p, "kernel"));
+        // The pair's run (cell PATH); the run the verdict compares: the
+        // chain's (cell PATH.chain), or the pair's in a capture from
+        // before the chain.
+        let pair_module = buckets(b, p, "module");
+        let kernel = buckets(b, p, "kernel");
         let chained = r.opt("ihits").is_some();
-        let chain_cell = format!("{p}.chain");
-        let kernel_irq = buckets(b, &chain_cell, "kernel_irq");
-        for (hist, hits, what) in [
-            (&kernel, "hits", "request → entry"),
-            (&kernel_irq, "ihits", "top half → entry"),
+        let (cell, src, hits, drops, chain) = if chained {
+            (
+                format!("{p}.chain"),
+                "kernel_irq",
+                "ihits",
+                "idrops",
+                r.word("chain"),
+            )
+        } else {
+            (p.to_string(), "kernel", "hits", "drops", i.word("hist"))
+        };
+        let (module, compared) = (buckets(b, &cell, "module"), buckets(b, &cell, src));
+        for (hist, what) in [
+            (&kernel, "kernel's request → entry"),
+            (&compared, "kernel's"),
+            (&module, "module's"),
         ] {
-            if hist.is_empty() && (hits == "hits" || chained) {
+            if hist.is_empty() {
                 return fail(format!(
-                    "{}: hist {p}: the kernel's {what} histogram is empty ({} hits)",
+                    "{}: hist {p}: the {what} histogram of cell {cell} is empty ({} hits)",
                     r.at,
                     r.int(hits)
                 ));
             }
         }
-        let pair_offset = hist_median_diff(&module, &kernel);
-        let module = if chained {
-            let m = buckets(b, &chain_cell, "module");
-            if m.is_empty() {
-                return fail(format!(
-                    "{}: hist {p}: no module buckets in its chain run",
-                    r.at
-                ));
-            }
-            m
-        } else {
-            module
-        };
-        let offset = if chained {
-            hist_median_diff(&module, &kernel_irq)
-        } else {
-            pair_offset
-        };
-        let module_p50 = r.num("lat_p50");
-        let module_p50 = if chained {
-            hist_quantile(&module, 0.5).unwrap_or(module_p50)
-        } else {
-            module_p50
-        };
+        let offset = hist_median_diff(&module, &compared);
+        let module_p50 = hist_quantile(&module, 0.5).unwrap_or(0.0);
         let (status, verdict) = match offset {
             Some(iv) if module_p50 > 0.0 => judge_offset(&iv, ACC_TARGET * module_p50),
             _ => (Status::Unresolved, "unresolved".into()),
         };
-        let (hits, drops) = if chained {
-            (r.int("ihits"), r.int("idrops"))
-        } else {
-            (r.int("hits"), r.int("drops"))
-        };
         rows.push(HistRow {
             path: p.to_string(),
             pair: i.word("hist").to_string(),
-            chain: if chained {
-                r.word("chain")
-            } else {
-                i.word("hist")
-            }
-            .to_string(),
-            runs: if chained {
-                module.iter().map(|b| b.2).sum::<u64>() as i64
-            } else {
-                r.int("executed")
-            },
+            chain: chain.to_string(),
+            runs: module.iter().map(|b| b.2).sum::<u64>() as i64,
             coalesced: r.int("coalesced"),
-            hits,
-            drops,
+            hits: r.int(hits),
+            drops: r.int(drops),
             module_p50,
-            bare_p50: r.opt("bare_p50").map(|v| v as f64),
+            bare_p50: r.opt("bare_p50").filter(|v| *v > 0).map(|v| v as f64),
             module: Dist::of(module),
+            kernel_irq: chained.then(|| Dist::of(compared)),
+            pair_offset: hist_median_diff(&pair_module, &kernel),
             kernel: Dist::of(kernel),
-            kernel_irq: chained.then(|| Dist::of(kernel_irq)),
             offset,
-            pair_offset,
             status,
             verdict,
         });
