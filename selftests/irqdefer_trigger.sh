@@ -6,8 +6,12 @@
 
 . "$(dirname "$0")/lib.sh"
 
+# The fewest runs of wq's work for 256 requests from a trigger bound to
+# its CPU (1 when the trigger itself ran in that pool).
+WQ_RUNS_MIN=16
+
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 13
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
@@ -67,6 +71,21 @@ ktap_print_msg "SIGKILL ended a trigger of 1000000 after $((t1 - t0)) ms, $r fir
 ktap_test_result "SIGKILL ends a trigger of 1000000 within 2 s" \
 	test $((t1 - t0)) -lt 2000 -a "$r" -lt 1000000
 wait_for all_at_rest 10
+
+# A trigger bound to a CPU runs in a thread of its own there, not in the
+# per-CPU workqueue pool that wq queues into: that pool's worker runs the
+# work beside it, instead of once after it (work_on_cpu(): 1 run for 256).
+echo wq > "$DBG/paths"
+echo 1 > "$DBG/cpu"
+echo 1 > "$DBG/reset"
+echo 256 > "$DBG/trigger"
+wait_for all_at_rest 10
+e=$(snap wq executed) c=$(snap wq coalesced)
+ktap_print_msg "trigger 256 bound to CPU 1 on wq: $e runs, $c coalesced"
+ktap_test_result "a trigger bound to a CPU leaves the wq path's pool to it" \
+	test "$e" -ge $WQ_RUNS_MIN -a $((e + c)) -eq 256
+echo -1 > "$DBG/cpu"
+echo all > "$DBG/paths"
 
 irqdefer_unload
 ktap_finished

@@ -38,7 +38,7 @@ mod paths;
 mod source;
 mod stats;
 
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel_ext::params;
 use kernel_ext::{cpuhp, debugfs, procfs};
 use paths::{Core, PathId, Settings};
@@ -111,21 +111,13 @@ fn check_params() -> Result<Params> {
         u64::from(sleep_ms),
         interface::debugfs::SLEEP_MS_MAX,
     )?;
-    source::check_load(rate_hz, work_ns, active).inspect_err(|_| {
-        pr_err!(
-            "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} that no CFS task can preempt (hard interrupt context, SCHED_FIFO threads)\n",
-            rate_hz,
-            work_ns,
-            source::BUSY_NS_PER_S_MAX,
-            source::ABOVE_CFS_NS_PER_S_MAX
-        )
-    })?;
     Ok(Params {
         settings: Settings {
             work_ns: AtomicU64::new(work_ns),
             sleep_ms: AtomicU32::new(sleep_ms),
             active: AtomicU32::new(active),
             measure: AtomicBool::new(true),
+            guard_pct: AtomicU32::new(source::GUARD_PCT_DEFAULT),
         },
         cpu,
         rate_hz,
@@ -145,6 +137,20 @@ impl kernel::Module for IrqDefer {
         let params = check_params()?;
         let core = Arc::new(Core::new(params.settings)?, GFP_KERNEL)?;
         let paths = KBox::pin_init(paths::Paths::new(&core)?, GFP_KERNEL)?;
+        // With the lines requested: where the IRQ core forces top halves
+        // into threads shows on them.
+        let settings = &core.settings;
+        let work_ns = settings.work_ns.load(Relaxed);
+        let active = settings.active.load(Relaxed);
+        source::check_load(params.rate_hz, work_ns, active, core.model()).inspect_err(|_| {
+            pr_err!(
+                "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} that no CFS task can preempt (hard interrupt context, SCHED_FIFO threads), on this kernel's preemption model\n",
+                params.rate_hz,
+                work_ns,
+                source::BUSY_NS_PER_S_MAX,
+                source::ABOVE_CFS_NS_PER_S_MAX
+            )
+        })?;
         let source = Arc::pin_init(Source::new(core.clone(), params.cpu), GFP_KERNEL)?;
         // Before the source starts: a CPU it is bound to may go offline
         // from then on.

@@ -18,6 +18,18 @@
 //! source is bound to nothing: its timer starts on the writer's CPU and
 //! moves, as the kernel moves timers, when that CPU goes offline.
 //!
+//! # Triggers
+//!
+//! A `trigger` fires its rounds (one interrupt on every active path) in
+//! chunks of at most [`TRIGGER_CHUNK_NS`], with CPU hotplug held off only
+//! for a chunk; between two, a fatal signal ends it (`EINTR`), and it
+//! paces itself so that, on average, it asks no more of its CPU than the
+//! load bounds allow the periodic source ([`check_load`]). Bound to a CPU,
+//! it runs in a kernel thread of its own there (`irqdefer-trigger`), not
+//! in a workqueue worker: a `work_on_cpu()` chunk would occupy the very
+//! worker pool that the `wq` and `wq_own` paths queue into, and their
+//! work would wait for it (one run for 256 requests, measured).
+//!
 //! # Starvation
 //!
 //! The periodic source holds (fires nothing) while hard and soft interrupt
@@ -25,13 +37,14 @@
 
 mod guard;
 
-pub(crate) use guard::GUARD_PCT_MAX;
+pub(crate) use guard::{GUARD_PCT_DEFAULT, GUARD_PCT_MAX};
 
 use crate::kernel_ext::cpu::{self, HotplugLock};
-use crate::kernel_ext::cpuhp;
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
-use crate::paths::{Core, PathId};
+use crate::kernel_ext::{cpuhp, kthread, time};
+use crate::paths::{Core, Model, PathId};
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use kernel::c_str;
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
@@ -57,32 +70,60 @@ pub(crate) const BUSY_NS_PER_S_MAX: u64 = 1_000_000_000;
 /// hands over to `ksoftirqd`, a CFS task; these do not, and more would
 /// starve every ordinary task on that CPU.
 pub(crate) const ABOVE_CFS_NS_PER_S_MAX: u64 = 500_000_000;
-/// Rounds (one interrupt on every active path) that `trigger` fires
-/// between two checks for a fatal signal, a reschedule and CPU hotplug.
-const TRIGGER_CHUNK: u64 = 256;
+/// The longest `trigger` fires before it checks for a fatal signal, lets
+/// CPU hotplug proceed and paces itself, ns (a round begun is finished).
+pub(crate) const TRIGGER_CHUNK_NS: u64 = 10_000_000;
 /// Rounds between two `cond_resched()` inside a chunk.
 const RESCHED_EVERY: u64 = 16;
+/// The longest single sleep of a trigger's pacing, ms: a fatal signal is
+/// seen within that.
+const PACE_SLICE_MS: u64 = 10;
+
+/// The work one round (one interrupt on every path of mask `active`, with
+/// `work_ns` each) asks of the bounds on `model`, ns: in atomic context on
+/// the raising CPU, and where no CFS task can preempt it. The counts are
+/// by the running model: on PREEMPT_RT the registry's `context_rt`, and
+/// where top halves are forced into threads, the softirqs they raise run
+/// in those `SCHED_FIFO` threads.
+fn round_load(work_ns: u64, active: u32, model: Model) -> (u64, u64) {
+    let count = |f: fn(&crate::paths::PathInfo, Model) -> bool| {
+        PathId::ALL
+            .into_iter()
+            .filter(|p| active & p.bit() != 0 && f(p.info(), model))
+            .count() as u64
+    };
+    let atomic = count(crate::paths::PathInfo::atomic_on);
+    let above_cfs = count(crate::paths::PathInfo::above_cfs_on);
+    (
+        work_ns.saturating_mul(atomic),
+        work_ns.saturating_mul(above_cfs),
+    )
+}
 
 /// Whether `rate_hz` interrupts per second with `work_ns` of work each,
 /// on the paths of mask `active`, stay within [`BUSY_NS_PER_S_MAX`] and
-/// [`ABOVE_CFS_NS_PER_S_MAX`] (else `ERANGE`).
-pub(crate) fn check_load(rate_hz: u32, work_ns: u64, active: u32) -> Result {
-    let per_path = u64::from(rate_hz).saturating_mul(work_ns);
-    let atomic = PathId::ALL
-        .into_iter()
-        .filter(|p| p.atomic() && active & p.bit() != 0)
-        .count();
-    // Work no CFS task can preempt: hard interrupt context or a FIFO thread.
-    let above_cfs = PathId::ALL
-        .into_iter()
-        .filter(|p| p.info().context.above_cfs() && active & p.bit() != 0)
-        .count();
-    if per_path.saturating_mul(atomic as u64) > BUSY_NS_PER_S_MAX
-        || per_path.saturating_mul(above_cfs as u64) > ABOVE_CFS_NS_PER_S_MAX
+/// [`ABOVE_CFS_NS_PER_S_MAX`] on `model` (else `ERANGE`).
+pub(crate) fn check_load(rate_hz: u32, work_ns: u64, active: u32, model: Model) -> Result {
+    let (atomic, above_cfs) = round_load(work_ns, active, model);
+    let rate = u64::from(rate_hz);
+    if rate.saturating_mul(atomic) > BUSY_NS_PER_S_MAX
+        || rate.saturating_mul(above_cfs) > ABOVE_CFS_NS_PER_S_MAX
     {
         return Err(ERANGE);
     }
     Ok(())
+}
+
+/// The shortest time per round, on average, that keeps a trigger within
+/// the bounds [`check_load`] sets the periodic source, ns.
+fn round_ns_min(work_ns: u64, active: u32, model: Model) -> u64 {
+    let (atomic, above_cfs) = round_load(work_ns, active, model);
+    let per_s = |ns: u64, max: u64| {
+        ns.saturating_mul(1_000_000_000)
+            .checked_div(max)
+            .unwrap_or(u64::MAX)
+    };
+    per_s(atomic, BUSY_NS_PER_S_MAX).max(per_s(above_cfs, ABOVE_CFS_NS_PER_S_MAX))
 }
 
 /// One expiry of the periodic source.
@@ -95,7 +136,7 @@ struct Tick {
 
 impl HrTimerHandler for Tick {
     fn run(&self) -> Restart {
-        let fire = !self.guard.holds();
+        let fire = !self.guard.holds(&self.core);
         for path in self.core.settings.active_paths().filter(|_| fire) {
             // A line the kernel refuses, or a device held by a reset, is
             // counted nowhere: `injected` counts what the simulator took.
@@ -185,13 +226,19 @@ impl Source {
 
     /// The starvation guard's threshold, percent of the CPU (0: off).
     pub(crate) fn guard_pct(&self) -> u32 {
-        self.timer.handler().guard.pct()
+        self.core.settings.guard_pct.load(Relaxed)
     }
 
     /// Sets the starvation guard's threshold; `ERANGE` past
     /// [`GUARD_PCT_MAX`].
     pub(crate) fn set_guard_pct(&self, pct: u64) -> Result {
-        self.timer.handler().guard.set_pct(pct)
+        match u32::try_from(pct) {
+            Ok(pct) if pct <= GUARD_PCT_MAX => {
+                self.core.settings.guard_pct.store(pct, Relaxed);
+                Ok(())
+            }
+            _ => Err(ERANGE),
+        }
     }
 
     /// Runs `f` on `cpu`, or here for -1; `ERANGE` if `cpu` is offline.
@@ -205,40 +252,71 @@ impl Source {
         }
     }
 
-    /// Fires `rounds` interrupts on every active path, here.
-    fn fire_rounds(&self, rounds: u64) -> Result {
-        for round in 1..=rounds {
-            for path in self.core.settings.active_paths() {
-                self.core.device.fire(path)?;
-            }
-            if round % RESCHED_EVERY == 0 {
-                cpu::cond_resched();
-            }
-        }
-        Ok(())
-    }
-
-    /// Fires `n` interrupts on every active path, on the configured CPU,
-    /// in chunks: between two, a fatal signal ends it (`EINTR`), other
-    /// tasks may run, and CPU hotplug may proceed. `EBUSY` if a reset held
-    /// the device. Must be called where sleeping is legal.
+    /// Fires `n` interrupts on every active path, on the configured CPU:
+    /// see "Triggers" above. `ERANGE` if that CPU is or goes offline,
+    /// `EINTR` on a fatal signal, `EBUSY` if a reset held the device. Must
+    /// be called where sleeping is legal.
     pub(crate) fn trigger(&self, n: u64) -> Result {
         if n == 0 || n > TRIGGER_MAX {
             return Err(ERANGE);
         }
-        let cpu = self.cpu();
-        let mut done = 0;
+        match u32::try_from(self.cpu()) {
+            Ok(cpu) => kthread::run_bound(cpu, c_str!("irqdefer-trigger"), |stop| {
+                self.fire_paced(n, Some(cpu), stop)
+            }),
+            Err(_) => self.fire_paced(n, None, &cpu::fatal_signal_pending),
+        }
+    }
+
+    /// Fires `n` rounds in chunks of [`TRIGGER_CHUNK_NS`], paced by
+    /// [`round_ns_min`], on `cpu` (the caller is a thread bound there, and
+    /// is bound again for each chunk: CPU hotplug may have moved it), or
+    /// wherever the caller runs; `stop()` ends it with `EINTR`.
+    fn fire_paced(&self, n: u64, cpu: Option<u32>, stop: &dyn Fn() -> bool) -> Result {
+        let start = time::ktime_get_ns();
+        let mut done: u64 = 0;
         while done < n {
-            let rounds = n.saturating_sub(done).min(TRIGGER_CHUNK);
-            let mut result = Ok(());
             {
                 let hotplug = HotplugLock::new();
-                Self::on_cpu(&hotplug, cpu, || result = self.fire_rounds(rounds))?;
+                if let Some(cpu) = cpu {
+                    hotplug.bind_current(cpu)?;
+                }
+                let chunk_start = time::ktime_get_ns();
+                loop {
+                    for path in self.core.settings.active_paths() {
+                        self.core.device.fire(path)?;
+                    }
+                    done = done.saturating_add(1);
+                    if done >= n
+                        || time::ktime_get_ns().saturating_sub(chunk_start) >= TRIGGER_CHUNK_NS
+                    {
+                        break;
+                    }
+                    if done % RESCHED_EVERY == 0 {
+                        cpu::cond_resched();
+                    }
+                }
             }
-            result?;
-            done = done.saturating_add(rounds);
-            if cpu::fatal_signal_pending() {
+            if stop() {
                 return Err(EINTR);
+            }
+            // The settings may change meanwhile: pace by today's.
+            let settings = &self.core.settings;
+            let round_ns = round_ns_min(
+                settings.work_ns.load(Relaxed),
+                settings.active.load(Relaxed),
+                self.core.model(),
+            );
+            let due = start.saturating_add(done.saturating_mul(round_ns));
+            loop {
+                let ahead_ms = due.saturating_sub(time::ktime_get_ns()) / 1_000_000;
+                if ahead_ms == 0 || done >= n {
+                    break;
+                }
+                time::msleep(ahead_ms.min(PACE_SLICE_MS) as u32);
+                if stop() {
+                    return Err(EINTR);
+                }
             }
             cpu::cond_resched();
         }
@@ -259,6 +337,7 @@ impl Source {
             hz,
             settings.work_ns.load(Relaxed),
             settings.active.load(Relaxed),
+            self.core.model(),
         )?;
         self.restart(&hotplug, state.cpu, hz)?;
         state.rate_hz = hz;
@@ -273,7 +352,12 @@ impl Source {
         }
         let state = self.state.lock();
         let settings = &self.core.settings;
-        check_load(state.rate_hz, ns, settings.active.load(Relaxed))?;
+        check_load(
+            state.rate_hz,
+            ns,
+            settings.active.load(Relaxed),
+            self.core.model(),
+        )?;
         settings.work_ns.store(ns, Relaxed);
         Ok(())
     }
@@ -283,7 +367,12 @@ impl Source {
     pub(crate) fn set_paths(&self, active: u32) -> Result {
         let state = self.state.lock();
         let settings = &self.core.settings;
-        check_load(state.rate_hz, settings.work_ns.load(Relaxed), active)?;
+        check_load(
+            state.rate_hz,
+            settings.work_ns.load(Relaxed),
+            active,
+            self.core.model(),
+        )?;
         settings.active.store(active, Relaxed);
         Ok(())
     }
@@ -312,6 +401,7 @@ impl Source {
         }
         let period = 1_000_000_000u64.checked_div(u64::from(hz)).unwrap_or(0);
         self.timer.handler().period_ns.store(period, Relaxed);
+        self.timer.handler().guard.restart();
         // Cannot fail: `cpu` was online, and stays so under `hotplug`.
         Self::on_cpu(hotplug, cpu, || self.timer.start(period))
     }

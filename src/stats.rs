@@ -30,7 +30,7 @@
 
 #![deny(clippy::arithmetic_side_effects)]
 
-use crate::kernel_ext::context::Context;
+use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
 use crate::logic::{context, hist, name, stamp};
@@ -486,4 +486,43 @@ impl PathStats {
 /// The time used in stamps: ns since `base`.
 pub(crate) fn now_since(base: u64) -> u64 {
     time::ktime_get_ns().saturating_sub(base)
+}
+
+/// The time bottom halves kept a CPU busy where no CFS task could run, ns,
+/// for the starvation guard (see `crate::source`): its own figures, beside
+/// the kernel's, which without `CONFIG_IRQ_TIME_ACCOUNTING` charge most
+/// hard interrupt time elsewhere and count no `SCHED_FIFO` thread at all.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct BusyNs {
+    /// In hard interrupt context or serving a softirq.
+    pub(crate) irq: u64,
+    /// In real-time or deadline tasks (`SCHED_FIFO` threads).
+    pub(crate) rt_task: u64,
+}
+
+/// One CPU's [`BusyNs`], counted by the bottom halves that run there.
+#[repr(C, align(64))]
+#[derive(Zeroable)]
+pub(crate) struct CpuBusy {
+    irq: Counter,
+    rt_task: Counter,
+}
+
+impl CpuBusy {
+    /// Adds `ns` of a run in `class` (a CFS task's time is not counted).
+    pub(crate) fn add(&self, class: Busy, ns: u64) {
+        match class {
+            Busy::Irq => self.irq.fetch_add(ns, Relaxed),
+            Busy::RtTask => self.rt_task.fetch_add(ns, Relaxed),
+            Busy::Task => 0,
+        };
+    }
+
+    /// The totals so far (they wrap).
+    pub(crate) fn read(&self) -> BusyNs {
+        BusyNs {
+            irq: self.irq.load(Relaxed),
+            rt_task: self.rt_task.load(Relaxed),
+        }
+    }
 }

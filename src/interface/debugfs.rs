@@ -199,19 +199,29 @@ impl Attribute for ReadingFile {
 }
 
 /// `snapshot`: everything, for tools. First the kernel's preemption model
-/// (`meta preempt <model>`) and the registry, one
+/// (`meta preempt <model>`), the load bounds and whether top halves are
+/// forced into threads (`meta load`), and the registry, one
 /// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
 /// README, "Interfaces"); then one `path key value` line per reading; last
 /// the periodic source's, `source key value`.
 fn snapshot(source: &Source, m: &mut SeqFile) {
     let core = source.core();
     seq_print!(m, "meta preempt {}\n", context::preempt_model());
+    let model = core.model();
+    seq_print!(
+        m,
+        "meta load busy_ns_per_s={} above_cfs_ns_per_s={} forced_threads={}\n",
+        source::BUSY_NS_PER_S_MAX,
+        source::ABOVE_CFS_NS_PER_S_MAX,
+        u8::from(model.forced_threads)
+    );
     for path in PathId::ALL {
         let info = path.info();
         seq_print!(
             m,
             "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
-             above_cfs={} context_rt={} may_sleep_rt={} trace={}\n",
+             above_cfs={} context_rt={} may_sleep_rt={} trace={} atomic_now={} \
+             above_cfs_now={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
@@ -221,7 +231,9 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             u8::from(info.context.above_cfs()),
             info.context_rt.name(),
             u8::from(info.context_rt.may_sleep()),
-            info.trace
+            info.trace,
+            u8::from(info.atomic_on(model)),
+            u8::from(info.above_cfs_on(model))
         );
     }
     for path in PathId::ALL {

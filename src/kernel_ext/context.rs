@@ -100,3 +100,27 @@ pub(crate) fn in_task() -> bool {
     // SAFETY: The call has no preconditions.
     unsafe { ffi::irqdefer_in_task() }
 }
+
+/// Where the caller runs, as the starvation guard accounts for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Busy {
+    /// A task that CFS tasks share the CPU with.
+    Task,
+    /// Hard interrupt context, or serving a softirq.
+    Irq,
+    /// A real-time or deadline task (`SCHED_FIFO`, `SCHED_RR`,
+    /// `SCHED_DEADLINE`): no CFS task preempts it.
+    RtTask,
+}
+
+impl Busy {
+    /// The caller's class.
+    pub(crate) fn current() -> Self {
+        // SAFETY: The call has no preconditions.
+        match unsafe { ffi::irqdefer_busy_class() } {
+            ffi::IRQDEFER_BUSY_IRQ => Busy::Irq,
+            ffi::IRQDEFER_BUSY_RT_TASK => Busy::RtTask,
+            _ => Busy::Task,
+        }
+    }
+}

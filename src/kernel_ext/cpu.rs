@@ -37,14 +37,14 @@ pub(crate) fn current() -> u32 {
     unsafe { ffi::irqdefer_cpu_id() }
 }
 
-/// This CPU's time in hard and soft interrupt context so far, ns: the
-/// `irq` and `softirq` columns of `/proc/stat` (sampled at each scheduler
-/// tick unless `CONFIG_IRQ_TIME_ACCOUNTING`). Only where the caller cannot
-/// migrate: interrupt context, or preemption off.
-pub(crate) fn irq_time_ns() -> u64 {
-    // SAFETY: Reads this CPU's `kcpustat`; the caller cannot migrate (its
-    // duty, as documented: `this_cpu_ptr()` checks it on debug kernels).
-    unsafe { ffi::irqdefer_irq_time_ns() }
+/// `cpu`'s time in hard and soft interrupt context so far, ns: the `irq`
+/// and `softirq` columns of `/proc/stat` (sampled at each scheduler tick
+/// unless `CONFIG_IRQ_TIME_ACCOUNTING`, so hard interrupt time is often
+/// charged elsewhere). 0 for a CPU that is not possible.
+pub(crate) fn irq_time_ns(cpu: u32) -> u64 {
+    // SAFETY: Any value is accepted; the shim checks `cpu` and reads
+    // `kcpustat_cpu(cpu)` racily, as `/proc/stat` does.
+    unsafe { ffi::irqdefer_irq_time_ns(cpu) }
 }
 
 /// CPU hotplug held off: `cpus_read_lock()` until dropped. No CPU goes
@@ -68,6 +68,19 @@ impl HotplugLock {
     /// Whether `cpu` is online; it stays so while `self` lives.
     pub(crate) fn online(&self, cpu: u32) -> bool {
         online(cpu)
+    }
+
+    /// Binds the calling task to `cpu` (`set_cpus_allowed_ptr()`), moving
+    /// it there; `Err(ERANGE)` if `cpu` is offline. The task stays there
+    /// while `self` lives, unless it changes its affinity itself.
+    pub(crate) fn bind_current(&self, cpu: u32) -> kernel::error::Result {
+        if !self.online(cpu) {
+            return Err(kernel::error::code::ERANGE);
+        }
+        // SAFETY: Changes the calling task's own affinity; sleeping is
+        // legal here (`HotplugLock` was taken where it is).
+        kernel::error::to_result(unsafe { ffi::irqdefer_bind_current(cpu) })
+            .map_err(|_| kernel::error::code::ERANGE)
     }
 
     /// Runs `f` on `cpu`, in a worker bound to it (`work_on_cpu()`), and

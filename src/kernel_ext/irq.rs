@@ -24,7 +24,9 @@ pub(crate) struct Flags(u32);
 impl Flags {
     /// No flags.
     pub(crate) const NONE: Flags = Flags(0);
-    /// `IRQF_ONESHOT`: keep the line masked until the thread has run.
+    /// `IRQF_ONESHOT`: where the line's flow handler masks it (level and
+    /// fasteoi lines), keep it masked until the thread has run. `irq_sim`'s
+    /// `handle_simple_irq` never masks: top halves run on meanwhile.
     pub(crate) const ONESHOT: Flags = Flags(bindings::IRQF_ONESHOT);
     /// `IRQF_NO_THREAD`: never force the handler into a thread (under
     /// `threadirqs` or `PREEMPT_RT`): it stays in hard interrupt context.
@@ -150,10 +152,14 @@ unsafe extern "C" fn handle_irq_callback<T: Handler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
+    // The handler may run before `request_threaded_irq` returns, while
+    // the rest of the registration is still being written: reach the
+    // handler, initialised before the request, by its field alone.
     // SAFETY: The kernel passes back the cookie given to
-    // `request_threaded_irq`, a live, pinned `Registration<T>`.
-    let registration = unsafe { &*(ptr as *const Registration<T>) };
-    T::handle(&registration.handler).into_inner()
+    // `request_threaded_irq`, a pinned `Registration<T>` whose `handler`
+    // is initialised and lives until `free_irq` returns.
+    let handler = unsafe { &*core::ptr::addr_of!((*ptr.cast::<Registration<T>>()).handler) };
+    T::handle(handler).into_inner()
 }
 
 /// A requested IRQ line with a top half and a handler thread.
@@ -217,9 +223,11 @@ unsafe extern "C" fn handle_threaded_irq_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // SAFETY: The cookie is a live, pinned `ThreadedRegistration<T>`.
-    let registration = unsafe { &*(ptr as *const ThreadedRegistration<T>) };
-    T::handle(&registration.handler).into_inner()
+    // SAFETY: The cookie is a pinned `ThreadedRegistration<T>` whose
+    // `handler` is initialised (by field, as in `handle_irq_callback`).
+    let handler =
+        unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
+    T::handle(handler).into_inner()
 }
 
 /// # Safety
@@ -229,7 +237,18 @@ unsafe extern "C" fn thread_fn_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // SAFETY: The cookie is a live, pinned `ThreadedRegistration<T>`.
-    let registration = unsafe { &*(ptr as *const ThreadedRegistration<T>) };
-    T::handle_threaded(&registration.handler).into_inner()
+    // SAFETY: The cookie is a pinned `ThreadedRegistration<T>` whose
+    // `handler` is initialised (by field, as in `handle_irq_callback`).
+    let handler =
+        unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
+    T::handle_threaded(handler).into_inner()
+}
+
+/// Whether the IRQ core forced the handler of `irq`, requested without a
+/// thread function, into a thread (`threadirqs`, always on PREEMPT_RT).
+/// `false` for a line with no handler.
+pub(crate) fn forced_thread(irq: u32) -> bool {
+    // SAFETY: Any IRQ number is accepted; the shim reads the line's action
+    // under its descriptor's lock.
+    unsafe { super::ffi::irqdefer_irq_forced_thread(irq) }
 }

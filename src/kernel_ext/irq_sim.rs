@@ -19,6 +19,9 @@ static NO_OPS: ffi::IrqSimOps = ffi::IrqSimOps {
     irq_sim_irq_released: None,
 };
 
+/// How long dropping a domain waits for raised events to be delivered, ms.
+const DRAIN_MS: u32 = 1000;
+
 /// An `irq_sim` domain with every line mapped to a Linux IRQ number.
 ///
 /// # Invariants
@@ -141,6 +144,17 @@ impl SimDomain {
 
 impl Drop for SimDomain {
     fn drop(&mut self) {
+        // The simulator's irq_work looks each raised line up in the
+        // domain: let it deliver what it has taken, and finish, before the
+        // mappings go (`irq_domain_remove_sim()` syncs it only after).
+        // Bounded: an irq_work stranded on an offline CPU (PREEMPT_RT
+        // parks `irq_work/N` with its list) is waited for by the removal.
+        let mut waited = 0;
+        while self.any_pending() && waited < DRAIN_MS {
+            super::time::msleep(1);
+            waited = waited.saturating_add(1);
+        }
+        self.synchronize();
         for &virq in self.virqs.iter() {
             // SAFETY: `virq` is a mapping we created; its users (IRQ registrations, which
             // borrow the number from the domain) are gone before the domain is dropped.

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A kernel thread that sleeps until work is queued to it and then runs its
-//! handler; stopped (after running what is queued) when dropped.
+//! handler; stopped (after running what is queued) when dropped. And
+//! [`run_bound`]: one function run in a thread of its own on a given CPU.
 //!
 //! C header: [`include/linux/kthread.h`](srctree/include/linux/kthread.h)
 
+use super::completion::Completion;
 use super::ffi;
+use core::cell::UnsafeCell;
 use core::marker::PhantomPinned;
 use core::sync::atomic::{
-    AtomicBool,
-    Ordering::{AcqRel, Acquire},
+    AtomicBool, AtomicI32,
+    Ordering::{AcqRel, Acquire, Release},
 };
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
@@ -140,6 +143,104 @@ unsafe extern "C" fn thread_fn<T: ThreadHandler + 'static>(data: *mut c_void) ->
         if shared.queued.swap(false, AcqRel) {
             shared.handler.run();
         }
+    }
+    // SAFETY: `current` is this thread.
+    unsafe { ffi::irqdefer_set_current_running() };
+    0
+}
+
+/// A function run by [`run_bound`], and what it returned.
+#[pin_data]
+struct Job<F> {
+    /// Taken once, by the thread.
+    f: UnsafeCell<Option<F>>,
+    /// What `f` returned, as an errno (0: `Ok`).
+    errno: AtomicI32,
+    /// Completed when `f` has returned.
+    #[pin]
+    done: Completion,
+}
+
+/// Runs `f` in a new kernel thread `name`, bound to `cpu` from its start
+/// (`kthread_bind()`), and waits for it; returns what `f` returned. `f` is
+/// given a function that says whether it should stop: the caller got a
+/// fatal signal, and then returns `Err(EINTR)` once `f` has returned (or at
+/// once, if `f` had not started). A thread of its own, unlike
+/// `work_on_cpu()`, shares no workqueue pool with anything `f` measures.
+/// If `cpu` goes offline the thread runs elsewhere: `f` checks where it
+/// runs. Must be called where sleeping is legal.
+pub(crate) fn run_bound<F>(cpu: u32, name: &CStr, f: F) -> Result
+where
+    F: FnOnce(&dyn Fn() -> bool) -> Result + Send,
+{
+    kernel::stack_pin_init!(let job = pin_init!(Job {
+        f: UnsafeCell::new(Some(f)),
+        errno: AtomicI32::new(0),
+        done <- Completion::new(),
+    }));
+    // SAFETY: `job` is pinned and outlives the thread: `kthread_stop_put`
+    // below waits for it to exit. The format "%s" takes `name`, a valid
+    // string.
+    let task = unsafe {
+        bindings::kthread_create_on_node(
+            Some(bound_fn::<F>),
+            (&*job as *const Job<F>).cast_mut().cast::<c_void>(),
+            bindings::NUMA_NO_NODE,
+            kernel::c_str!("%s").as_char_ptr(),
+            name.as_char_ptr(),
+        )
+    };
+    let task = kernel::error::from_err_ptr(task)?;
+    // SAFETY: `task` is a new thread that has not run yet, as
+    // `kthread_bind()` needs; hold a reference for `kthread_stop_put`, then
+    // let it run.
+    unsafe {
+        bindings::kthread_bind(task, cpu);
+        ffi::irqdefer_get_task_struct(task);
+        bindings::wake_up_process(task);
+    }
+    let waited = job.done.wait_killable();
+    // SAFETY: `task` is our thread, with our reference. On a fatal signal
+    // its function sees `kthread_should_stop()` and returns; else it has
+    // returned already. This waits for the thread to exit.
+    unsafe { bindings::kthread_stop_put(task) };
+    match job.errno.load(Acquire) {
+        0 => waited,
+        errno => Err(Error::from_errno(errno)),
+    }
+}
+
+/// # Safety
+///
+/// `data` must point at the pinned `Job<F>` of a [`run_bound`] call, which
+/// outlives the thread.
+unsafe extern "C" fn bound_fn<F>(data: *mut c_void) -> c_int
+where
+    F: FnOnce(&dyn Fn() -> bool) -> Result + Send,
+{
+    // SAFETY: Guaranteed by the caller.
+    let job = unsafe { &*data.cast::<Job<F>>() };
+    // SAFETY: This thread is the only one to touch `f` until it exits.
+    if let Some(f) = unsafe { (*job.f.get()).take() } {
+        // SAFETY: Called from a kthread (this one).
+        let stop = || unsafe { bindings::kthread_should_stop() };
+        let errno = match f(&stop) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        };
+        job.errno.store(errno, Release);
+    }
+    job.done.complete_all();
+    // Exit only when `kthread_stop_put` asks: it holds the task until then.
+    loop {
+        // SAFETY: Marks `current` (this thread) as about to sleep.
+        unsafe { ffi::irqdefer_set_current_interruptible() };
+        // SAFETY: Called from a kthread.
+        if unsafe { bindings::kthread_should_stop() } {
+            break;
+        }
+        // SAFETY: Sleeps until `kthread_stop_put` wakes it.
+        unsafe { bindings::schedule() };
     }
     // SAFETY: `current` is this thread.
     unsafe { ffi::irqdefer_set_current_running() };

@@ -35,7 +35,8 @@ pub struct Name {
 
 impl Name {
     /// The name, up to its first NUL; a byte that is not printable ASCII
-    /// reads as `?`.
+    /// reads as `?`, and a space as `_` (a name is one field of a
+    /// `key value` line).
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..self.len).unwrap_or(&[]);
         // Printable ASCII only (see `unpack`): always valid UTF-8.
@@ -53,7 +54,9 @@ pub fn unpack(words: [u64; 2]) -> Name {
     }
     let len = bytes.iter().position(|&b| b == 0).unwrap_or(LEN);
     for b in bytes.iter_mut().take(len) {
-        if !(b.is_ascii_graphic() || *b == b' ') {
+        if *b == b' ' {
+            *b = b'_';
+        } else if !b.is_ascii_graphic() {
             *b = b'?';
         }
     }

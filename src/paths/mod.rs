@@ -12,10 +12,11 @@
 //! every path; its bottom half is [`Bottom::run`].
 
 use crate::device::Device;
-use crate::kernel_ext::context::Context;
+use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::irq::{self, Handler, IrqReturn};
-use crate::kernel_ext::trace;
-use crate::stats::{PathStats, Where};
+use crate::kernel_ext::percpu::PerCpu;
+use crate::kernel_ext::{time, trace};
+use crate::stats::{BusyNs, CpuBusy, PathStats, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -339,6 +340,45 @@ pub(crate) struct PathInfo {
     pub(crate) trace: &'static str,
 }
 
+/// The running kernel's rules, as far as where a bottom half runs goes:
+/// the registry's `context_rt` on PREEMPT_RT, `context` elsewhere, with
+/// forced IRQ threading (`threadirqs`, always on PREEMPT_RT) moving the
+/// threadable top halves, and the softirqs they raise, into `SCHED_FIFO`
+/// threads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Model {
+    /// `CONFIG_PREEMPT_RT`.
+    pub(crate) rt: bool,
+    /// The IRQ core forces handlers into threads.
+    pub(crate) forced_threads: bool,
+}
+
+impl PathInfo {
+    /// Where the bottom half runs on `model`.
+    pub(crate) fn runs_on(&self, model: Model) -> Runs {
+        if model.rt || (model.forced_threads && self.context_rt == Runs::ForcedIrqThread) {
+            self.context_rt
+        } else {
+            self.context
+        }
+    }
+
+    /// Whether no CFS task can preempt the bottom half on `model`
+    /// ([`Runs::above_cfs`]), a softirq its top half raised in a forced
+    /// IRQ thread included.
+    pub(crate) fn above_cfs_on(&self, model: Model) -> bool {
+        let runs = self.runs_on(model);
+        runs.above_cfs()
+            || (model.forced_threads && runs == Runs::Softirq && self.softirq.raised_by_top_half())
+    }
+
+    /// Whether the bottom half runs in atomic context on `model`
+    /// ([`Runs::atomic`]).
+    pub(crate) fn atomic_on(&self, model: Model) -> bool {
+        self.runs_on(model).atomic()
+    }
+}
+
 /// A softirq vector, named as in `/proc/softirqs`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Vector {
@@ -359,6 +399,14 @@ pub(crate) enum Vector {
 }
 
 impl Vector {
+    /// Whether the path's own top half raises it (a tasklet, BH work, a
+    /// NAPI poll), rather than a timer interrupt or the tick: where the
+    /// IRQ core forces top halves into threads, it then runs in that
+    /// `SCHED_FIFO` thread, when the thread re-enables bottom halves.
+    pub(crate) fn raised_by_top_half(self) -> bool {
+        matches!(self, Vector::Hi | Vector::Tasklet | Vector::NetRx)
+    }
+
     /// Its row in `/proc/softirqs`, or `none`.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -432,12 +480,18 @@ impl Runs {
     }
 
     /// Whether no CFS task can preempt the work there: hard interrupt
-    /// context, or a `SCHED_FIFO` thread (IRQ threads run at FIFO 50).
-    /// Such work can starve every ordinary task on its CPU.
+    /// context, or a `SCHED_FIFO` thread (IRQ threads run at FIFO 50,
+    /// `irq_work/N` and `rcuc/N` at FIFO 1). Such work can starve every
+    /// ordinary task on its CPU.
     pub(crate) fn above_cfs(self) -> bool {
         matches!(
             self,
-            Runs::Hardirq | Runs::IrqThread | Runs::ForcedIrqThread | Runs::OwnFifoThread
+            Runs::Hardirq
+                | Runs::IrqThread
+                | Runs::ForcedIrqThread
+                | Runs::OwnFifoThread
+                | Runs::IrqWorkThread
+                | Runs::RcuThread
         )
     }
 
@@ -460,12 +514,6 @@ impl PathId {
     /// The path called `name`, if any.
     pub(crate) fn from_name(name: &[u8]) -> Option<PathId> {
         Self::ALL.into_iter().find(|p| p.cname().as_bytes() == name)
-    }
-
-    /// Whether the bottom half runs in atomic context (hard interrupt or
-    /// softirq) on the CPU that raised it, by the kernel's rule.
-    pub(crate) fn atomic(self) -> bool {
-        self.info().context.atomic()
     }
 
     /// The path's name.
@@ -648,6 +696,10 @@ pub(crate) struct Settings {
     /// (`raised`, `executed`, `coalesced`), for `make bench` to measure
     /// what measuring costs.
     pub(crate) measure: AtomicBool,
+    /// The starvation guard's threshold, percent of a CPU (0: off; see
+    /// `crate::source`). While it is on, bottom halves account the time
+    /// they keep their CPU busy ([`Core::busy`]).
+    pub(crate) guard_pct: AtomicU32,
 }
 
 impl Settings {
@@ -680,6 +732,8 @@ pub(crate) struct Core {
     torn_down: AtomicU32,
     /// A bottom half ran after its path's teardown (reported once).
     ran_late: AtomicBool,
+    /// The time bottom halves kept each CPU busy, for the starvation guard.
+    busy: PerCpu<CpuBusy>,
 }
 
 /// How long a reset waits for pending bottom halves, ms.
@@ -692,11 +746,29 @@ impl Core {
             device: Device::new()?,
             stats: PerPath::try_new(|_| PathStats::new())?,
             settings,
-            base_ns: crate::kernel_ext::time::ktime_get_ns(),
+            base_ns: time::ktime_get_ns(),
             resetting: AtomicBool::new(false),
             torn_down: AtomicU32::new(0),
             ran_late: AtomicBool::new(false),
+            busy: PerCpu::new()?,
         })
+    }
+
+    /// The running kernel's rules ([`Model`]). Forced IRQ threading shows
+    /// on the `hardirq_forced` line, requested without a thread function:
+    /// before the paths are registered, only PREEMPT_RT is known.
+    pub(crate) fn model(&self) -> Model {
+        let rt = cfg!(CONFIG_PREEMPT_RT);
+        Model {
+            rt,
+            forced_threads: rt || irq::forced_thread(self.device.irq(PathId::HardirqForced)),
+        }
+    }
+
+    /// The time bottom halves kept `cpu` busy so far, ns (0 for a CPU that
+    /// is not possible).
+    pub(crate) fn busy(&self, cpu: u32) -> BusyNs {
+        self.busy.get(cpu).map_or(BusyNs::default(), CpuBusy::read)
     }
 
     /// The statistics of `path`.
@@ -724,7 +796,7 @@ impl Core {
         let held = self.device.hold(RESET_DRAIN_MS)?;
         let mut waited = 0;
         while !self.stats.iter().all(|s| s.is_idle()) && waited < RESET_DRAIN_MS {
-            crate::kernel_ext::time::msleep(1);
+            time::msleep(1);
             waited = waited.saturating_add(1);
         }
         if !self.stats.iter().all(|s| s.is_idle()) {
@@ -782,12 +854,17 @@ impl Core {
         }
         let measure = self.settings.measure.load(Relaxed);
         let cpu = crate::kernel_ext::cpu::current();
+        let busy_since = (self.settings.guard_pct.load(Relaxed) != 0).then(time::ktime_get_ns);
         let clock = || self.now();
         let run = self.stats(path).begin_run(cpu, measure.then_some(clock));
         if let Some((raised_on, lat)) = run.served() {
             trace::irqdefer_run(path.cname(), raised_on, lat);
         }
-        crate::kernel_ext::time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
+        time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
+        // Up to here: a sleep below keeps no CPU busy.
+        if let (Some(since), Some(busy)) = (busy_since, self.busy.get(cpu)) {
+            busy.add(Busy::current(), time::ktime_get_ns().saturating_sub(since));
+        }
         let sleep_ms = self.settings.sleep_ms.load(Relaxed);
         if sleep_ms > 0 {
             let may_sleep = match run.context() {
@@ -795,7 +872,7 @@ impl Core {
                 None => Context::current().may_sleep(),
             };
             if may_sleep {
-                crate::kernel_ext::time::msleep(sleep_ms);
+                time::msleep(sleep_ms);
                 run.count_sleep();
             }
         }

@@ -4,6 +4,7 @@
  * here is one inline or macro of the kernel, unchanged in meaning.
  */
 
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
@@ -11,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/irq_work.h>
+#include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/jiffies.h>
 #include <linux/kernel_stat.h>
@@ -21,6 +23,7 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/rt.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -205,12 +208,51 @@ bool irqdefer_fatal_signal_pending(void)
 	return fatal_signal_pending(current);
 }
 
-u64 irqdefer_irq_time_ns(void)
+u64 irqdefer_irq_time_ns(u32 cpu)
 {
-	const u64 *cpustat = kcpustat_this_cpu->cpustat;
+	const u64 *cpustat;
 
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return 0;
+	cpustat = kcpustat_cpu(cpu).cpustat;
 	return READ_ONCE(cpustat[CPUTIME_IRQ]) +
 	       READ_ONCE(cpustat[CPUTIME_SOFTIRQ]);
+}
+
+u32 irqdefer_busy_class(void)
+{
+	if (in_hardirq() || in_nmi() || in_serving_softirq())
+		return IRQDEFER_BUSY_IRQ;
+	if (current->policy == SCHED_FIFO || current->policy == SCHED_RR ||
+	    current->policy == SCHED_DEADLINE)
+		return IRQDEFER_BUSY_RT_TASK;
+	return IRQDEFER_BUSY_TASK;
+}
+
+bool irqdefer_irq_forced_thread(unsigned int irq)
+{
+	struct irq_data *data = irq_get_irq_data(irq);
+	struct irq_desc *desc;
+	struct irqaction *action;
+
+	if (!data)
+		return false;
+	desc = irq_data_to_desc(data);
+	guard(raw_spinlock_irqsave)(&desc->lock);
+	action = desc->action;
+	return action && action->thread_fn;
+}
+
+int irqdefer_bind_current(u32 cpu)
+{
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	return set_cpus_allowed_ptr(current, cpumask_of(cpu));
+}
+
+void irqdefer_init_completion(struct completion *c)
+{
+	init_completion(c);
 }
 
 void irqdefer_get_task_struct(struct task_struct *task)

@@ -12,6 +12,7 @@
 #include <linux/irq_work_types.h>
 #include <linux/types.h>
 
+struct completion;
 struct fwnode_handle;
 struct hlist_node;
 struct hrtimer;
@@ -80,10 +81,29 @@ void irqdefer_cond_resched(void);
 bool irqdefer_fatal_signal_pending(void);
 
 /*
- * This CPU's time in hard and soft interrupt context, ns, as /proc/stat's
- * irq and softirq columns count it (kcpustat). Call with preemption off.
+ * CPU cpu's time in hard and soft interrupt context, ns, as /proc/stat's
+ * irq and softirq columns count it (kcpustat), read as /proc/stat reads it.
  */
-u64 irqdefer_irq_time_ns(void);
+u64 irqdefer_irq_time_ns(u32 cpu);
+
+/* Where the caller runs, for the starvation guard's own accounting. */
+#define IRQDEFER_BUSY_TASK	0	/* a task that CFS tasks share the CPU with */
+#define IRQDEFER_BUSY_IRQ	1	/* hard interrupt, or serving a softirq */
+#define IRQDEFER_BUSY_RT_TASK	2	/* a SCHED_FIFO, SCHED_RR or SCHED_DEADLINE task */
+u32 irqdefer_busy_class(void);
+
+/*
+ * Whether the IRQ core forced the handler of irq, requested without a
+ * thread function, into a thread (threadirqs, PREEMPT_RT): its action then
+ * has one. force_irqthreads() reads a static key modules cannot see.
+ */
+bool irqdefer_irq_forced_thread(unsigned int irq);
+
+/* set_cpus_allowed_ptr(current, cpumask_of(cpu)): cpumask_of() is a macro. */
+int irqdefer_bind_current(u32 cpu);
+
+/* init_completion() is an inline. */
+void irqdefer_init_completion(struct completion *c);
 
 void irqdefer_get_task_struct(struct task_struct *task);
 void irqdefer_set_current_interruptible(void);

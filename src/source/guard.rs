@@ -12,18 +12,25 @@
 //! no progress in minutes, and a `trigger` bound to it never finished.
 //!
 //! So the source measures what it spends. At each tick, in every window of
-//! [`WINDOW_NS`], it reads its CPU's interrupt and softirq time (the
-//! kernel's own count, `/proc/stat`'s `irq` and `softirq`); a window in
-//! which they took `guard_pct` percent of the CPU or more holds the source
-//! (its ticks fire nothing, and are counted) for the next window. Under
-//! such a load the source thus fires at most every other window, and the
-//! CPU's tasks get the windows between. A `SCHED_FIFO` hog is task time:
-//! it does not engage the guard (the kernel's fair server keeps 50 ms a
+//! [`WINDOW_NS`], it reads how long its CPU was kept from CFS tasks: the
+//! interrupt and softirq time, the larger of the kernel's own count
+//! (`/proc/stat`'s `irq` and `softirq`) and irqdefer's (the bottom halves
+//! that ran in interrupt context there, timed by themselves: without
+//! `CONFIG_IRQ_TIME_ACCOUNTING` the kernel samples at its tick and charges
+//! most hard interrupt time to whatever the tick interrupted), plus the
+//! time the bottom halves ran there in `SCHED_FIFO` threads (the IRQ
+//! threads, `irq_work/N`, `rcuc/N`, irqdefer's worker: the kernel counts
+//! none of it as interrupt time). A window in which they took `guard_pct`
+//! percent of the CPU or more holds the source (its ticks fire nothing,
+//! and are counted) for the next window. Under such a load the source thus
+//! fires at most every other window, and the CPU's tasks get the windows
+//! between. A `SCHED_FIFO` hog of the user's is not irqdefer's work: it
+//! does not engage the guard (the kernel's fair server keeps 50 ms a
 //! second for CFS tasks beside it).
 
 use crate::kernel_ext::{cpu, time};
+use crate::paths::Core;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
-use kernel::prelude::*;
 
 /// The window over which the guard measures, ns.
 pub(crate) const WINDOW_NS: u64 = 100_000_000;
@@ -33,16 +40,20 @@ pub(crate) const GUARD_PCT_DEFAULT: u32 = 75;
 pub(crate) const GUARD_PCT_MAX: u32 = 100;
 
 /// The guard. Its window is written by the tick alone (an hrtimer
-/// callback does not run concurrently with itself); readers see counters.
+/// callback does not run concurrently with itself) and by [`Guard::restart`]
+/// while the tick is stopped; readers see counters. The threshold is
+/// `Settings::guard_pct`.
 pub(crate) struct Guard {
-    /// Percent of the CPU in interrupt and softirq context that holds the
-    /// source; 0: never.
-    pct: AtomicU32,
     /// The window's start, ns of the monotonic clock.
     window_ns: AtomicU64,
-    /// The CPU's interrupt and softirq time at the window's start, ns.
+    /// The CPU's interrupt and softirq time at the window's start, ns:
+    /// the kernel's count.
     window_irq_ns: AtomicU64,
-    /// The CPU the window was opened on.
+    /// The same, irqdefer's count ([`Core::busy`]).
+    window_own_irq_ns: AtomicU64,
+    /// irqdefer's time in `SCHED_FIFO` threads at the window's start, ns.
+    window_own_rt_ns: AtomicU64,
+    /// The CPU the window was opened on (`u32::MAX`: none).
     window_cpu: AtomicU32,
     /// The source fires nothing before this time, ns.
     hold_until_ns: AtomicU64,
@@ -53,12 +64,13 @@ pub(crate) struct Guard {
 }
 
 impl Guard {
-    /// A guard at [`GUARD_PCT_DEFAULT`], not holding.
+    /// A guard with no window open, not holding.
     pub(crate) fn new() -> Self {
         Self {
-            pct: AtomicU32::new(GUARD_PCT_DEFAULT),
             window_ns: AtomicU64::new(0),
             window_irq_ns: AtomicU64::new(0),
+            window_own_irq_ns: AtomicU64::new(0),
+            window_own_rt_ns: AtomicU64::new(0),
             window_cpu: AtomicU32::new(u32::MAX),
             hold_until_ns: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
@@ -66,34 +78,33 @@ impl Guard {
         }
     }
 
-    /// The threshold, percent (0: off).
-    pub(crate) fn pct(&self) -> u32 {
-        self.pct.load(Relaxed)
-    }
-
-    /// Sets the threshold; `ERANGE` past [`GUARD_PCT_MAX`].
-    pub(crate) fn set_pct(&self, pct: u64) -> Result {
-        match u32::try_from(pct) {
-            Ok(pct) if pct <= GUARD_PCT_MAX => {
-                self.pct.store(pct, Relaxed);
-                Ok(())
-            }
-            _ => Err(ERANGE),
-        }
+    /// Forgets the window and any hold, for a source that starts: the time
+    /// it was stopped says nothing of the load it is about to make. Call
+    /// with the tick stopped.
+    pub(crate) fn restart(&self) {
+        self.window_cpu.store(u32::MAX, Relaxed);
+        self.hold_until_ns.store(0, Relaxed);
     }
 
     /// Called by each tick, on its CPU, in hard interrupt context: whether
     /// the tick must fire nothing.
-    pub(crate) fn holds(&self) -> bool {
+    pub(crate) fn holds(&self, core: &Core) -> bool {
         let now = time::ktime_get_ns();
-        let irq = cpu::irq_time_ns();
         let here = cpu::current();
+        let irq = cpu::irq_time_ns(here);
+        let own = core.busy(here);
         let elapsed = now.saturating_sub(self.window_ns.load(Relaxed));
         if elapsed >= WINDOW_NS {
             // The window's share, if it was measured on this CPU (the
-            // source moves with `cpu`, or with its timer for -1).
-            let busy = irq.saturating_sub(self.window_irq_ns.load(Relaxed));
-            let pct = u64::from(self.pct.load(Relaxed));
+            // source moves with `cpu`, or with its timer for -1). The
+            // counters wrap: differences are modular.
+            let kernel_irq = irq.wrapping_sub(self.window_irq_ns.load(Relaxed));
+            let own_irq = own.irq.wrapping_sub(self.window_own_irq_ns.load(Relaxed));
+            let own_rt = own
+                .rt_task
+                .wrapping_sub(self.window_own_rt_ns.load(Relaxed));
+            let busy = kernel_irq.max(own_irq).saturating_add(own_rt);
+            let pct = u64::from(core.settings.guard_pct.load(Relaxed));
             if pct != 0
                 && self.window_cpu.load(Relaxed) == here
                 && busy.saturating_mul(100) >= elapsed.saturating_mul(pct)
@@ -106,6 +117,8 @@ impl Guard {
             }
             self.window_ns.store(now, Relaxed);
             self.window_irq_ns.store(irq, Relaxed);
+            self.window_own_irq_ns.store(own.irq, Relaxed);
+            self.window_own_rt_ns.store(own.rt_task, Relaxed);
             self.window_cpu.store(here, Relaxed);
         }
         let holds = now < self.hold_until_ns.load(Relaxed);
