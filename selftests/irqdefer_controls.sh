@@ -122,7 +122,7 @@ echo 90000 > "$DBG/work_ns"
 ktap_test_result "timer alone: 0.9 s/s taken; a task path joins; hardirq or a second softirq path is refused" \
 	sh -c "echo 10000 > $DBG/rate_hz && ! echo hardirq,timer > $DBG/paths 2>/dev/null &&
 		! echo timer,hrtimer_soft > $DBG/paths 2>/dev/null && echo timer,wq > $DBG/paths &&
-		[ \$(cat $DBG/paths) = timer,wq ]"
+		[ \$(cat $DBG/paths) = wq,timer ]"
 echo 0 > "$DBG/rate_hz"
 echo 60000 > "$DBG/work_ns"
 ktap_test_result "a SCHED_FIFO path: 0.6 s/s refused on kthread_worker and on threaded, taken on kthread" \
