@@ -139,7 +139,7 @@ if [ -w /sys/devices/system/cpu/cpu1/online ]; then
 	ktap_test_result "CPU hotplug beside a bound trigger completes within $BOUND_MS ms, and the trigger fails" \
 		test $((t1 - t0)) -lt $BOUND_MS -a "$(cat /tmp/bounds-trig-rc)" -ne 0
 else
-	ktap_test_skip "CPU hotplug beside a bound trigger (no CPU hotplug on this kernel)"
+	ktap_test_skip "CPU hotplug beside a bound trigger" "no CPU hotplug on this kernel"
 fi
 
 echo 0 > "$DBG/work_ns"

@@ -183,10 +183,37 @@ set -- $LOADS
 n=$((npaths * nrates * $#))
 set -- $HOG_PRIOS
 has rthog && n=$((n + npaths * $#))
-set -- $SOFTIRQ_PATHS
-nsoft=$#
-set -- $OVERLOAD_PCT
-has overload && n=$((n + nsoft * $#))
+# The overload levels the load bounds take, per path, asked of the module
+# itself (a refused rate starts nothing; an accepted one stops at once): on
+# PREEMPT_RT and under threadirqs, the softirqs a top half raises run in
+# its SCHED_FIFO thread, which the bounds keep at half a CPU.
+overload_levels() { # PATH
+	echo "$1" > "$DBG/paths"
+	for pct in $OVERLOAD_PCT; do
+		echo $((pct * 10000000 / OVERLOAD_RATE)) > "$DBG/work_ns"
+		if echo $OVERLOAD_RATE > "$DBG/rate_hz" 2>/dev/null; then
+			echo 0 > "$DBG/rate_hz"
+			printf '%s ' "$pct"
+		else
+			echo "scenario: $1 at $pct% of a CPU: refused by the load bounds on this kernel" >&2
+		fi
+	done
+	echo 0 > "$DBG/work_ns"
+}
+LEVELS=
+if has overload; then
+	for path in $SOFTIRQ_PATHS; do
+		levels=$(overload_levels "$path")
+		LEVELS="$LEVELS $path:$(echo $levels | tr ' ' ,)"
+		set -- $levels
+		n=$((n + $#))
+	done
+fi
+levels_of() { # PATH: its overload levels
+	for l in $LEVELS; do
+		[ "${l%%:*}" = "$1" ] && echo "${l#*:}" | tr , ' '
+	done
+}
 
 rt_runtime=$(cat /proc/sys/kernel/sched_rt_runtime_us)
 fair=/sys/kernel/debug/sched/fair_server/cpu$RAISE_CPU
@@ -281,7 +308,7 @@ fi
 if has overload; then
 	echo 0 > "$DBG/guard_pct"
 	for path in $SOFTIRQ_PATHS; do
-		for pct in $OVERLOAD_PCT; do
+		for pct in $(levels_of "$path"); do
 			work=$((pct * 10000000 / OVERLOAD_RATE))
 			begin_cell "$path" $OVERLOAD_RATE idle overload "$work"
 			echo "$work" > "$DBG/work_ns" || echo "scenario: work_ns $work refused" >&2
