@@ -10,6 +10,14 @@
 
 #include <linux/bits.h>
 #include <linux/irq_work_types.h>
+/*
+ * For __percpu: in 7.3 (asm/percpu_types.h) it names x86's per-CPU
+ * address space, CONCATENATE(__seg_, __percpu_seg), where the compiler
+ * has typeof_unqual, as the libclang behind bindgen does; __percpu_seg
+ * comes from asm/percpu.h. Without it bindgen reads
+ * "void __seg___percpu_seg *".
+ */
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 struct fwnode_handle;
