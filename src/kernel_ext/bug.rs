@@ -5,6 +5,7 @@
 //! `rust/kernel/bug.rs`; 6.12 has none, so the C shim's `WARN()` stands in.
 
 use super::ffi;
+use kernel::prelude::*;
 use kernel::str::CStr;
 
 /// Prints a kernel warning (`WARNING: CPU: ...`) with `msg` and a

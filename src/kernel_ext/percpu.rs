@@ -10,7 +10,7 @@ use core::marker::PhantomData;
 use core::sync::atomic::AtomicU64;
 use kernel::bindings;
 use kernel::ffi::c_void;
-use kernel::init::Zeroable;
+use super::compat::Zeroable;
 use kernel::prelude::*;
 
 /// One `T` per possible CPU, zero-initialised.

@@ -7,6 +7,7 @@
 //! branch while the event is off.
 
 use super::ffi;
+use kernel::prelude::*;
 use kernel::str::CStr;
 
 /// A top half on the line `irq` of `path` asked for its bottom half;

@@ -5,6 +5,7 @@
 //!
 //! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
 
+use super::ffi;
 use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::prelude::*;
@@ -47,15 +48,8 @@ pub(crate) const WQ_MEM_RECLAIM: u32 = bindings::wq_flags_WQ_MEM_RECLAIM;
 impl OwnedQueue {
     /// `alloc_workqueue(name, flags, max_active)`.
     pub(crate) fn new(name: &'static CStr, flags: u32, max_active: i32) -> Result<Self> {
-        // SAFETY: The format is "%s" with one string argument.
-        let ptr = unsafe {
-            bindings::alloc_workqueue(
-                kernel::c_str!("%s").as_char_ptr(),
-                flags,
-                max_active,
-                name.as_char_ptr(),
-            )
-        };
+        // SAFETY: `name` is a valid string (copied).
+        let ptr = unsafe { ffi::irqdefer_alloc_workqueue(name.as_char_ptr(), flags, max_active) };
         // INVARIANT: a non-NULL result is a live workqueue we own.
         Ok(Self {
             ptr: NonNull::new(ptr).ok_or(ENOMEM)?,

@@ -10,6 +10,7 @@ use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread_worker::{KWorkHandler, KWorker};
 use kernel::c_str;
+use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -43,6 +44,6 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
     Ok(register(
         core,
         path,
-        KWorker::new(WORKER_NAME, true, bottom),
+        KWorker::new(WORKER_NAME, true, value(bottom)),
     ))
 }

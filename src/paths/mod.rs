@@ -459,7 +459,7 @@ impl PathId {
 
     /// The path called `name`, if any.
     pub(crate) fn from_name(name: &[u8]) -> Option<PathId> {
-        Self::ALL.into_iter().find(|p| p.cname().as_bytes() == name)
+        Self::ALL.into_iter().find(|p| p.name().as_bytes() == name)
     }
 
     /// Whether the bottom half runs in atomic context (hard interrupt or
@@ -471,7 +471,7 @@ impl PathId {
     /// The path's name.
     pub(crate) fn name(self) -> &'static str {
         // Path names are ASCII.
-        core::str::from_utf8(self.cname().as_bytes()).unwrap_or("?")
+        self.cname().to_str().unwrap_or("?")
     }
 }
 

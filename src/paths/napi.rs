@@ -18,6 +18,7 @@ use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::irq;
 use crate::kernel_ext::napi::{Napi, NapiHandler};
 use kernel::c_str;
+use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -43,6 +44,6 @@ pub(crate) type Path = irq::Registration<Top<Napi<Bottom>>>;
 /// `napi_threaded`.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    let napi = Napi::new(c_str!("irqdefer"), path == PathId::NapiThreaded, bottom);
+    let napi = Napi::new(c_str!("irqdefer"), path == PathId::NapiThreaded, value(bottom));
     Ok(register(core, path, napi))
 }

@@ -16,6 +16,7 @@
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::irq;
 use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue};
+use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::workqueue::{self, Queue, Work, WorkItem};
@@ -101,7 +102,7 @@ pub(crate) fn with_target(
         }),
         GFP_KERNEL,
     )?;
-    Ok(register(core, path, Queued { item, target }))
+    Ok(register(core, path, value(Queued { item, target })))
 }
 
 /// Requests the line of one of the `wq*` paths.
