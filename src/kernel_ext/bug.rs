@@ -5,8 +5,8 @@
 //! `rust/kernel/bug.rs`; 6.12 has none, so the C shim's `WARN()` stands in.
 
 use super::ffi;
+// `CStr` (and, on 7.x, `CStrExt` for `as_char_ptr`).
 use kernel::prelude::*;
-use kernel::str::CStr;
 
 /// Prints a kernel warning (`WARNING: CPU: ...`) with `msg` and a
 /// backtrace, and taints the kernel, as `WARN(1, ...)` does. Callers

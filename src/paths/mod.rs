@@ -132,15 +132,22 @@ macro_rules! paths {
             assert!(PathId::COUNT <= 32);
         };
 
-        /// Every path, registered. Fields drop in order; each path frees
-        /// its IRQ first, then drains its bottom half.
-        #[pin_data]
-        pub(crate) struct Paths {
-            $(
-                #[pin]
-                $name: Guarded<$file::Path>,
-            )*
+        // 7.x's `#[pin_data]` also generates a `project()`, unused here.
+        #[allow(dead_code)]
+        mod registered {
+            use super::*;
+
+            /// Every path, registered. Fields drop in order; each path frees
+            /// its IRQ first, then drains its bottom half.
+            #[pin_data]
+            pub(crate) struct Paths {
+                $(
+                    #[pin]
+                    pub(super) $name: Guarded<$file::Path>,
+                )*
+            }
         }
+        pub(crate) use registered::Paths;
 
         impl Paths {
             /// Registers every path.
