@@ -58,7 +58,7 @@ case $KERNEL_SERIES/$flavour in
 esac
 libclang=/usr/lib/llvm-$libclang_llvm/lib
 if [ "$cmd" = makeargs ]; then
-	echo "${llvm[@]}"
+	echo "${llvm[@]}" "LIBCLANG_PATH=$libclang"
 	exit 0
 fi
 fragpaths=()

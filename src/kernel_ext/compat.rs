@@ -14,6 +14,7 @@
 //! | [`user_slice`] | `UserPtr` is `usize` | `UserPtr` is a type |
 //! | [`cstr_bytes`], [`cstr_from_ptr`] | `kernel::str::CStr` | `core::ffi::CStr` with `CStrExt` |
 //! | [`IRQ_HANDLED`] and the other C enum values | `<enum>_<VALUE>` constants | `<enum>::<VALUE>` (newtype enums) |
+//! | [`WQ_PERCPU`] | none: per-CPU is what a queue without `WQ_UNBOUND` is | a flag; `alloc_workqueue()` warns (a splat) without it or `WQ_UNBOUND` |
 
 #[cfg(not(irqdefer_series_7))]
 mod series {
@@ -62,6 +63,7 @@ mod series {
         bindings::hrtimer_restart_HRTIMER_NORESTART;
     pub(crate) const HRTIMER_RESTART: bindings::hrtimer_restart =
         bindings::hrtimer_restart_HRTIMER_RESTART;
+    pub(crate) const WQ_PERCPU: u32 = 0;
 }
 
 #[cfg(irqdefer_series_7)]
@@ -111,6 +113,7 @@ mod series {
         bindings::hrtimer_restart::HRTIMER_NORESTART;
     pub(crate) const HRTIMER_RESTART: bindings::hrtimer_restart =
         bindings::hrtimer_restart::HRTIMER_RESTART;
+    pub(crate) const WQ_PERCPU: u32 = bindings::wq_flags_WQ_PERCPU;
 }
 
 pub(crate) use series::*;

@@ -5,7 +5,7 @@
 //!
 //! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
 
-use super::ffi;
+use super::{compat, ffi};
 use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::prelude::*;
@@ -44,6 +44,8 @@ unsafe impl Sync for OwnedQueue {}
 
 /// `WQ_MEM_RECLAIM`: the queue has a rescuer thread of its own.
 pub(crate) const WQ_MEM_RECLAIM: u32 = bindings::wq_flags_WQ_MEM_RECLAIM;
+/// `WQ_PERCPU`: the queue's workers are per CPU (see [`compat::WQ_PERCPU`]).
+pub(crate) const WQ_PERCPU: u32 = compat::WQ_PERCPU;
 
 impl OwnedQueue {
     /// `alloc_workqueue(name, flags, max_active)`.

@@ -7,7 +7,7 @@
 //! - `wq_highpri`: `system_highpri_wq`, per-CPU workers at nice -20
 //!   (`kworker/N:MH`).
 //! - `wq_unbound`: `system_unbound_wq`, workers not bound to a CPU.
-//! - `wq_own`: `alloc_workqueue("irqdefer_wq", WQ_MEM_RECLAIM, 1)`: a
+//! - `wq_own`: `alloc_workqueue("irqdefer_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 1)`: a
 //!   per-CPU queue of the module's own, with a rescuer thread and at most
 //!   one item in flight per CPU.
 //!
@@ -113,7 +113,7 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         PathId::WqUnbound => Target::System(workqueue::system_unbound()),
         PathId::WqOwn => Target::Owned(OwnedQueue::new(
             c_str!("irqdefer_wq"),
-            wq_ext::WQ_MEM_RECLAIM,
+            wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
             1,
         )?),
         _ => return Err(EINVAL),
