@@ -27,8 +27,8 @@ mod guard;
 
 pub(crate) use guard::GUARD_PCT_MAX;
 
-use crate::kernel_ext::cpu::{self, HotplugLock};
 use crate::kernel_ext::compat::value;
+use crate::kernel_ext::cpu::{self, HotplugLock};
 use crate::kernel_ext::cpuhp;
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
 use crate::paths::{Core, PathId};

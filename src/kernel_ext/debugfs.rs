@@ -10,8 +10,8 @@
 //!
 //! C header: [`include/linux/debugfs.h`](srctree/include/linux/debugfs.h)
 
-use super::{compat, ffi};
 use super::seq_file::{self, SeqFile};
+use super::{compat, ffi};
 use kernel::bindings;
 use kernel::error::from_result;
 use kernel::ffi::{c_int, c_void};

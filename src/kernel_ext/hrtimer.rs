@@ -136,7 +136,8 @@ unsafe extern "C" fn run_callback<T: HrTimerHandler + 'static>(
 ) -> bindings::hrtimer_restart {
     // SAFETY: `t` is `raw` of a pinned `HrTimer<T>` (`Opaque` is
     // transparent).
-    let timer = unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::hrtimer>>(), HrTimer<T>, raw) };
+    let timer =
+        unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::hrtimer>>(), HrTimer<T>, raw) };
     match timer.handler.run() {
         Restart::No => compat::HRTIMER_NORESTART,
         Restart::AfterNs(ns) => {

@@ -10,8 +10,8 @@
 //!
 //! C header: [`include/linux/interrupt.h`](srctree/include/linux/interrupt.h)
 
-use core::marker::PhantomPinned;
 use super::compat;
+use core::marker::PhantomPinned;
 use kernel::bindings;
 use kernel::error::to_result;
 use kernel::ffi::{c_int, c_void};

@@ -105,6 +105,8 @@ impl<T: KWorkHandler + 'static> PinnedDrop for KWorker<T> {
 unsafe extern "C" fn run_callback<T: KWorkHandler + 'static>(w: *mut bindings::kthread_work) {
     // SAFETY: `w` points at `work` of a pinned `KWorker<T>`; `Opaque` is
     // `repr(transparent)`, so `container_of!` finds it.
-    let worker = unsafe { &*kernel::container_of!(w.cast::<Opaque<bindings::kthread_work>>(), KWorker<T>, work) };
+    let worker = unsafe {
+        &*kernel::container_of!(w.cast::<Opaque<bindings::kthread_work>>(), KWorker<T>, work)
+    };
     worker.handler.run();
 }

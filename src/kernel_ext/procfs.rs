@@ -4,8 +4,8 @@
 //!
 //! C header: [`include/linux/proc_fs.h`](srctree/include/linux/proc_fs.h)
 
-use super::{compat, ffi};
 use super::seq_file::{self, SeqFile};
+use super::{compat, ffi};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;

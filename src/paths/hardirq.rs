@@ -14,8 +14,8 @@
 //!   more than the top halves.
 
 use super::{register_with, Bottom, Core, Defer, PathId, Scheduled, Top};
-use crate::kernel_ext::irq;
 use crate::kernel_ext::compat::value;
+use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

@@ -7,9 +7,9 @@
 //! uses to deliver its interrupts.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::irq_work::{IrqWork, IrqWorkHandler};
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

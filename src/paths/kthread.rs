@@ -5,10 +5,10 @@
 //! bottom half in task context.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread::{KThread, ThreadHandler};
 use kernel::c_str;
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -38,5 +38,9 @@ pub(crate) type Path = irq::Registration<Top<KThread<Bottom>>>;
 /// Starts the thread and requests the line of `path`.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, KThread::new(THREAD_NAME, value(bottom))))
+    Ok(register(
+        core,
+        path,
+        KThread::new(THREAD_NAME, value(bottom)),
+    ))
 }

@@ -7,10 +7,10 @@
 //! preempts every `SCHED_NORMAL` task on its CPU.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread_worker::{KWorkHandler, KWorker};
 use kernel::c_str;
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

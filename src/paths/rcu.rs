@@ -13,9 +13,9 @@
 //! period.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::rcu::{RcuCallback, RcuHandler};
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

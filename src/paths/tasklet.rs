@@ -6,9 +6,9 @@
 //! `ksoftirqd/N`.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top, Vector};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::tasklet::{Softirq, Tasklet, TaskletHandler};
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

@@ -5,8 +5,8 @@
 //! the bottom half in task context, where it may sleep.
 
 use super::{Core, Defer, PathId, Scheduled, Top};
-use crate::kernel_ext::irq::{self, IrqReturn, ThreadedHandler, ThreadedIrqReturn};
 use crate::kernel_ext::compat::value;
+use crate::kernel_ext::irq::{self, IrqReturn, ThreadedHandler, ThreadedIrqReturn};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

@@ -5,9 +5,9 @@
 //! to the next tick.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::timer::{Timer, TimerHandler};
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

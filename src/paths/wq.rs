@@ -14,9 +14,9 @@
 //! `bh_wq` (see `bh_wq.rs`) uses the same machinery on `system_bh_wq`.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue};
-use crate::kernel_ext::compat::value;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::workqueue::{self, Queue, Work, WorkItem};
