@@ -31,9 +31,14 @@ SHELL := /bin/bash
 ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
 SCRIPTS := $(ROOT)scripts
 
+# KERNEL_SERIES: the series of the project's VM kernels, 6.12 (default) or
+# 7.3 (scripts/lib.sh). A 7.3 module is built apart, in out/7.3-<flavour>-module
+# (make KERNEL_SERIES=7.3 modules-normal, kernel-rt, modules-rt, ...).
+KERNEL_SERIES ?= 6.12
+export KERNEL_SERIES
 # KDIR: the project's cached VM kernel when it is built, else the running
 # kernel's headers. `make KDIR=/path/to/linux` builds against your own tree.
-KDIR ?= $(shell $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
+KDIR ?= $(shell KERNEL_SERIES=$(KERNEL_SERIES) $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
 
 # The kernel must be built with Debian's rustc (see README, "Toolchain").
 KMAKE_ARGS := $(shell bash -c '. $(SCRIPTS)/lib.sh && kmake_args')
@@ -44,7 +49,8 @@ KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
 RUSTFMT ?= /usr/bin/rustfmt
 RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 
-.PHONY: all modules modules-debug modules-rt clean setup kernel kernel-debug kernel-rt \
+.PHONY: all modules modules-normal modules-debug modules-rt modules-rt-bhlock clean setup \
+	kernel kernel-debug kernel-rt kernel-rt-bhlock \
 	demo demo-host check torture bench vm lint \
 	fmt rust-analyzer report-png
 
@@ -70,14 +76,21 @@ kernel-debug: setup
 kernel-rt: setup
 	@$(SCRIPTS)/kernel.sh build rt >/dev/null
 
-# The module for another kernel flavour (debug, rt), built in a copy of the
-# sources (a .ko is specific to the kernel configuration it was built
-# against) into out/<flavour>-module, with the tree's compiler (debug:
-# clang-16, LLVM=-16, from kernel.sh makeargs).
-modules-debug modules-rt: modules-%:
-	@KDIR_F=$$($(SCRIPTS)/kernel.sh dir $*) || { echo "no $* kernel: run 'make kernel-$*'" >&2; exit 1; }; \
-	mkdir -p $(ROOT)out/$*-module && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $(ROOT)out/$*-module/ && \
-	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_F M=$(ROOT)out/$*-module $(KMAKE_ARGS) \
+# 7.3 only: PREEMPT_RT with PREEMPT_RT_NEEDS_BH_LOCK=y.
+kernel-rt-bhlock: setup
+	@$(SCRIPTS)/kernel.sh build rt-bhlock >/dev/null
+
+# The module for another kernel flavour (debug, rt; and for a series
+# other than 6.12 every flavour), built in a copy of the sources (a .ko is
+# specific to the kernel configuration it was built against) into
+# out/[<series>-]<flavour>-module, with the tree's compiler and libclang
+# (debug: clang, LLVM=-16 or -19, from kernel.sh makeargs).
+MODULE_PREFIX := $(if $(filter 6.12,$(KERNEL_SERIES)),,$(KERNEL_SERIES)-)
+modules-normal modules-debug modules-rt modules-rt-bhlock: modules-%:
+	@KDIR_F=$$($(SCRIPTS)/kernel.sh dir $*) || { echo "no $(KERNEL_SERIES) $* kernel: run 'make KERNEL_SERIES=$(KERNEL_SERIES) kernel-$*'" >&2; exit 1; }; \
+	out=$(ROOT)out/$(MODULE_PREFIX)$*-module; \
+	mkdir -p $$out && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $$out/ && \
+	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_F M=$$out $(KMAKE_ARGS) \
 		$$($(SCRIPTS)/kernel.sh makeargs $*) modules
 
 rust-analyzer:

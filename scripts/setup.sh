@@ -2,26 +2,33 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything irqdefer needs on a Debian 12 machine, from Debian's
-# archive and crates.io only. Idempotent: when all is present it prints one
-# line and returns in well under a second.
+# archive and crates.io only, for the kernel series KERNEL_SERIES (6.12 by
+# default, or 7.3; see scripts/lib.sh). A series from another Debian suite
+# (7.3: trixie-backports) is fetched into the cache, the machine's apt
+# sources untouched. Idempotent: when all is present it prints one line and
+# returns in well under a second.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
-	# kernel source and build tools
-	linux-source-6.12 flex bison bc libelf-dev libssl-dev cpio kmod
+	# kernel build tools
+	flex bison bc libelf-dev libssl-dev cpio kmod
 	xz-utils make gcc perl python3 rsync
 	# Rust for the kernel: a rustc whose library source is packaged
 	rustc-web rust-web-src rust-web-clippy rustfmt-web
-	# bindgen needs libclang
-	libclang-dev
-	# the debug kernel flavour (KASAN with Rust needs a clang C compiler)
-	clang-16 lld-16 llvm-16
 	# the VM; libc6-dev: the guest's C helper (scripts/guest/hog.c) is static
 	qemu-system-x86 busybox-static libc6-dev
 	# make bench: cyclictest, packed with its libraries into the initramfs
 	rt-tests
 )
+# Per series: the kernel source (when the machine's own sources carry it;
+# else fetch_kernel_source), the libclang for bindgen, and the debug
+# flavour's LLVM (KASAN with Rust needs a clang C compiler).
+case $KERNEL_SERIES in
+6.12) PACKAGES+=(linux-source-6.12 libclang-dev clang-16 lld-16 llvm-16) ;;
+# 7.3's rustavailable needs libclang >= 17.0.1; Debian 12 has 19.
+7.3) PACKAGES+=(libclang-19-dev clang-19 lld-19 llvm-19) ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -45,6 +52,7 @@ if ! [ -x "$BINDGEN" ] || ! "$BINDGEN" --version 2>/dev/null | grep -q "$BINDGEN
 		--version "$BINDGEN_VERSION" bindgen-cli
 fi
 
+fetch_kernel_source
 [ -f "$KERNEL_SRC_TARBALL" ] || die "$KERNEL_SRC_TARBALL missing after install"
 [ -d "$RUST_LIB_SRC/core" ] || die "$RUST_LIB_SRC has no core: is rust-web-src installed?"
-msg "setup: all dependencies present"
+msg "setup: all dependencies present (kernel series $KERNEL_SERIES)"

@@ -22,10 +22,12 @@
 #                                     (scripts/tests/report_sections.py)
 #   scripts/vm.sh shell               an interactive shell in the guest
 #
-# Environment: FLAVOUR=normal|debug (kernel flavour), SMP (vCPUs, 2),
+# Environment: KERNEL_SERIES (6.12, the default, or 7.3), FLAVOUR
+# (kernel flavour: normal, debug, rt; 7.3 also rt-bhlock), SMP (vCPUs, 2),
 # MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds: 600, or
 # 1500 for debug, whose suite alone takes 7 minutes on 2 cores), KO
-# (module: ./irqdefer.ko, or out/<flavour>-module/irqdefer.ko for debug, rt),
+# (module: ./irqdefer.ko, or out/<flavour>-module/irqdefer.ko for debug, rt;
+# for 7.3 out/7.3-<flavour>-module/irqdefer.ko),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
 # succeeded: nested KVM fails on this project's machines),
 # APPEND (extra kernel command line).
@@ -39,9 +41,11 @@ SMP=${SMP:-2}
 # The debug kernel needs room for KASAN's shadow, time, and its own module.
 case $FLAVOUR in
 debug) mem=1G timeout=1500 ko=$IRQDEFER_ROOT/out/debug-module/irqdefer.ko ;;
-rt) mem=512M timeout=600 ko=$IRQDEFER_ROOT/out/rt-module/irqdefer.ko ;;
+rt*) mem=512M timeout=600 ko=$IRQDEFER_ROOT/out/$FLAVOUR-module/irqdefer.ko ;;
 *) mem=512M timeout=600 ko=$IRQDEFER_ROOT/irqdefer.ko ;;
 esac
+# Another series' modules are all built apart (make modules-FLAVOUR).
+[ "$KERNEL_SERIES" = 6.12 ] || ko=$IRQDEFER_ROOT/out/$KERNEL_SERIES-$FLAVOUR-module/irqdefer.ko
 MEM=${MEM:-$mem}
 VM_TIMEOUT=${VM_TIMEOUT:-$timeout}
 KO=${KO:-$ko}

@@ -44,10 +44,20 @@ use kernel_ext::{cpuhp, debugfs, procfs};
 use paths::{Core, PathId, Settings};
 use source::Source;
 
+// 7.x's `module!` takes `authors:` (a list); 6.12's takes `author:`.
+#[cfg(not(irqdefer_series_7))]
 module! {
     type: IrqDefer,
     name: "irqdefer",
     author: "The irqdefer developers",
+    description: "Measure how Linux defers interrupt work",
+    license: "GPL",
+}
+#[cfg(irqdefer_series_7)]
+module! {
+    type: IrqDefer,
+    name: "irqdefer",
+    authors: ["The irqdefer developers"],
     description: "Measure how Linux defers interrupt work",
     license: "GPL",
 }
@@ -83,7 +93,7 @@ struct Params {
 }
 
 /// `ERANGE`, with a message saying why, if `value` is past `max`.
-fn check_max<T: PartialOrd + core::fmt::Display>(name: &str, value: T, max: T) -> Result {
+fn check_max(name: &str, value: u64, max: u64) -> Result {
     if value > max {
         pr_err!("{}={}: at most {}\n", name, value, max);
         return Err(ERANGE);
@@ -102,7 +112,7 @@ fn check_params() -> Result<Params> {
     let cpu = params::cpu();
     source::check_cpu(cpu).inspect_err(|_| pr_err!("cpu={}: not -1 or an online CPU\n", cpu))?;
     let rate_hz = params::rate_hz();
-    check_max("rate_hz", rate_hz, source::RATE_HZ_MAX)?;
+    check_max("rate_hz", rate_hz.into(), source::RATE_HZ_MAX.into())?;
     let work_ns = params::work_ns();
     check_max("work_ns", work_ns, source::WORK_NS_MAX)?;
     let sleep_ms = params::sleep_ms();

@@ -39,6 +39,7 @@ mod guard;
 
 pub(crate) use guard::{GUARD_PCT_DEFAULT, GUARD_PCT_MAX};
 
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::cpu::{self, HotplugLock};
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
 use crate::kernel_ext::{cpuhp, kthread, time};
@@ -185,11 +186,11 @@ impl Source {
             state <- new_mutex!(State { cpu, rate_hz: 0 }),
             timer <- HrTimer::new(
                 Mode::PinnedHard,
-                Tick {
+                value(Tick {
                     core: tick_core,
                     period_ns: AtomicU64::new(0),
                     guard: guard::Guard::new(),
-                },
+                }),
             ),
         })
     }

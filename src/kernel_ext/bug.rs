@@ -5,7 +5,8 @@
 //! `rust/kernel/bug.rs`; 6.12 has none, so the C shim's `WARN()` stands in.
 
 use super::ffi;
-use kernel::str::CStr;
+// `CStr` (and, on 7.x, `CStrExt` for `as_char_ptr`).
+use kernel::prelude::*;
 
 /// Prints a kernel warning (`WARNING: CPU: ...`) with `msg` and a
 /// backtrace, and taints the kernel, as `WARN(1, ...)` does. Callers

@@ -4,6 +4,7 @@
 //!
 //! C header: [`include/linux/preempt.h`](srctree/include/linux/preempt.h)
 
+use super::compat;
 use super::ffi::{self, ctx_flags};
 
 /// A sample of the caller's context.
@@ -85,13 +86,16 @@ impl Context {
 }
 
 /// The running preemption model, as `preempt=` names it: `none`,
-/// `voluntary` or `full` (one `PREEMPT_DYNAMIC` image boots any), or `rt`
-/// (`PREEMPT_RT`).
-pub(crate) fn preempt_model() -> &'static kernel::str::CStr {
+/// `voluntary`, `full` or `lazy` (one `PREEMPT_DYNAMIC` image boots
+/// those its series has: 6.12 the first three, 7.3 on x86 the last two),
+/// or `rt` (`PREEMPT_RT`).
+pub(crate) fn preempt_model() -> &'static str {
     // SAFETY: The call has no preconditions.
     let model = unsafe { ffi::irqdefer_preempt_model() };
     // SAFETY: The shim returns one of its static, NUL-terminated literals.
-    unsafe { kernel::str::CStr::from_char_ptr(model) }
+    let model = unsafe { compat::cstr_from_ptr(model) };
+    // The literals are ASCII.
+    model.to_str().unwrap_or("?")
 }
 
 /// `in_task()`: whether the caller runs in task context (not in a hard

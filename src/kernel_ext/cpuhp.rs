@@ -6,11 +6,11 @@
 //!
 //! C header: [`include/linux/cpuhotplug.h`](srctree/include/linux/cpuhotplug.h)
 
+use super::compat::pin_init_from_closure;
 use super::ffi;
 use kernel::bindings;
 use kernel::error::to_result;
 use kernel::ffi::{c_int, c_uint};
-use kernel::init::pin_init_from_closure;
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::sync::Arc;
@@ -87,7 +87,8 @@ impl<T: Handler + 'static> Registration<T> {
                 pin_init_from_closure(move |slot: *mut Opaque<bindings::hlist_node>| {
                     to_result(ffi::irqdefer_cpuhp_add_instance(
                         number,
-                        Opaque::raw_get(slot),
+                        // `Opaque` is `repr(transparent)`.
+                        slot.cast::<bindings::hlist_node>(),
                     ))
                 })
             },
@@ -114,7 +115,13 @@ unsafe extern "C" fn offline_callback<T: Handler + 'static>(
 ) -> c_int {
     // `node` is removed, waiting for callbacks, before its registration is freed.
     // SAFETY: `node` is the `node` field of a live, pinned `Registration<T>`.
-    let reg = unsafe { &*kernel::container_of!(node, Registration<T>, node) };
+    let reg = unsafe {
+        &*kernel::container_of!(
+            node.cast::<Opaque<bindings::hlist_node>>(),
+            Registration<T>,
+            node
+        )
+    };
     reg.data.offline(cpu);
     0
 }

@@ -10,8 +10,8 @@
 //!
 //! C header: [`include/linux/debugfs.h`](srctree/include/linux/debugfs.h)
 
-use super::ffi;
 use super::seq_file::{self, SeqFile};
+use super::{compat, ffi};
 use kernel::bindings;
 use kernel::error::from_result;
 use kernel::ffi::{c_int, c_void};
@@ -19,7 +19,6 @@ use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::sync::Arc;
 use kernel::types::ForeignOwnable;
-use kernel::uaccess::UserSlice;
 use kernel::ThisModule;
 
 /// The longest write a file accepts, in bytes. Longer writes fail with
@@ -46,8 +45,8 @@ pub(crate) struct DirId(usize);
 
 /// Data owned by a file, released when the tree is gone.
 struct Owned {
-    ptr: *const c_void,
-    release: unsafe fn(*const c_void),
+    ptr: *mut c_void,
+    release: unsafe fn(*mut c_void),
 }
 
 impl Drop for Owned {
@@ -61,7 +60,7 @@ impl Drop for Owned {
 /// # Safety
 ///
 /// `ptr` must come from `Arc::<T>::into_foreign` and be used by no file.
-unsafe fn release_arc<T: Attribute + 'static>(ptr: *const c_void) {
+unsafe fn release_arc<T: Attribute + 'static>(ptr: *mut c_void) {
     // SAFETY: Guaranteed by the caller.
     drop(unsafe { Arc::<T>::from_foreign(ptr) });
 }
@@ -162,7 +161,7 @@ impl Dir {
             },
             GFP_KERNEL,
         )?;
-        let ptr = data.into_foreign();
+        let ptr = compat::into_foreign(data);
         // Own `ptr` right away, so that it is released on every path.
         // Cannot fail: capacity is reserved.
         self.owned.push(
@@ -175,7 +174,7 @@ impl Dir {
         // SAFETY: `parent` is live; `ptr` and `fops` stay valid until the
         // tree is removed (type invariant), as they are owned by `self`.
         check_dentry(unsafe {
-            ffi::debugfs_create_file(name.as_char_ptr(), mode, parent, ptr.cast_mut(), &*fops)
+            ffi::irqdefer_debugfs_create_file(name.as_char_ptr(), mode, parent, ptr, &*fops)
         })?;
         // Cannot fail: capacity is reserved.
         self.fops.push(fops, GFP_KERNEL)?;
@@ -245,7 +244,7 @@ unsafe extern "C" fn write_callback<T: Attribute + 'static>(
         // SAFETY: The `seq_file`'s `private` is the file's `Arc<T>` foreign pointer.
         let data = unsafe { Arc::<T>::borrow(seq.private) };
         let mut input = KVec::new();
-        UserSlice::new(buf as usize, count)
+        compat::user_slice(buf, count)
             .reader()
             .read_all(&mut input, GFP_KERNEL)?;
         data.store(&input)?;

@@ -133,13 +133,6 @@ extern "C" {
         name: *const c_char,
         parent: *mut bindings::dentry,
     ) -> *mut bindings::dentry;
-    pub(crate) fn debugfs_create_file(
-        name: *const c_char,
-        mode: u16,
-        parent: *mut bindings::dentry,
-        data: *mut c_void,
-        fops: *const bindings::file_operations,
-    ) -> *mut bindings::dentry;
     pub(crate) fn debugfs_remove(dentry: *mut bindings::dentry);
 
     // include/linux/proc_fs.h

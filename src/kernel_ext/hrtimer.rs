@@ -6,7 +6,7 @@
 //!
 //! C header: [`include/linux/hrtimer.h`](srctree/include/linux/hrtimer.h)
 
-use super::ffi;
+use super::{compat, ffi};
 use core::marker::PhantomPinned;
 use kernel::bindings;
 use kernel::prelude::*;
@@ -74,11 +74,11 @@ impl<T: HrTimerHandler + 'static> HrTimer<T> {
     pub(crate) fn new(mode: Mode, handler: impl PinInit<T, Error>) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             handler <- handler,
-            // SAFETY: `slot` is valid for writes; `hrtimer_init` fully initialises it, then
-            // we set its function, before anyone can start it.
+            // SAFETY: `slot` is valid for writes; the setup fully initialises it with its
+            // function, `run_callback::<T>`, of the right signature, before anyone can
+            // start it.
             raw <- Opaque::ffi_init(|slot: *mut bindings::hrtimer| unsafe {
-                bindings::hrtimer_init(slot, bindings::CLOCK_MONOTONIC as _, mode.into_inner());
-                (*slot).function = Some(run_callback::<T>);
+                ffi::irqdefer_hrtimer_setup(slot, Some(run_callback::<T>), mode.into_inner());
             }),
             mode,
             _pin: PhantomPinned,
@@ -104,12 +104,8 @@ impl<T: HrTimerHandler + 'static> HrTimer<T> {
     /// `hrtimer_is_queued()`. A timer whose callback runs is not queued:
     /// the kernel dequeues it before calling it. Callable from any context.
     pub(crate) fn is_queued(&self) -> bool {
-        // `state` is written under the timer's base lock; this reads it once without the lock,
-        // as `hrtimer_is_queued()` does with `READ_ONCE()`.
-        let raw = self.raw.get();
         // SAFETY: `raw` is a set-up timer, alive while `self` is.
-        let state = unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw).state)) };
-        u32::from(state) & bindings::HRTIMER_STATE_ENQUEUED != 0
+        unsafe { ffi::irqdefer_hrtimer_is_queued(self.raw.get()) }
     }
 
     /// The handler.
@@ -140,14 +136,15 @@ unsafe extern "C" fn run_callback<T: HrTimerHandler + 'static>(
 ) -> bindings::hrtimer_restart {
     // SAFETY: `t` is `raw` of a pinned `HrTimer<T>` (`Opaque` is
     // transparent).
-    let timer = unsafe { &*kernel::container_of!(t, HrTimer<T>, raw) };
+    let timer =
+        unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::hrtimer>>(), HrTimer<T>, raw) };
     match timer.handler.run() {
-        Restart::No => bindings::hrtimer_restart_HRTIMER_NORESTART,
+        Restart::No => compat::HRTIMER_NORESTART,
         Restart::AfterNs(ns) => {
             // SAFETY: Called from the timer's own callback, as
             // `hrtimer_forward_now` requires.
             unsafe { ffi::irqdefer_hrtimer_forward_now(t, ns.min(i64::MAX as u64) as i64) };
-            bindings::hrtimer_restart_HRTIMER_RESTART
+            compat::HRTIMER_RESTART
         }
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! C header: [`include/linux/interrupt.h`](srctree/include/linux/interrupt.h)
 
+use super::compat;
 use core::marker::PhantomPinned;
 use kernel::bindings;
 use kernel::error::to_result;
@@ -57,7 +58,7 @@ pub(crate) enum ThreadedIrqReturn {
 impl IrqReturn {
     fn into_inner(self) -> bindings::irqreturn {
         match self {
-            IrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
+            IrqReturn::Handled => compat::IRQ_HANDLED,
         }
     }
 }
@@ -65,8 +66,8 @@ impl IrqReturn {
 impl ThreadedIrqReturn {
     fn into_inner(self) -> bindings::irqreturn {
         match self {
-            ThreadedIrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
-            ThreadedIrqReturn::WakeThread => bindings::irqreturn_IRQ_WAKE_THREAD,
+            ThreadedIrqReturn::Handled => compat::IRQ_HANDLED,
+            ThreadedIrqReturn::WakeThread => compat::IRQ_WAKE_THREAD,
         }
     }
 }

@@ -85,6 +85,8 @@ impl<T: IrqWorkHandler + 'static> PinnedDrop for IrqWork<T> {
 unsafe extern "C" fn run_callback<T: IrqWorkHandler + 'static>(w: *mut ffi::irqdefer_irq_work) {
     // SAFETY: `w` points at `raw` of a pinned `IrqWork<T>`; `Opaque` is
     // `repr(transparent)`, so `container_of!` finds the irq_work.
-    let work = unsafe { &*kernel::container_of!(w, IrqWork<T>, raw) };
+    let work = unsafe {
+        &*kernel::container_of!(w.cast::<Opaque<ffi::irqdefer_irq_work>>(), IrqWork<T>, raw)
+    };
     work.handler.run();
 }

@@ -173,7 +173,7 @@ pub(crate) fn run_bound<F>(cpu: u32, name: &CStr, f: F) -> Result
 where
     F: FnOnce(&dyn Fn() -> bool) -> Result + Send,
 {
-    kernel::stack_pin_init!(let job = pin_init!(Job {
+    super::compat::stack_pin_init!(let job = pin_init!(Job {
         f: UnsafeCell::new(Some(f)),
         errno: AtomicI32::new(0),
         done <- Completion::new(),

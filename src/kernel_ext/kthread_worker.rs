@@ -62,14 +62,8 @@ impl<T: KWorkHandler + 'static> KWorker<T> {
                 ffi::irqdefer_kthread_init_work(slot, Some(run_callback::<T>))
             }),
             worker: {
-                // SAFETY: The format "%s" takes `name`, a valid string.
-                let worker = unsafe {
-                    bindings::kthread_create_worker(
-                        0,
-                        kernel::c_str!("%s").as_char_ptr(),
-                        name.as_char_ptr(),
-                    )
-                };
+                // SAFETY: `name` is a valid string (copied).
+                let worker = unsafe { ffi::irqdefer_kthread_create_worker(name.as_char_ptr()) };
                 let worker = kernel::error::from_err_ptr(worker)?;
                 let worker = NonNull::new(worker).ok_or(ENOMEM)?;
                 if fifo {
@@ -111,6 +105,8 @@ impl<T: KWorkHandler + 'static> PinnedDrop for KWorker<T> {
 unsafe extern "C" fn run_callback<T: KWorkHandler + 'static>(w: *mut bindings::kthread_work) {
     // SAFETY: `w` points at `work` of a pinned `KWorker<T>`; `Opaque` is
     // `repr(transparent)`, so `container_of!` finds it.
-    let worker = unsafe { &*kernel::container_of!(w, KWorker<T>, work) };
+    let worker = unsafe {
+        &*kernel::container_of!(w.cast::<Opaque<bindings::kthread_work>>(), KWorker<T>, work)
+    };
     worker.handler.run();
 }

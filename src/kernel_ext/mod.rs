@@ -6,6 +6,7 @@
 //! newer kernels, so that moving to those is a swap of imports.
 
 pub(crate) mod bug;
+pub(crate) mod compat;
 pub(crate) mod completion;
 pub(crate) mod context;
 pub(crate) mod cpu;

@@ -18,12 +18,11 @@
 
 use super::ffi;
 use core::marker::PhantomPinned;
-use core::ptr::{self, addr_of_mut, NonNull};
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use kernel::bindings;
 use kernel::error::from_err_ptr;
 use kernel::ffi::c_int;
-use kernel::init::pin_init_from_closure;
 use kernel::prelude::*;
 use kernel::str::CStr;
 
@@ -67,39 +66,29 @@ impl<T: NapiHandler + 'static> Napi<T> {
         threaded: bool,
         handler: impl PinInit<T, Error>,
     ) -> impl PinInit<Self, Error> {
-        let init = move |slot: *mut Self| {
-            // SAFETY: `slot` is valid for writes and pinned; `handler` initialises its field
-            // in place, and leaves nothing behind on failure.
-            unsafe { handler.__pinned_init(addr_of_mut!((*slot).handler))? };
-            // SAFETY: As above.
-            unsafe { addr_of_mut!((*slot).polls).write(AtomicU32::new(0)) };
-            // `poll_callback::<T>` reads `slot` as its data: pinned, it outlives the instance.
-            // SAFETY: `name` is a valid string (copied); the callback's signature is right.
-            let napi = unsafe {
-                ffi::irqdefer_napi_create(
-                    name.as_char_ptr(),
-                    Some(poll_callback::<T>),
-                    slot.cast(),
-                    threaded,
-                )
-            };
-            match from_err_ptr(napi).and_then(|n| NonNull::new(n).ok_or(ENOMEM)) {
-                Ok(napi) => {
-                    // INVARIANT: created with `poll_callback::<T>` and `slot` as its data.
-                    // SAFETY: As above.
-                    unsafe { addr_of_mut!((*slot).napi).write(napi) };
-                    Ok(())
-                }
-                Err(e) => {
-                    // SAFETY: The handler was initialised above, and nothing else uses it.
-                    unsafe { ptr::drop_in_place(addr_of_mut!((*slot).handler)) };
-                    Err(e)
-                }
-            }
-        };
-        // SAFETY: `init` initialises every field on success (`_pin` is a ZST), and leaves
-        // nothing initialised on failure.
-        unsafe { pin_init_from_closure(init) }
+        try_pin_init!(&this in Self {
+            handler <- handler,
+            polls: AtomicU32::new(0),
+            // `poll_callback::<T>` reads `this` as its data: pinned, it outlives the
+            // instance, and the fields it uses are initialised above, before any poll.
+            // On failure the initialiser drops the handler.
+            napi: {
+                // SAFETY: `name` is a valid string (copied); the callback's signature is
+                // right.
+                let napi = unsafe {
+                    ffi::irqdefer_napi_create(
+                        name.as_char_ptr(),
+                        Some(poll_callback::<T>),
+                        this.as_ptr().cast(),
+                        threaded,
+                    )
+                };
+                // INVARIANT: created with `poll_callback::<T>` and `self`'s address as its
+                // data.
+                from_err_ptr(napi).and_then(|n| NonNull::new(n).ok_or(ENOMEM))?
+            },
+            _pin: PhantomPinned,
+        })
     }
 
     /// Schedules a poll (`napi_schedule()`) on the current CPU. Returns

@@ -3,14 +3,13 @@
 //! The module's parameters, declared in C with `module_param()` (the 6.12
 //! `module!` macro has no parameters) and read here.
 
-use super::ffi;
-use kernel::str::CStr;
+use super::{compat, ffi};
 
 /// `paths=`: the raw list.
 pub(crate) fn paths() -> &'static [u8] {
     // SAFETY: The shim returns a valid NUL-terminated string that lives
     // as long as the module (parameters are read-only: 0444).
-    unsafe { CStr::from_char_ptr(ffi::irqdefer_param_paths()) }.as_bytes()
+    compat::cstr_bytes(unsafe { compat::cstr_from_ptr(ffi::irqdefer_param_paths()) })
 }
 
 /// `cpu=`.

@@ -5,12 +5,12 @@
 //!
 //! C header: [`include/linux/percpu.h`](srctree/include/linux/percpu.h)
 
+use super::compat::Zeroable;
 use super::ffi;
 use core::marker::PhantomData;
 use core::sync::atomic::AtomicU64;
 use kernel::bindings;
 use kernel::ffi::c_void;
-use kernel::init::Zeroable;
 use kernel::prelude::*;
 
 /// One `T` per possible CPU, zero-initialised.

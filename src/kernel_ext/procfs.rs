@@ -4,8 +4,8 @@
 //!
 //! C header: [`include/linux/proc_fs.h`](srctree/include/linux/proc_fs.h)
 
-use super::ffi;
 use super::seq_file::{self, SeqFile};
+use super::{compat, ffi};
 use kernel::bindings;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
@@ -27,7 +27,7 @@ pub(crate) trait Show: Send + Sync {
 /// `Arc::into_foreign`) and whose show callback is `show_callback::<T>`.
 pub(crate) struct Entry<T: Show + 'static> {
     entry: *mut bindings::proc_dir_entry,
-    data: *const c_void,
+    data: *mut c_void,
     _t: core::marker::PhantomData<Arc<T>>,
 }
 
@@ -40,7 +40,7 @@ unsafe impl<T: Show + 'static> Sync for Entry<T> {}
 impl<T: Show + 'static> Entry<T> {
     /// Creates `/proc/<name>` with mode `mode`, showing `data`.
     pub(crate) fn new(name: &'static CStr, mode: u16, data: Arc<T>) -> Result<Self> {
-        let ptr = data.into_foreign();
+        let ptr = compat::into_foreign(data);
         // SAFETY: `name` is a valid string; `ptr` stays valid until drop
         // removes the entry, after which it is released.
         let entry = unsafe {
@@ -49,7 +49,7 @@ impl<T: Show + 'static> Entry<T> {
                 mode,
                 core::ptr::null_mut(),
                 show_callback::<T>,
-                ptr.cast_mut(),
+                ptr,
             )
         };
         if entry.is_null() {

@@ -94,7 +94,13 @@ impl<T: RcuHandler + 'static> PinnedDrop for RcuCallback<T> {
 unsafe extern "C" fn run_callback<T: RcuHandler + 'static>(head: *mut bindings::callback_head) {
     // SAFETY: `head` points at `head` of a pinned `RcuCallback<T>`;
     // `Opaque` is `repr(transparent)`, so `container_of!` finds it.
-    let cb = unsafe { &*kernel::container_of!(head, RcuCallback<T>, head) };
+    let cb = unsafe {
+        &*kernel::container_of!(
+            head.cast::<Opaque<bindings::callback_head>>(),
+            RcuCallback<T>,
+            head
+        )
+    };
     // The head is free again: a request from now on queues a new run.
     cb.pending.store(false, Release);
     cb.handler.run();

@@ -95,6 +95,12 @@ impl<T: TaskletHandler + 'static> PinnedDrop for Tasklet<T> {
 unsafe extern "C" fn run_callback<T: TaskletHandler + 'static>(t: *mut bindings::tasklet_struct) {
     // SAFETY: `t` points at `raw` of a pinned `Tasklet<T>`; `Opaque` is
     // `repr(transparent)`, so `container_of!` finds the tasklet.
-    let tasklet = unsafe { &*kernel::container_of!(t, Tasklet<T>, raw) };
+    let tasklet = unsafe {
+        &*kernel::container_of!(
+            t.cast::<Opaque<bindings::tasklet_struct>>(),
+            Tasklet<T>,
+            raw
+        )
+    };
     tasklet.handler.run();
 }

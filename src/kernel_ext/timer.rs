@@ -76,6 +76,7 @@ impl<T: TimerHandler + 'static> PinnedDrop for Timer<T> {
 unsafe extern "C" fn run_callback<T: TimerHandler + 'static>(t: *mut bindings::timer_list) {
     // SAFETY: `t` is `raw` of a pinned `Timer<T>` (`Opaque` is
     // transparent).
-    let timer = unsafe { &*kernel::container_of!(t, Timer<T>, raw) };
+    let timer =
+        unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::timer_list>>(), Timer<T>, raw) };
     timer.handler.run();
 }

@@ -7,7 +7,8 @@
 //! branch while the event is off.
 
 use super::ffi;
-use kernel::str::CStr;
+// `CStr` (and, on 7.x, `CStrExt` for `as_char_ptr`).
+use kernel::prelude::*;
 
 /// A top half on the line `irq` of `path` asked for its bottom half;
 /// `stamped` if that scheduled one, not if it coalesced.

@@ -5,6 +5,7 @@
 //!
 //! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
 
+use super::{compat, ffi};
 use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::prelude::*;
@@ -43,19 +44,14 @@ unsafe impl Sync for OwnedQueue {}
 
 /// `WQ_MEM_RECLAIM`: the queue has a rescuer thread of its own.
 pub(crate) const WQ_MEM_RECLAIM: u32 = bindings::wq_flags_WQ_MEM_RECLAIM;
+/// `WQ_PERCPU`: the queue's workers are per CPU (see [`compat::WQ_PERCPU`]).
+pub(crate) const WQ_PERCPU: u32 = compat::WQ_PERCPU;
 
 impl OwnedQueue {
     /// `alloc_workqueue(name, flags, max_active)`.
     pub(crate) fn new(name: &'static CStr, flags: u32, max_active: i32) -> Result<Self> {
-        // SAFETY: The format is "%s" with one string argument.
-        let ptr = unsafe {
-            bindings::alloc_workqueue(
-                kernel::c_str!("%s").as_char_ptr(),
-                flags,
-                max_active,
-                name.as_char_ptr(),
-            )
-        };
+        // SAFETY: `name` is a valid string (copied).
+        let ptr = unsafe { ffi::irqdefer_alloc_workqueue(name.as_char_ptr(), flags, max_active) };
         // INVARIANT: a non-NULL result is a live workqueue we own.
         Ok(Self {
             ptr: NonNull::new(ptr).ok_or(ENOMEM)?,

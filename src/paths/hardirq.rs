@@ -14,6 +14,7 @@
 //!   more than the top halves.
 
 use super::{register_with, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -40,5 +41,5 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
     } else {
         irq::Flags::NONE
     };
-    Ok(register_with(core, path, flags, Inline(bottom)))
+    Ok(register_with(core, path, flags, value(Inline(bottom))))
 }

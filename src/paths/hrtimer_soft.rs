@@ -4,6 +4,7 @@
 //! expiring at once; it runs from `HRTIMER_SOFTIRQ`, in softirq context.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
 use crate::kernel_ext::irq;
 use kernel::prelude::*;
@@ -34,5 +35,9 @@ pub(crate) type Path = irq::Registration<Top<HrTimer<Bottom>>>;
 /// Requests the line of `path` and sets up its hrtimer.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, HrTimer::new(Mode::Soft, bottom)))
+    Ok(register(
+        core,
+        path,
+        HrTimer::new(Mode::Soft, value(bottom)),
+    ))
 }

@@ -7,6 +7,7 @@
 //! uses to deliver its interrupts.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::irq_work::{IrqWork, IrqWorkHandler};
 use kernel::prelude::*;
@@ -32,5 +33,5 @@ pub(crate) type Path = irq::Registration<Top<IrqWork<Bottom>>>;
 /// Requests the line of `path` and sets up its irq_work.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, IrqWork::new(bottom)))
+    Ok(register(core, path, IrqWork::new(value(bottom))))
 }

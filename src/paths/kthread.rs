@@ -5,6 +5,7 @@
 //! bottom half in task context.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread::{KThread, ThreadHandler};
 use kernel::c_str;
@@ -37,5 +38,9 @@ pub(crate) type Path = irq::Registration<Top<KThread<Bottom>>>;
 /// Starts the thread and requests the line of `path`.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, KThread::new(THREAD_NAME, bottom)))
+    Ok(register(
+        core,
+        path,
+        KThread::new(THREAD_NAME, value(bottom)),
+    ))
 }

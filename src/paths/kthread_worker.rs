@@ -7,6 +7,7 @@
 //! preempts every `SCHED_NORMAL` task on its CPU.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread_worker::{KWorkHandler, KWorker};
 use kernel::c_str;
@@ -43,6 +44,6 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
     Ok(register(
         core,
         path,
-        KWorker::new(WORKER_NAME, true, bottom),
+        KWorker::new(WORKER_NAME, true, value(bottom)),
     ))
 }

@@ -133,15 +133,22 @@ macro_rules! paths {
             assert!(PathId::COUNT <= 32);
         };
 
-        /// Every path, registered. Fields drop in order; each path frees
-        /// its IRQ first, then drains its bottom half.
-        #[pin_data]
-        pub(crate) struct Paths {
-            $(
-                #[pin]
-                $name: Guarded<$file::Path>,
-            )*
+        // 7.x's `#[pin_data]` also generates a `project()`, unused here.
+        #[allow(dead_code)]
+        mod registered {
+            use super::*;
+
+            /// Every path, registered. Fields drop in order; each path frees
+            /// its IRQ first, then drains its bottom half.
+            #[pin_data]
+            pub(crate) struct Paths {
+                $(
+                    #[pin]
+                    pub(super) $name: Guarded<$file::Path>,
+                )*
+            }
         }
+        pub(crate) use registered::Paths;
 
         impl Paths {
             /// Registers every path.
@@ -364,12 +371,12 @@ impl PathInfo {
     }
 
     /// Whether no CFS task can preempt the bottom half on `model`
-    /// ([`Runs::above_cfs`]), a softirq its top half raised in a forced
-    /// IRQ thread included.
+    /// ([`Runs::above_cfs`]), a softirq that forced threading runs in a
+    /// FIFO thread ([`Vector::fifo_when_forced`]) included.
     pub(crate) fn above_cfs_on(&self, model: Model) -> bool {
         let runs = self.runs_on(model);
         runs.above_cfs()
-            || (model.forced_threads && runs == Runs::Softirq && self.softirq.raised_by_top_half())
+            || (model.forced_threads && runs == Runs::Softirq && self.softirq.fifo_when_forced())
     }
 
     /// Whether the bottom half runs in atomic context on `model`
@@ -399,12 +406,19 @@ pub(crate) enum Vector {
 }
 
 impl Vector {
-    /// Whether the path's own top half raises it (a tasklet, BH work, a
-    /// NAPI poll), rather than a timer interrupt or the tick: where the
-    /// IRQ core forces top halves into threads, it then runs in that
-    /// `SCHED_FIFO` thread, when the thread re-enables bottom halves.
-    pub(crate) fn raised_by_top_half(self) -> bool {
-        matches!(self, Vector::Hi | Vector::Tasklet | Vector::NetRx)
+    /// Whether, where the IRQ core forces top halves into threads, it runs
+    /// in a `SCHED_FIFO` thread: the top half's own when the path's top
+    /// half raises it (a tasklet, BH work, a NAPI poll: run as the thread
+    /// re-enables bottom halves), and for the timer softirqs `ktimers/N`
+    /// (FIFO 1) on kernels that have it (7.x; 6.12 runs them in
+    /// `ksoftirqd/N`). RCU's runs from the tick, in `ksoftirqd/N` or, on
+    /// PREEMPT_RT, `rcuc/N` (`context_rt`).
+    pub(crate) fn fifo_when_forced(self) -> bool {
+        match self {
+            Vector::Hi | Vector::Tasklet | Vector::NetRx => true,
+            Vector::Timer | Vector::Hrtimer => crate::kernel_ext::compat::KTIMERS,
+            Vector::None | Vector::Rcu => false,
+        }
     }
 
     /// Its row in `/proc/softirqs`, or `none`.
@@ -513,13 +527,13 @@ impl PathId {
 
     /// The path called `name`, if any.
     pub(crate) fn from_name(name: &[u8]) -> Option<PathId> {
-        Self::ALL.into_iter().find(|p| p.cname().as_bytes() == name)
+        Self::ALL.into_iter().find(|p| p.name().as_bytes() == name)
     }
 
     /// The path's name.
     pub(crate) fn name(self) -> &'static str {
         // Path names are ASCII.
-        core::str::from_utf8(self.cname().as_bytes()).unwrap_or("?")
+        self.cname().to_str().unwrap_or("?")
     }
 }
 

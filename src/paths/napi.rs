@@ -15,6 +15,7 @@
 //! again after it (`NAPI_STATE_MISSED`), see `kernel_ext::napi`.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::napi::{Napi, NapiHandler};
 use kernel::c_str;
@@ -43,6 +44,10 @@ pub(crate) type Path = irq::Registration<Top<Napi<Bottom>>>;
 /// `napi_threaded`.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    let napi = Napi::new(c_str!("irqdefer"), path == PathId::NapiThreaded, bottom);
+    let napi = Napi::new(
+        c_str!("irqdefer"),
+        path == PathId::NapiThreaded,
+        value(bottom),
+    );
     Ok(register(core, path, napi))
 }

@@ -13,6 +13,7 @@
 //! period.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::rcu::{RcuCallback, RcuHandler};
 use kernel::prelude::*;
@@ -39,5 +40,5 @@ pub(crate) type Path = irq::Registration<Top<RcuCallback<Bottom>>>;
 /// Requests the line of `path` with its RCU callback.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, RcuCallback::new(bottom)))
+    Ok(register(core, path, RcuCallback::new(value(bottom))))
 }

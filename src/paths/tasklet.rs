@@ -6,6 +6,7 @@
 //! `ksoftirqd/N`.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top, Vector};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::tasklet::{Softirq, Tasklet, TaskletHandler};
 use kernel::prelude::*;
@@ -36,5 +37,5 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         _ => return Err(EINVAL),
     };
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, Tasklet::new(softirq, bottom)))
+    Ok(register(core, path, Tasklet::new(softirq, value(bottom))))
 }

@@ -5,6 +5,7 @@
 //! the bottom half in task context, where it may sleep.
 
 use super::{Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq::{self, IrqReturn, ThreadedHandler, ThreadedIrqReturn};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -48,10 +49,10 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         irq,
         irq::Flags::ONESHOT,
         path.irq_name(),
-        Top {
+        value(Top {
             core,
             path,
             defer: WakeThread,
-        },
+        }),
     ))
 }

@@ -5,6 +5,7 @@
 //! to the next tick.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::timer::{Timer, TimerHandler};
 use kernel::prelude::*;
@@ -29,5 +30,5 @@ pub(crate) type Path = irq::Registration<Top<Timer<Bottom>>>;
 /// Requests the line of `path` and sets up its timer.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(core, path, Timer::new(bottom)))
+    Ok(register(core, path, Timer::new(value(bottom))))
 }

@@ -7,13 +7,14 @@
 //! - `wq_highpri`: `system_highpri_wq`, per-CPU workers at nice -20
 //!   (`kworker/N:MH`).
 //! - `wq_unbound`: `system_unbound_wq`, workers not bound to a CPU.
-//! - `wq_own`: `alloc_workqueue("irqdefer_wq", WQ_MEM_RECLAIM, 1)`: a
+//! - `wq_own`: `alloc_workqueue("irqdefer_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 1)`: a
 //!   per-CPU queue of the module's own, with a rescuer thread and at most
 //!   one item in flight per CPU.
 //!
 //! `bh_wq` (see `bh_wq.rs`) uses the same machinery on `system_bh_wq`.
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue};
 use kernel::prelude::*;
@@ -101,7 +102,7 @@ pub(crate) fn with_target(
         }),
         GFP_KERNEL,
     )?;
-    Ok(register(core, path, Queued { item, target }))
+    Ok(register(core, path, value(Queued { item, target })))
 }
 
 /// Requests the line of one of the `wq*` paths.
@@ -112,7 +113,7 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         PathId::WqUnbound => Target::System(workqueue::system_unbound()),
         PathId::WqOwn => Target::Owned(OwnedQueue::new(
             c_str!("irqdefer_wq"),
-            wq_ext::WQ_MEM_RECLAIM,
+            wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
             1,
         )?),
         _ => return Err(EINVAL),

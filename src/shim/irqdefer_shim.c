@@ -8,6 +8,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
+#include <linux/debugfs.h>
 #include <linux/hardirq.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
@@ -87,6 +88,10 @@ const char *irqdefer_preempt_model(void)
 		return "rt";
 	if (preempt_model_full())
 		return "full";
+#ifdef IRQDEFER_SERIES_7
+	if (preempt_model_lazy())
+		return "lazy";
+#endif
 	if (preempt_model_voluntary())
 		return "voluntary";
 	if (preempt_model_none())
@@ -158,6 +163,30 @@ unsigned long irqdefer_jiffies(void)
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
 {
 	return hrtimer_forward_now(timer, ns_to_ktime(interval_ns));
+}
+
+void irqdefer_hrtimer_setup(struct hrtimer *timer,
+			    enum hrtimer_restart (*fn)(struct hrtimer *),
+			    enum hrtimer_mode mode)
+{
+#ifdef IRQDEFER_SERIES_7
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
+#else
+	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
+	timer->function = fn;
+#endif
+}
+
+bool irqdefer_hrtimer_is_queued(struct hrtimer *timer)
+{
+	return hrtimer_is_queued(timer);
+}
+
+struct workqueue_struct *irqdefer_alloc_workqueue(const char *name,
+						  unsigned int flags,
+						  int max_active)
+{
+	return alloc_workqueue("%s", flags, max_active, name);
 }
 
 long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg)
@@ -364,10 +393,22 @@ void irqdefer_irq_work_sync(struct irqdefer_irq_work *w)
 	irq_work_sync(irqdefer_irq_work_of(w));
 }
 
+struct dentry *irqdefer_debugfs_create_file(const char *name, umode_t mode,
+					    struct dentry *parent, void *data,
+					    const struct file_operations *fops)
+{
+	return debugfs_create_file(name, mode, parent, data, fops);
+}
+
 void irqdefer_kthread_init_work(struct kthread_work *work,
 				void (*fn)(struct kthread_work *work))
 {
 	kthread_init_work(work, fn);
+}
+
+struct kthread_worker *irqdefer_kthread_create_worker(const char *name)
+{
+	return kthread_create_worker(0, "%s", name);
 }
 
 /* The private area of irqdefer's dummy net devices. */
@@ -400,7 +441,12 @@ struct napi_struct *irqdefer_napi_create(const char *name,
 	priv->data = data;
 	netif_napi_add_weight(dev, &priv->napi, poll, NAPI_POLL_WEIGHT);
 	if (threaded) {
+		/* An enum in 7.3 (it also offers busy poll), a bool in 6.12. */
+#ifdef IRQDEFER_SERIES_7
+		err = dev_set_threaded(dev, NETDEV_NAPI_THREADED_ENABLED);
+#else
 		err = dev_set_threaded(dev, true);
+#endif
 		if (err) {
 			netif_napi_del(&priv->napi);
 			free_netdev(dev);

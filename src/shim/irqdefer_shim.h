@@ -9,19 +9,32 @@
 #define IRQDEFER_SHIM_H
 
 #include <linux/bits.h>
+#include <linux/fs.h>		/* struct file_operations */
+#include <linux/hrtimer.h>
 #include <linux/irq_work_types.h>
+/*
+ * For __percpu: in 7.3 (asm/percpu_types.h) it names x86's per-CPU
+ * address space, CONCATENATE(__seg_, __percpu_seg), where the compiler
+ * has typeof_unqual, as the libclang behind bindgen does; __percpu_seg
+ * comes from asm/percpu.h. Without it bindgen reads
+ * "void __seg___percpu_seg *".
+ */
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 struct completion;
+struct dentry;
 struct fwnode_handle;
 struct hlist_node;
 struct hrtimer;
 struct kthread_work;
+struct kthread_worker;
 struct napi_struct;
 struct net_device;
 struct task_struct;
 struct tasklet_struct;
 struct timer_list;
+struct workqueue_struct;
 
 /* Bits of irqdefer_ctx.flags: the kernel's own context predicates. */
 #define IRQDEFER_CTX_HARDIRQ		BIT(0)	/* in_hardirq() */
@@ -60,6 +73,16 @@ void irqdefer_timer_setup(struct timer_list *timer,
 unsigned long irqdefer_jiffies(void);
 
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
+/* hrtimer_setup() (6.13) replaced hrtimer_init() and a store of the function. */
+void irqdefer_hrtimer_setup(struct hrtimer *timer,
+			    enum hrtimer_restart (*fn)(struct hrtimer *),
+			    enum hrtimer_mode mode);
+bool irqdefer_hrtimer_is_queued(struct hrtimer *timer);
+
+/* alloc_workqueue("%s", ...): a macro in 7.x (allocation profiling). */
+struct workqueue_struct *irqdefer_alloc_workqueue(const char *name,
+						  unsigned int flags,
+						  int max_active);
 
 long irqdefer_work_on_cpu(u32 cpu, long (*fn)(void *), void *arg);
 
@@ -141,13 +164,19 @@ void irqdefer_init_irq_work(struct irqdefer_irq_work *w,
 bool irqdefer_irq_work_queue(struct irqdefer_irq_work *w);
 void irqdefer_irq_work_sync(struct irqdefer_irq_work *w);
 
-/* kthread_init_work() is a macro. */
+/* debugfs_create_file() is a macro in 7.x (_Generic over the fops' type). */
+struct dentry *irqdefer_debugfs_create_file(const char *name, umode_t mode,
+					    struct dentry *parent, void *data,
+					    const struct file_operations *fops);
+
+/* kthread_init_work() is a macro; so is kthread_create_worker() in 7.x. */
 void irqdefer_kthread_init_work(struct kthread_work *work,
 				void (*fn)(struct kthread_work *work));
+struct kthread_worker *irqdefer_kthread_create_worker(const char *name);
 
 bool irqdefer_in_task(void);
 
-/* The running preemption model: "none", "voluntary", "full" or "rt". */
+/* The running preemption model: "none", "voluntary", "full", "lazy" or "rt". */
 const char *irqdefer_preempt_model(void);
 
 /*
