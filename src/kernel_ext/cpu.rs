@@ -133,5 +133,5 @@ fn run_on<F: FnOnce() + Send>(cpu: u32, f: F) {
     }
     let mut slot = Some(f);
     // SAFETY: `slot` outlives the call, which waits for `call` to return.
-    unsafe { ffi::irqdefer_work_on_cpu(cpu, call::<F>, (&mut slot as *mut Option<F>).cast()) };
+    unsafe { ffi::irqdefer_work_on_cpu(cpu, call::<F>, core::ptr::from_mut(&mut slot).cast()) };
 }

@@ -34,7 +34,7 @@ impl Flags {
     pub(crate) const NO_THREAD: Flags = Flags(bindings::IRQF_NO_THREAD);
 
     fn into_inner(self) -> kernel::ffi::c_ulong {
-        self.0 as _
+        self.0 as kernel::ffi::c_ulong
     }
 }
 
@@ -142,7 +142,12 @@ impl<T: Handler + 'static> PinnedDrop for Registration<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: By the type invariant the line is requested with this cookie. `free_irq`
         // waits for running handlers to finish, so none runs once it returns.
-        unsafe { bindings::free_irq(self.irq, (&*self as *const Self).cast_mut().cast()) };
+        unsafe {
+            bindings::free_irq(
+                self.irq,
+                core::ptr::from_ref::<Self>(&*self).cast_mut().cast(),
+            )
+        };
     }
 }
 
@@ -213,7 +218,12 @@ impl<T: ThreadedHandler + 'static> PinnedDrop for ThreadedRegistration<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: By the type invariant the line is requested with this
         // cookie. `free_irq` waits for the top half and stops the thread.
-        unsafe { bindings::free_irq(self.irq, (&*self as *const Self).cast_mut().cast()) };
+        unsafe {
+            bindings::free_irq(
+                self.irq,
+                core::ptr::from_ref::<Self>(&*self).cast_mut().cast(),
+            )
+        };
     }
 }
 

@@ -184,7 +184,9 @@ where
     let task = unsafe {
         bindings::kthread_create_on_node(
             Some(bound_fn::<F>),
-            (&*job as *const Job<F>).cast_mut().cast::<c_void>(),
+            core::ptr::from_ref::<Job<F>>(&*job)
+                .cast_mut()
+                .cast::<c_void>(),
             bindings::NUMA_NO_NODE,
             kernel::c_str!("%s").as_char_ptr(),
             name.as_char_ptr(),

@@ -133,8 +133,9 @@ macro_rules! paths {
             assert!(PathId::COUNT <= 32);
         };
 
-        // 7.x's `#[pin_data]` also generates a `project()`, unused here.
-        #[allow(dead_code)]
+        // 7.x's `#[pin_data]` also generates a `project()`, unused here,
+        // and undocumented `unsafe` field accessors.
+        #[allow(dead_code, clippy::missing_safety_doc)]
         mod registered {
             use super::*;
 
