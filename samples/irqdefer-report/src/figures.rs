@@ -115,17 +115,25 @@ pub struct Window {
     pub same_cpu: u64,
 }
 
+/// The latency histogram of a cell's hog window (its `stop` snapshot's
+/// buckets less its `before`'s), where a `stop` snapshot was taken.
+pub fn window_hist(c: &Cell) -> Option<[u64; irqdefer_logic::hist::BUCKETS]> {
+    let (b, s) = (&c.before.snapshot, &c.stop.as_ref()?.snapshot);
+    let mut hist = [0u64; irqdefer_logic::hist::BUCKETS];
+    for (i, n) in &s.hist {
+        if let Some(slot) = hist.get_mut(*i as usize) {
+            *slot = n.saturating_sub(b.hist.get(i).copied().unwrap_or(0));
+        }
+    }
+    Some(hist)
+}
+
 impl Window {
     fn of(c: &Cell) -> Option<Window> {
         let stop = c.stop.as_ref()?;
         let (b, s) = (&c.before.snapshot, &stop.snapshot);
         let seconds = c.uptime_stop - c.uptime_before;
-        let mut hist = [0u64; irqdefer_logic::hist::BUCKETS];
-        for (i, n) in &s.hist {
-            if let Some(slot) = hist.get_mut(*i as usize) {
-                *slot = n.saturating_sub(b.hist.get(i).copied().unwrap_or(0));
-            }
-        }
+        let hist = window_hist(c)?;
         let lat_count: u64 = hist.iter().sum();
         let quantile = |pm: u64| {
             let lo = hist.iter().position(|n| *n > 0)?;

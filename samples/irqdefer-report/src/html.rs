@@ -38,7 +38,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 body { font-family: sans-serif; margin: 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; }
 h3 { margin-bottom: 0.3em; }
@@ -241,7 +241,7 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
                 b.cell(path, rate, *l).map(|cell| HistSeries {
                     label: format!("{} {}", b.label, l.name()),
                     colour: *colour,
-                    cell,
+                    hist: &cell.hist,
                 })
             })
             .collect();

@@ -13,7 +13,10 @@
 //! registry (`meta path.<name>`). Tables are built once ([`view`],
 //! [`tables`]) and rendered by [`term`], [`html`] and [`markdown`].
 
+pub mod advise;
 pub mod bench;
+pub mod compare;
+pub mod doc;
 pub mod figures;
 pub mod html;
 pub mod markdown;

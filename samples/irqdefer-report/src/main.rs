@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use irqdefer_report::advise::{self, Advice, Constraints};
+use irqdefer_report::compare::{self, Comparison, Gate};
+use irqdefer_report::doc::{Doc, Format};
 use irqdefer_report::figures::Report;
 use irqdefer_report::results::bench as capture;
 use irqdefer_report::results::scenario::Rate;
@@ -13,7 +16,8 @@ use irqdefer_report::{bench, check_rate, html, load, term};
 /// Renders irqdefer's results. Scenario captures (make demo): a comparison
 /// table and the textbook table, measured, on stdout; optionally an HTML
 /// page with SVG plots and the figures as JSON. `bench`: the benchmarks'
-/// report (make bench).
+/// report (make bench). `compare A B`: what changed between two captures.
+/// `advise`: which paths meet your constraints, in your capture.
 #[derive(Parser)]
 #[command(
     version,
@@ -33,6 +37,46 @@ enum Command {
     /// The benchmarks' report: sanity checks, verdicts and tables as
     /// Markdown (on stdout), and the figures as JSON.
     Bench(BenchArgs),
+    /// Compares two captures of one kind (scenario or bench): per path and
+    /// cell, the p50 and p99 change with 95% bootstrap intervals, where the
+    /// runs took place, the real-time hog's verdicts. Exit status: 0; 1
+    /// when a --fail-if term passes, or on bad input.
+    Compare(CompareArgs),
+    /// Ranks the paths that meet constraints in a scenario capture, with
+    /// the measured evidence and the registry's rule, and says why each
+    /// other path fails. Exit status: 0 when a path fits; 2 when none
+    /// does; 1 on bad input.
+    Advise(AdviseArgs),
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "term")]
+    format: Format,
+    /// Exit 1 when a difference passes a threshold: comma-separated terms
+    /// `p50|p99 >|< [+-]N% or [+-]N(ns|us|ms)`, `ksoftirqd|moved >|<
+    /// [+-]Npp`, `starves` (README.md). Repeatable.
+    #[arg(long, value_name = "TERMS")]
+    fail_if: Vec<String>,
+    /// Capture A: the reference (before).
+    #[arg(value_name = "A")]
+    a: PathBuf,
+    /// Capture B: compared against A (after).
+    #[arg(value_name = "B")]
+    b: PathBuf,
+}
+
+#[derive(Args)]
+struct AdviseArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "term")]
+    format: Format,
+    #[command(flatten)]
+    constraints: Constraints,
+    /// Scenario captures, one per boot; --model picks one.
+    #[arg(required = true, value_name = "RESULTS")]
+    results: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -122,14 +166,58 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints a document, or the figures as JSON, on stdout.
+fn emit<T: serde::Serialize>(format: Format, figures: &T, doc: Doc) -> Result<(), String> {
+    match format {
+        Format::Term => print!("{}", doc.term()),
+        Format::Md => print!("{}", doc.markdown()),
+        Format::Html => print!("{}", doc.html()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(figures).map_err(|e| format!("json: {e}"))?
+        ),
+    }
+    Ok(())
+}
+
+fn compare(args: &CompareArgs) -> Result<ExitCode, String> {
+    let gate = Gate::parse(&args.fail_if)?;
+    let (a, b) = compare::load_pair(&args.a, &args.b)?;
+    let mut c = Comparison::of(&a, &b);
+    c.gate(&gate);
+    emit(args.format, &c, c.doc()?)?;
+    if c.fail_if.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "irqdefer-report: compare: {} differences pass --fail-if {}",
+        c.fail_if.len(),
+        args.fail_if.join(",")
+    );
+    Ok(ExitCode::from(1))
+}
+
+fn advise(args: &AdviseArgs) -> Result<ExitCode, String> {
+    let results = load(&args.results).map_err(|e| e.to_string())?;
+    let a = Advice::of(&results, &args.constraints)?;
+    emit(args.format, &a, a.doc())?;
+    if a.fits.is_empty() {
+        eprintln!("irqdefer-report: advise: no path fits");
+        return Ok(ExitCode::from(advise::NO_FIT));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let done = match &cli.command {
-        Some(Command::Bench(args)) => bench(args),
-        None => scenario(&cli.scenario),
+        Some(Command::Bench(args)) => bench(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Compare(args)) => compare(args),
+        Some(Command::Advise(args)) => advise(args),
+        None => scenario(&cli.scenario).map(|()| ExitCode::SUCCESS),
     };
     match done {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("irqdefer-report: error: {e}");
             ExitCode::from(1)

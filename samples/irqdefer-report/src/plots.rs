@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use irqdefer_logic::hist::bounds;
 
-use crate::figures::{fmt_tick, CellFigures};
+use crate::figures::fmt_tick;
 use crate::results::scenario::Rate;
 
 /// Colours of the series, in order (boot × load).
@@ -151,8 +151,9 @@ pub struct HistSeries<'a> {
     pub label: String,
     /// Index into the palette.
     pub colour: usize,
-    /// The cell.
-    pub cell: &'a CellFigures,
+    /// The log2 latency histogram: (bucket, count), non-empty buckets by
+    /// rising bucket (a cell's `hist`).
+    pub hist: &'a [(u32, u64)],
 }
 
 const W: u32 = 430;
@@ -165,12 +166,12 @@ pub fn histogram(title: &str, series: &[HistSeries<'_>]) -> PlotResult {
     let mut hi: f64 = 1.0;
     let mut ymax: f64 = 1.0;
     for s in series {
-        let total: u64 = s.cell.hist.iter().map(|(_, n)| n).sum();
-        if let (Some(f), Some(l)) = (s.cell.hist.first(), s.cell.hist.last()) {
+        let total: u64 = s.hist.iter().map(|(_, n)| n).sum();
+        if let (Some(f), Some(l)) = (s.hist.first(), s.hist.last()) {
             lo = lo.min(bucket_lo(f.0));
             hi = hi.max(bucket_hi(l.0));
         }
-        for (_, n) in &s.cell.hist {
+        for (_, n) in s.hist {
             ymax = ymax.max(*n as f64 * 100.0 / total as f64);
         }
     }
@@ -187,7 +188,7 @@ pub fn histogram(title: &str, series: &[HistSeries<'_>]) -> PlotResult {
             label: format!(
                 "{} (n={})",
                 s.label,
-                s.cell.hist.iter().map(|(_, n)| n).sum::<u64>()
+                s.hist.iter().map(|(_, n)| n).sum::<u64>()
             ),
             colour: PALETTE[s.colour % PALETTE.len()],
             swatch: Swatch::Line,
@@ -213,18 +214,13 @@ pub fn histogram(title: &str, series: &[HistSeries<'_>]) -> PlotResult {
             .draw()
             .map_err(e)?;
         for s in series {
-            let total: u64 = s.cell.hist.iter().map(|(_, n)| n).sum();
-            let (Some(first), Some(last)) = (s.cell.hist.first(), s.cell.hist.last()) else {
+            let total: u64 = s.hist.iter().map(|(_, n)| n).sum();
+            let (Some(first), Some(last)) = (s.hist.first(), s.hist.last()) else {
                 continue;
             };
             let mut pts = vec![(bucket_lo(first.0), 0.0)];
             for b in first.0..=last.0 {
-                let n = s
-                    .cell
-                    .hist
-                    .iter()
-                    .find(|(k, _)| *k == b)
-                    .map_or(0, |(_, n)| *n);
+                let n = s.hist.iter().find(|(k, _)| *k == b).map_or(0, |(_, n)| *n);
                 let y = n as f64 * 100.0 / total as f64;
                 pts.push((bucket_lo(b), y));
                 pts.push((bucket_hi(b), y));

@@ -4,6 +4,8 @@
 //! comparison at one rate, the sweep over the rates, the textbook table
 //! measured, and the runs.
 
+use std::collections::BTreeMap;
+
 use irqdefer_logic::context::Where;
 
 use crate::cells;
@@ -17,11 +19,16 @@ use crate::view::{Cell, Column, Kind, Table};
 
 /// Where a cell's runs took place: the only place, or each with its share.
 pub fn places(c: &CellFigures) -> String {
-    let runs = c.runs();
+    places_of(&c.wherein)
+}
+
+/// Where runs took place, from their count per place.
+pub fn places_of(wherein: &BTreeMap<Where, u64>) -> String {
+    let runs: u64 = wherein.values().sum();
     if runs == 0 {
         return "-".into();
     }
-    let seen: Vec<_> = c.wherein.iter().filter(|(_, n)| **n > 0).collect();
+    let seen: Vec<_> = wherein.iter().filter(|(_, n)| **n > 0).collect();
     if let [(w, _)] = seen[..] {
         return short(*w);
     }
@@ -59,14 +66,16 @@ fn section(b: &Boot, load: Load) -> String {
 
 /// The boot's preemption model, in words.
 pub fn model(b: &Boot) -> String {
-    match b.preempt.as_str() {
+    model_of(&b.preempt, b.meta("cmdline"))
+}
+
+/// A preemption model (`meta preempt`, "unknown" when absent) in words,
+/// with forced threading where the command line asks for it.
+pub fn model_of(preempt: &str, cmdline: &str) -> String {
+    match preempt {
         "rt" => "PREEMPT_RT".into(),
         "unknown" => "model unknown".into(),
-        m if b
-            .meta("cmdline")
-            .split_whitespace()
-            .any(|w| w == "threadirqs") =>
-        {
+        m if cmdline.split_whitespace().any(|w| w == "threadirqs") => {
             format!("preempt={m} threadirqs")
         }
         m => format!("preempt={m}"),

@@ -83,11 +83,89 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// Uniform in `[0, 1)`, 53 bits.
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A Poisson variate of mean `lambda`: products of uniforms (Knuth)
+    /// below 10, else Hörmann's transformed rejection with squeeze (PTRS,
+    /// 1993, as numpy draws it). Both are exact.
+    pub fn poisson(&mut self, lambda: f64) -> u64 {
+        if lambda <= 0.0 || !lambda.is_finite() {
+            return 0;
+        }
+        if lambda < 10.0 {
+            let floor = (-lambda).exp();
+            let (mut k, mut p) = (0, 1.0);
+            loop {
+                p *= self.uniform();
+                if p <= floor {
+                    return k;
+                }
+                k += 1;
+            }
+        }
+        let (slam, loglam) = (lambda.sqrt(), lambda.ln());
+        let b = 0.931 + 2.53 * slam;
+        let a = -0.059 + 0.02483 * b;
+        let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+        let vr = 0.9277 - 3.6224 / (b - 2.0);
+        loop {
+            let u = self.uniform() - 0.5;
+            let v = self.uniform();
+            let us = 0.5 - u.abs();
+            let k = ((2.0 * a / us + b) * u + lambda + 0.43).floor();
+            if us >= 0.07 && v <= vr {
+                return k as u64;
+            }
+            if k < 0.0 || (us < 0.013 && v > us) {
+                continue;
+            }
+            if v.ln() + inv_alpha.ln() - (a / (us * us) + b).ln()
+                <= -lambda + k * loglam - ln_factorial(k)
+            {
+                return k as u64;
+            }
+        }
+    }
+
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
         // Multiply-shift: bias below 2^-32 for the sizes used here.
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
+}
+
+/// `ln(k!)` for an integer `k >= 0`: Stirling's series past 7, shifted
+/// down to `k` below (numpy's `loggam`).
+fn ln_factorial(k: f64) -> f64 {
+    const A: [f64; 10] = [
+        8.333_333_333_333_333e-2,
+        -2.777_777_777_777_778e-3,
+        7.936_507_936_507_937e-4,
+        -5.952_380_952_380_952e-4,
+        8.417_508_417_508_418e-4,
+        -1.917_526_917_526_918e-3,
+        6.410_256_410_256_41e-3,
+        -2.955_065_359_477_124e-2,
+        1.796_443_723_688_307e-1,
+        -1.392_432_216_905_9,
+    ];
+    let x = k + 1.0;
+    if x <= 2.0 {
+        return 0.0;
+    }
+    let shift = if x <= 7.0 { (7.0 - x).floor() } else { 0.0 };
+    let mut x0 = x + shift;
+    let x2 = 1.0 / (x0 * x0);
+    let series = A.iter().rev().fold(0.0, |acc, c| acc * x2 + c);
+    let mut gl = series / x0 + 0.5 * (2.0 * std::f64::consts::PI).ln() + (x0 - 0.5) * x0.ln() - x0;
+    for _ in 0..shift as u32 {
+        gl -= (x0 - 1.0).ln();
+        x0 -= 1.0;
+    }
+    gl
 }
 
 /// An estimate with its confidence interval.
@@ -251,6 +329,73 @@ fn hist_samples(b: &Buckets) -> Vec<f64> {
 /// either is empty.
 pub fn hist_median_diff(a: &Buckets, b: &Buckets) -> Option<Interval> {
     median_diff(&hist_samples(a), &hist_samples(b))
+}
+
+/// A change from `a` to `b`: the difference `b − a` and the ratio `b / a`,
+/// each with its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    /// `b − a`.
+    pub diff: Interval,
+    /// `b / a`; none where `a` is 0.
+    pub ratio: Option<Interval>,
+}
+
+/// The changes of statistics of a histogram (`stat_a` of `a`'s counts per
+/// bucket, `stat_b` of `b`'s: the same statistics, each knowing its own
+/// histogram's buckets and bounds; none when it has no samples) from `a`
+/// to `b`, one per statistic, with percentile bootstrap intervals. Each
+/// resample weights every sample by an independent Poisson(1) count (the
+/// Poisson bootstrap, which stands for drawing `n` with replacement as `n`
+/// grows): a bucket holding `c` samples holds Poisson(`c`) in the
+/// resample, so that a resample costs a draw per bucket, not per sample.
+/// [`BOOT_RESAMPLES`] resamples of each histogram on its own, seeded; a
+/// resample left empty is skipped. `None` if either histogram has no
+/// samples.
+pub fn hist_changes(
+    a: &[u64],
+    b: &[u64],
+    stat_a: impl Fn(&[u64]) -> Option<Vec<f64>>,
+    stat_b: impl Fn(&[u64]) -> Option<Vec<f64>>,
+) -> Option<Vec<Change>> {
+    let (ea, eb) = (stat_a(a)?, stat_b(b)?);
+    let k = ea.len().min(eb.len());
+    let mut rng = Rng::new(SEED);
+    let (mut ra, mut rb) = (vec![0; a.len()], vec![0; b.len()]);
+    let (mut diffs, mut ratios) = (vec![Vec::new(); k], vec![Vec::new(); k]);
+    for _ in 0..BOOT_RESAMPLES {
+        for (r, c) in ra.iter_mut().zip(a).chain(rb.iter_mut().zip(b)) {
+            *r = rng.poisson(*c as f64);
+        }
+        let (Some(x), Some(y)) = (stat_a(&ra), stat_b(&rb)) else {
+            continue;
+        };
+        for i in 0..k {
+            diffs[i].push(y[i] - x[i]);
+            if x[i] > 0.0 {
+                ratios[i].push(y[i] / x[i]);
+            }
+        }
+    }
+    let n = a.iter().sum::<u64>().min(b.iter().sum()) as usize;
+    let interval = |est: f64, v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let tail = (1.0 - LEVEL) / 2.0;
+        let (lo, hi) = if v.is_empty() {
+            (est, est)
+        } else {
+            (quantile_sorted(v, tail), quantile_sorted(v, 1.0 - tail))
+        };
+        Interval { est, lo, hi, n }
+    };
+    Some(
+        (0..k)
+            .map(|i| Change {
+                diff: interval(eb[i] - ea[i], &mut diffs[i]),
+                ratio: (ea[i] > 0.0).then(|| interval(eb[i] / ea[i], &mut ratios[i])),
+            })
+            .collect(),
+    )
 }
 
 /// The difference of the medians of two samples (`a − b`) and its
@@ -526,6 +671,61 @@ mod tests {
             (false_not_met as f64) < 0.1 * trials as f64,
             "{false_not_met} of {trials}"
         );
+    }
+
+    #[test]
+    fn poisson_draws() {
+        let mut rng = Rng::new(3);
+        for lambda in [0.5, 4.0, 30.0, 2500.0] {
+            let n = 20_000;
+            let xs: Vec<f64> = (0..n).map(|_| rng.poisson(lambda) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+            // The mean within 4 standard errors; the variance near lambda.
+            assert!(
+                (mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(),
+                "{lambda}: {mean}"
+            );
+            assert!((var / lambda - 1.0).abs() < 0.06, "{lambda}: {var}");
+        }
+        assert_eq!(rng.poisson(0.0), 0);
+        // ln k! against the product.
+        let mut f = 1.0f64;
+        for k in 1..=30 {
+            f *= f64::from(k);
+            assert!((ln_factorial(f64::from(k)) - f.ln()).abs() < 1e-9, "{k}");
+        }
+        assert_eq!(ln_factorial(0.0), 0.0);
+    }
+
+    #[test]
+    fn histogram_changes() {
+        // The median bucket of counts: a histogram against itself changes
+        // by 0, and the interval holds 0.
+        let median_bucket = |h: &[u64]| {
+            let n: u64 = h.iter().sum();
+            let mut seen = 0;
+            (n > 0).then(|| {
+                h.iter()
+                    .position(|c| {
+                        seen += c;
+                        2 * seen >= n
+                    })
+                    .unwrap_or(0) as f64
+            })
+        };
+        let a = [0, 10, 200, 300, 100, 5];
+        let stat = |h: &[u64]| median_bucket(h).map(|m| vec![m]);
+        let c = hist_changes(&a, &a, stat, stat).unwrap()[0];
+        assert_eq!(c.diff.est, 0.0);
+        assert!(c.diff.lo <= 0.0 && c.diff.hi >= 0.0, "{c:?}");
+        assert_eq!(c.ratio.unwrap().est, 1.0);
+        // Moved up two buckets: the interval excludes 0.
+        let b = [0, 0, 0, 10, 200, 300, 100, 5];
+        let c = hist_changes(&a, &b, stat, stat).unwrap()[0];
+        assert_eq!(c.diff.est, 2.0);
+        assert!(c.diff.lo > 0.0, "{c:?}");
+        assert!(hist_changes(&[0, 0], &a, stat, stat).is_none());
     }
 
     #[test]

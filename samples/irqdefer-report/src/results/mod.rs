@@ -89,6 +89,30 @@ impl Capture {
     }
 }
 
+/// What a capture says it is, from its first lines and before any check:
+/// its version (the first line's number) and its kind (`meta capture`,
+/// if the header has it and it is one). `None` when the first line is
+/// not `irqdefer-results N`: the parser then says what is wrong. For the
+/// commands that read two captures and must refuse a mix before parsing
+/// either.
+pub fn sniff(text: &str) -> Option<(u32, Option<Capture>)> {
+    let mut l = Lines::new("", text);
+    let (_, t) = l.next_record()?;
+    if l.line != 1 || t.len() != 2 || t[0] != MAGIC {
+        return None;
+    }
+    let version = t[1].parse().ok()?;
+    let mut kind = None;
+    while let Some((_, t)) = l.next_record() {
+        match t[..] {
+            ["meta", "capture", c] => kind = Capture::parse(c),
+            ["meta", ..] => {}
+            _ => break,
+        }
+    }
+    Some((version, kind))
+}
+
 /// A cursor over the lines of a capture: the current line number for
 /// errors, the lines' whitespace-separated tokens.
 pub struct Lines<'a> {
@@ -422,6 +446,22 @@ impl PathRule {
         }
     }
 
+    /// The rule on a model in the registry's words: `context=softirq
+    /// may_sleep=0`, or `context_rt=... may_sleep_rt=...` where the
+    /// registry gives the PREEMPT_RT rule and the model is `rt`.
+    pub fn words_on(&self, rt: bool) -> String {
+        let (c, s) = if rt && self.context_rt.is_some() {
+            ("context_rt", "may_sleep_rt")
+        } else {
+            ("context", "may_sleep")
+        };
+        format!(
+            "{c}={} {s}={}",
+            self.context_on(rt).name,
+            u8::from(self.may_sleep_on(rt))
+        )
+    }
+
     /// The kernel call's function name, without its arguments.
     pub fn function(&self) -> &str {
         self.mechanism.split('(').next().unwrap_or(&self.mechanism)
@@ -625,6 +665,19 @@ mod tests {
         assert_eq!(l.line, 3);
         assert!(l.next_record().is_none());
         assert_eq!(l.line, 3);
+    }
+
+    #[test]
+    fn sniffs_version_and_kind() {
+        let head = "irqdefer-results 2\nmeta kernel k\nmeta capture bench\nidle x\n";
+        assert_eq!(sniff(head), Some((2, Some(Capture::Bench))));
+        assert_eq!(sniff("irqdefer-results 1\n"), Some((1, None)));
+        assert_eq!(
+            sniff("irqdefer-results 2\nmeta capture moon\n"),
+            Some((2, None))
+        );
+        assert_eq!(sniff("irqdefer-bench 1\n"), None);
+        assert_eq!(sniff(""), None);
     }
 
     #[test]
