@@ -19,6 +19,9 @@
 #                   scaling: out/bench.md
 #   make report-png render out/report.html to out/report.png (headless Chromium)
 #   make vm         a shell in the VM with the module ready to insmod
+#   make kselftest-install   the selftests as a kselftest collection, by the
+#                   kernel's own install (run_kselftest.sh, kselftest/,
+#                   kselftest-list.txt): KSFT_INSTALL_PATH, out/kselftest
 #   make kernel     build (or find cached) the VM kernel (kernel-debug,
 #                   kernel-rt: the other flavours; modules-debug,
 #                   modules-rt: the module for them)
@@ -52,7 +55,7 @@ RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 .PHONY: all modules modules-normal modules-debug modules-rt modules-rt-bhlock clean setup \
 	kernel kernel-debug kernel-rt kernel-rt-bhlock \
 	demo demo-host check torture bench vm lint \
-	fmt rust-analyzer report-png
+	fmt rust-analyzer report-png kselftest-install
 
 all: modules
 
@@ -145,3 +148,12 @@ torture: kernel-debug
 vm: kernel
 	$(MAKE) modules
 	@$(SCRIPTS)/vm.sh shell
+
+# selftests/ is a kselftest target (selftests/README); this installs it
+# with the kernel source's tools/testing/selftests (KSFT_DIR, by default
+# that of KDIR's source) for run_kselftest.sh -c irqdefer on the machine
+# under test (IRQDEFER_KO=/path/to/irqdefer.ko).
+KSFT_INSTALL_PATH ?= $(ROOT)out/kselftest
+kselftest-install:
+	@KSFT_DIR=$${KSFT_DIR:-$(KSRC)/tools/testing/selftests} \
+		$(SCRIPTS)/kselftest.sh $(KSFT_INSTALL_PATH)

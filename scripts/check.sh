@@ -79,14 +79,15 @@ add_counts out/bench-smoke.log
 
 # vm_selftests LABEL SERIES FLAVOUR APPEND [SCRIPT...]: one VM run of the
 # selftests (all, or those named) on the SERIES FLAVOUR kernel, booted with
-# APPEND, logged to out/selftests-LABEL.log and counted. A guest that did
-# not finish, or a splat, fails the run even when every case that ran
-# passed: count it, so that the closing line says so.
+# APPEND, logged to out/selftests-LABEL.log and counted: by the project's
+# runner (vm.sh test), or with VM_MODE=kselftest by the kernel's. A guest
+# that did not finish, or a splat, fails the run even when every case that
+# ran passed: count it, so that the closing line says so.
 vm_selftests() {
 	local label=$1 series=$2 flavour=$3 append=$4 log="out/selftests-$1.log" rc
 	shift 4
 	KERNEL_SERIES=$series APPEND=$append FLAVOUR=$flavour \
-		"$IRQDEFER_ROOT/scripts/vm.sh" test "$@" 2>&1 | tee "$log"
+		"$IRQDEFER_ROOT/scripts/vm.sh" "${VM_MODE:-test}" "$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	add_counts "$log"
 	if ((rc != 0)); then
@@ -143,6 +144,15 @@ done
 if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
 	msg "VM selftests on the 6.12 normal kernel booted threadirqs (load bounds)"
 	vm_selftests threadirqs 6.12 normal threadirqs irqdefer_bounds.sh irqdefer_controls.sh
+fi
+
+# The kernel's own kselftest runner, run_kselftest.sh from a kselftest
+# install of selftests/ (scripts/kselftest.sh): three scripts, one of which
+# skips on this kernel (no fault injection); about 15 s.
+if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
+	msg "the kernel's kselftest runner in the VM (6.12 normal, three scripts)"
+	VM_MODE=kselftest vm_selftests kselftest 6.12 normal "" \
+		irqdefer_load.sh irqdefer_trigger.sh irqdefer_initfail.sh
 fi
 
 ((failed == 0)) || status=1

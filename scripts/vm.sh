@@ -8,6 +8,13 @@
 #                                     print KTAP, a closing count line, and
 #                                     exit 0 only if all passed and the
 #                                     guest's log has no kernel splat
+#   scripts/vm.sh kselftest [SCRIPT...]
+#                                     the same selftests by the kernel's own
+#                                     runner: a kselftest install of
+#                                     selftests/ (scripts/kselftest.sh) in
+#                                     the initramfs, run by its
+#                                     run_kselftest.sh (all, or -t each one
+#                                     named); judged as test's output is
 #   scripts/vm.sh demo                fire interrupts and show the counters
 #   scripts/vm.sh scenario BOOT OUT   run the demo's scenario matrix, write
 #                                     its results to OUT (the guest's second
@@ -102,6 +109,11 @@ for b in $bins; do
 		mkdir -p "$root${lib%/*}" && cp -L "$lib" "$root$lib"
 	done
 done
+# The kernel's kselftest runner and the selftests as its collection.
+if [ "$mode" = kselftest ]; then
+	"$IRQDEFER_ROOT/scripts/kselftest.sh" "$root/kselftest" 2>/dev/null ||
+		die "cannot install the selftests as a kselftest collection (scripts/kselftest.sh)"
+fi
 chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc-passwd"
 mkdir -p "$root/etc"

@@ -100,7 +100,8 @@ def main():
         m = re.search(r"rc=(\d+)", end[0])
         rc = int(m.group(1)) if m else 1
 
-    if args.mode == "test":
+    # kselftest: the same KTAP, from the kernel's run_kselftest.sh.
+    if args.mode in ("test", "kselftest"):
         passed = failed = skipped = 0
         failed_scripts = []
         script_failed_cases = 0

@@ -119,6 +119,38 @@ class VmResultTest(unittest.TestCase):
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=0\n", mode="demo")[0], 0)
         self.assertEqual(judge("IRQDEFER-BEGIN demo\nIRQDEFER-END demo rc=1\n", mode="demo")[0], 1)
 
+    # The kernel's runner (vm.sh kselftest): its own lines around the same
+    # KTAP, a skipped script, and a timeout, as run_kselftest.sh prints them.
+    KSFT = """\
+IRQDEFER-BEGIN kselftest
+TAP version 13
+1..2
+# timeout set to 600
+# selftests: irqdefer: irqdefer_a.sh
+# TAP version 13
+# 1..1
+# ok 1 first
+ok 1 selftests: irqdefer: irqdefer_a.sh
+# timeout set to 600
+# selftests: irqdefer: irqdefer_b.sh
+# TAP version 13
+# 1..0 # SKIP no fault injection in this kernel (CONFIG_FAULT_INJECTION)
+ok 2 selftests: irqdefer: irqdefer_b.sh # SKIP
+IRQDEFER-END kselftest rc=0
+"""
+
+    def test_kselftest_runner_output_counts(self):
+        rc, out, _ = judge(self.KSFT, mode="kselftest")
+        self.assertEqual(rc, 0)
+        self.assertIn("vm: 1 passed, 0 failed, 1 skipped", out)
+
+    def test_kselftest_timeout_fails(self):
+        rc, _, err = judge(self.KSFT.replace(
+            "ok 1 selftests: irqdefer: irqdefer_a.sh",
+            "#\nnot ok 1 selftests: irqdefer: irqdefer_a.sh # TIMEOUT 600 seconds"), mode="kselftest")
+        self.assertEqual(rc, 1)
+        self.assertIn("irqdefer_a.sh", err)
+
 
 if __name__ == "__main__":
     unittest.main()
