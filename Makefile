@@ -127,10 +127,11 @@ report-png:
 # The selftests run on each SERIES:FLAVOUR of CHECK_KERNELS: 6.12's
 # normal, debug (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS,
 # kmemleak, KFENCE, UBSAN, ...) and rt (PREEMPT_RT: context expectations
-# per model, context_rt), and 7.3's normal and rt. scripts/check.sh builds (or
+# per model, context_rt), and 7.3's normal, rt and rt-bhlock (RT with the
+# BH lock). scripts/check.sh builds (or
 # finds cached) each kernel and its module; a series Debian's archive no
 # longer carries is reported skipped, with the reason.
-CHECK_KERNELS ?= 6.12:normal 6.12:debug 6.12:rt 7.3:normal 7.3:rt
+CHECK_KERNELS ?= 6.12:normal 6.12:debug 6.12:rt 7.3:normal 7.3:rt 7.3:rt-bhlock
 check: kernel
 	$(MAKE) modules
 	$(MAKE) lint
