@@ -74,9 +74,9 @@ impl<T: HrTimerHandler + 'static> HrTimer<T> {
     pub(crate) fn new(mode: Mode, handler: impl PinInit<T, Error>) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             handler <- handler,
-            // SAFETY: `slot` is valid for writes; the setup fully initialises it with its
-            // function, `run_callback::<T>`, of the right signature, before anyone can
-            // start it.
+            // The setup initialises it before anyone can start it.
+            // SAFETY: `slot` is valid for writes; `run_callback::<T>` has the
+            // right signature.
             raw <- Opaque::ffi_init(|slot: *mut bindings::hrtimer| unsafe {
                 ffi::irqdefer_hrtimer_setup(slot, Some(run_callback::<T>), mode.into_inner());
             }),
@@ -134,8 +134,8 @@ impl<T: HrTimerHandler + 'static> PinnedDrop for HrTimer<T> {
 unsafe extern "C" fn run_callback<T: HrTimerHandler + 'static>(
     t: *mut bindings::hrtimer,
 ) -> bindings::hrtimer_restart {
-    // SAFETY: `t` is `raw` of a pinned `HrTimer<T>` (`Opaque` is
-    // transparent).
+    // `Opaque` is transparent.
+    // SAFETY: `t` is `raw` of a pinned `HrTimer<T>`.
     let timer =
         unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::hrtimer>>(), HrTimer<T>, raw) };
     match timer.handler.run() {

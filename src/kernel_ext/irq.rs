@@ -161,9 +161,9 @@ unsafe extern "C" fn handle_irq_callback<T: Handler + 'static>(
     // The handler may run before `request_threaded_irq` returns, while
     // the rest of the registration is still being written: reach the
     // handler, initialised before the request, by its field alone.
-    // SAFETY: The kernel passes back the cookie given to
-    // `request_threaded_irq`, a pinned `Registration<T>` whose `handler`
-    // is initialised and lives until `free_irq` returns.
+    // The kernel passes back the cookie given to `request_threaded_irq`.
+    // SAFETY: It is a pinned `Registration<T>` whose `handler` is
+    // initialised and lives until `free_irq` returns.
     let handler = unsafe { &*core::ptr::addr_of!((*ptr.cast::<Registration<T>>()).handler) };
     T::handle(handler).into_inner()
 }
@@ -234,8 +234,9 @@ unsafe extern "C" fn handle_threaded_irq_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // SAFETY: The cookie is a pinned `ThreadedRegistration<T>` whose
-    // `handler` is initialised (by field, as in `handle_irq_callback`).
+    // By field, as in `handle_irq_callback`: the cookie is a pinned
+    // `ThreadedRegistration<T>` whose `handler` is initialised.
+    // SAFETY: The cookie's `handler` is initialised and pinned.
     let handler =
         unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
     T::handle(handler).into_inner()
@@ -248,8 +249,9 @@ unsafe extern "C" fn thread_fn_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // SAFETY: The cookie is a pinned `ThreadedRegistration<T>` whose
-    // `handler` is initialised (by field, as in `handle_irq_callback`).
+    // By field, as in `handle_irq_callback`: the cookie is a pinned
+    // `ThreadedRegistration<T>` whose `handler` is initialised.
+    // SAFETY: The cookie's `handler` is initialised and pinned.
     let handler =
         unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
     T::handle_threaded(handler).into_inner()

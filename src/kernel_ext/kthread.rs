@@ -178,9 +178,9 @@ where
         errno: AtomicI32::new(0),
         done <- Completion::new(),
     }));
-    // SAFETY: `job` is pinned and outlives the thread: `kthread_stop_put`
-    // below waits for it to exit. The format "%s" takes `name`, a valid
-    // string.
+    // `kthread_stop_put` below waits for the thread to exit.
+    // SAFETY: `job` is pinned and outlives the thread; the format "%s"
+    // takes `name`, a valid string.
     let task = unsafe {
         bindings::kthread_create_on_node(
             Some(bound_fn::<F>),
@@ -193,18 +193,18 @@ where
         )
     };
     let task = kernel::error::from_err_ptr(task)?;
+    // Hold a reference for `kthread_stop_put`, then let it run.
     // SAFETY: `task` is a new thread that has not run yet, as
-    // `kthread_bind()` needs; hold a reference for `kthread_stop_put`, then
-    // let it run.
+    // `kthread_bind()` needs.
     unsafe {
         bindings::kthread_bind(task, cpu);
         ffi::irqdefer_get_task_struct(task);
         bindings::wake_up_process(task);
     }
     let waited = job.done.wait_killable();
-    // SAFETY: `task` is our thread, with our reference. On a fatal signal
-    // its function sees `kthread_should_stop()` and returns; else it has
-    // returned already. This waits for the thread to exit.
+    // On a fatal signal its function sees `kthread_should_stop()` and
+    // returns; else it has returned already. This waits for the exit.
+    // SAFETY: `task` is our thread, with our reference.
     unsafe { bindings::kthread_stop_put(task) };
     match job.errno.load(Acquire) {
         0 => waited,

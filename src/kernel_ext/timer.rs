@@ -74,8 +74,8 @@ impl<T: TimerHandler + 'static> PinnedDrop for Timer<T> {
 ///
 /// `t` must be the `raw` field of a live [`Timer<T>`].
 unsafe extern "C" fn run_callback<T: TimerHandler + 'static>(t: *mut bindings::timer_list) {
-    // SAFETY: `t` is `raw` of a pinned `Timer<T>` (`Opaque` is
-    // transparent).
+    // `Opaque` is transparent.
+    // SAFETY: `t` is `raw` of a pinned `Timer<T>`.
     let timer =
         unsafe { &*kernel::container_of!(t.cast::<Opaque<bindings::timer_list>>(), Timer<T>, raw) };
     timer.handler.run();
