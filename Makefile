@@ -4,10 +4,12 @@
 # kernel's build system reads for the module itself.
 #
 #   make            build irqdefer.ko against KDIR
-#   make demo       set up, build, run the scenario matrix in the VM on five
-#                   preemption models (none, voluntary, full, threadirqs,
-#                   PREEMPT_RT; a real-time hog and softirq overload on full
-#                   and rt), print the comparison tables, write out/report.html
+#   make demo       set up, build, run the scenario matrix in the VM on each
+#                   preemption model of DEMO_SERIES (7.3: full, lazy,
+#                   threadirqs, PREEMPT_RT without and with the BH lock; a
+#                   real-time hog and softirq overload on full and the RTs),
+#                   print the comparison tables, write out/report.html and
+#                   out/compare-*.md; DEMO_SERIES="6.12 7.3" compares kernels
 #   make demo-host  make demo's matrix on this machine, no VM (a Rust-enabled
 #                   6.12 kernel, as root, the module loaded or KO=): report
 #                   labelled bare metal, KVM or TCG, out/report-host.html
@@ -107,9 +109,13 @@ fmt:
 	for m in $(ROOT)samples/*/Cargo.toml; do cargo fmt --manifest-path $$m; done
 
 # The targets below set up and build what is missing, then run.
-demo: kernel kernel-rt
-	$(MAKE) modules
-	@$(SCRIPTS)/demo.sh
+# DEMO_SERIES: 7.3 (default: full, lazy, threadirqs, rt, rt-bhlock), 6.12
+# (none, voluntary, full, threadirqs, rt) or "6.12 7.3" (the models both
+# have, on each kernel, compared); scripts/demo.sh sets up and builds what
+# its boots need.
+DEMO_SERIES ?= 7.3
+demo:
+	@DEMO_SERIES="$(DEMO_SERIES)" $(SCRIPTS)/demo.sh
 
 # On the machine itself: it checks the kernel (CONFIG_RUST), debugfs and
 # the module (loaded, or KO=, default ./irqdefer.ko, built for uname -r)

@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: run the scenario matrix (scripts/guest/scenario.sh) in five
-# boots of the VM, one per preemption model, then render the comparison
-# with samples/irqdefer-report: tables in the terminal, out/report.html
-# with the plots, out/report.json.
+# make demo: run the scenario matrix (scripts/guest/scenario.sh) in one
+# boot of the VM per preemption model, then render the comparison with
+# samples/irqdefer-report: tables in the terminal, out/report.html with the
+# plots, out/report.json, and the comparisons between boots that differ in
+# one thing (out/compare-*.md).
 #
-# Boots (BOOTS, default all five):
-#   none, voluntary, full   the normal kernel (PREEMPT_DYNAMIC), preempt=...
+# DEMO_SERIES picks the kernels (default 7.3, Debian's newest):
+#   7.3        boots full, lazy, threadirqs, rt, rt-bhlock; compares lazy
+#              against full, and RT with the BH lock (rt-bhlock) against
+#              RT without it (rt, 7.3's default)
+#   6.12       boots none, voluntary, full, threadirqs, rt (6.12's models)
+#   "6.12 7.3" the models both series have (full, threadirqs, rt) on each,
+#              and each 7.3 boot compared against its 6.12 twin
+# If Debian's archive no longer carries a series (and it is not cached),
+# the demo says so and falls back to the newest supported series that is
+# there, so that `make demo` keeps working.
+#
+# Boots (BOOTS, default: the series' models, above):
+#   none, voluntary, full, lazy  the normal kernel (PREEMPT_DYNAMIC),
+#                           preempt=...
 #   threadirqs              the normal kernel, preempt=full threadirqs
 #   rt                      the rt kernel (PREEMPT_RT), FLAVOUR=rt
-# Each runs the matrix (every path at RATES, CPU 1 idle and busy); full and
-# rt also the pressure scenarios (a SCHED_FIFO hog at 49 and 51, softirq
-# overload).
+#   rt-bhlock               7.3's rt kernel with PREEMPT_RT_NEEDS_BH_LOCK
+# Each runs the matrix (every path at RATES, CPU 1 idle and busy); full,
+# rt and rt-bhlock also the pressure scenarios (a SCHED_FIFO hog at 49 and
+# 51, softirq overload).
 #
-# Budget: at most 12 minutes with the kernels cached on a 2-core TCG host;
-# the cell lengths below are what fits. Environment: BOOTS, RATES
-# (single,1000,10000), CELL_MS (400), SINGLE_N (15), HOG_MS (400),
-# OVERLOAD_PCT (0,50,80,90,95,100), OVERLOAD_PCT_RT (the same),
-# OVERLOAD_MS (500), and what scripts/vm.sh takes (SMP: 2; the matrix
-# needs 2 or more).
+# Environment: DEMO_SERIES, BOOTS, RATES (single,1000,10000), CELL_MS
+# (400), SINGLE_N (15), HOG_MS (400), OVERLOAD_PCT (0,50,80,90,95,100),
+# OVERLOAD_PCT_RT (the same), OVERLOAD_MS (500), and what scripts/vm.sh
+# takes (SMP: 2; the matrix needs 2 or more). Captures go to
+# out/results/<series>/<boot>.txt.
 #
-# The rt boot adds `noirqdebug`: on PREEMPT_RT under TCG, sending the
+# The rt boots add `noirqdebug`: on PREEMPT_RT under TCG, sending the
 # results (about 1 MB) out of the second serial port made the kernel's
 # spurious-interrupt detector disable the port's interrupt ("irq 3: nobody
 # cared": its forced-threaded handler finds most interrupts already
@@ -32,7 +45,7 @@ set -euo pipefail
 cd "$IRQDEFER_ROOT"
 
 REPORT_DIR=samples/irqdefer-report
-BOOTS=${BOOTS:-none voluntary full threadirqs rt}
+DEMO_SERIES=${DEMO_SERIES:-7.3}
 RATES=${RATES:-single,1000,10000}
 CELL_MS=${CELL_MS:-400}
 SINGLE_N=${SINGLE_N:-15}
@@ -42,44 +55,138 @@ OVERLOAD_PCT_RT=${OVERLOAD_PCT_RT:-$OVERLOAD_PCT}
 OVERLOAD_MS=${OVERLOAD_MS:-500}
 start=$SECONDS
 
+# The models each series has, and those both have.
+series_boots() {
+	case $1 in
+	6.12) echo none voluntary full threadirqs rt ;;
+	7.3) echo full lazy threadirqs rt rt-bhlock ;;
+	*) die "unknown kernel series '$1' (supported: $SUPPORTED_SERIES)" ;;
+	esac
+}
+COMMON_BOOTS="full threadirqs rt"
+
+# Whether a series' source is here or can be fetched (6.12 is Debian 12's
+# own package, installed by setup.sh). A fetch that fails has said why.
+series_there() {
+	[ "$1" = 6.12 ] && return 0
+	(KERNEL_SERIES=$1 && . scripts/lib.sh && fetch_kernel_source) >&2
+}
+
+wanted=($DEMO_SERIES)
+((${#wanted[@]} >= 1 && ${#wanted[@]} <= 2)) || die "DEMO_SERIES: one or two series (supported: $SUPPORTED_SERIES), not '$DEMO_SERIES'"
+series=()
+for s in "${wanted[@]}"; do
+	series_boots "$s" >/dev/null
+	if series_there "$s"; then
+		series+=("$s")
+	else
+		msg "kernel series $s is not available (above); falling back"
+	fi
+done
+if ((${#series[@]} == 0)); then
+	# The newest supported series that is still there.
+	for s in $(tr ' ' '\n' <<<"$SUPPORTED_SERIES" | sort -rV); do
+		if series_there "$s"; then series=("$s") && break; fi
+	done
+	((${#series[@]})) || die "no supported kernel series ($SUPPORTED_SERIES) is available"
+	msg "running the demo on kernel series ${series[0]} instead of $DEMO_SERIES"
+	BOOTS=
+elif ((${#series[@]} < ${#wanted[@]})); then
+	msg "comparing kernels needs both of $DEMO_SERIES: running ${series[0]} alone"
+	BOOTS=
+fi
+if ((${#series[@]} == 2)); then
+	: "${BOOTS:=$COMMON_BOOTS}"
+else
+	: "${BOOTS:=$(series_boots "${series[0]}")}"
+fi
+
 # The host tool first, so that its build does not compete with the VM.
 msg "building the report tool ($REPORT_DIR)"
 cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
 report=$REPORT_DIR/target/release/irqdefer-report
 
-# The rt boot needs the rt kernel (built once, cached) and the module for it.
-if [[ " $BOOTS " == *" rt "* ]]; then
-	msg "the rt kernel and its module (make modules-rt)"
-	"$IRQDEFER_ROOT/scripts/kernel.sh" build rt >/dev/null
-	make --no-print-directory modules-rt >/dev/null
-fi
+# Each boot's kernel flavour and command line.
+flavour_of() {
+	case $1 in
+	rt | rt-bhlock) echo "$1" ;;
+	*) echo normal ;;
+	esac
+}
+words_of() { # SERIES BOOT
+	local w="irqdefer_rates=$RATES irqdefer_cell_ms=$CELL_MS irqdefer_single_n=$SINGLE_N"
+	[[ " $(series_boots "$1") " == *" $2 "* ]] ||
+		die "kernel series $1 has no model '$2' (it has: $(series_boots "$1"))"
+	case $2 in
+	none | voluntary | full | lazy) w+=" preempt=$2" ;;
+	threadirqs) w+=" preempt=full threadirqs" ;;
+	rt | rt-bhlock) w+=" noirqdebug" ;;
+	esac
+	case $2 in
+	full | rt | rt-bhlock)
+		local pct=$OVERLOAD_PCT
+		[ "$2" = full ] || pct=$OVERLOAD_PCT_RT
+		w+=" irqdefer_pressure=rthog,overload irqdefer_hog_ms=$HOG_MS"
+		w+=" irqdefer_overload_pct=$pct irqdefer_overload_ms=$OVERLOAD_MS"
+		;;
+	esac
+	echo "$w"
+}
+
+# Every boot is one of its series' models.
+for s in "${series[@]}"; do
+	for b in $BOOTS; do words_of "$s" "$b" >/dev/null; done
+done
+
+# The kernels and modules the boots need (built once, cached).
+for s in "${series[@]}"; do
+	for f in $(for b in $BOOTS; do flavour_of "$b"; done | sort -u); do
+		msg "the $s $f kernel and its module"
+		KERNEL_SERIES=$s "$IRQDEFER_ROOT/scripts/setup.sh"
+		KERNEL_SERIES=$s "$IRQDEFER_ROOT/scripts/kernel.sh" build "$f" >/dev/null
+		if [ "$s/$f" = 6.12/normal ]; then
+			make --no-print-directory KERNEL_SERIES=6.12 modules >/dev/null
+		else
+			make --no-print-directory KERNEL_SERIES="$s" "modules-$f" >/dev/null
+		fi
+	done
+done
 
 files=()
 set -- $BOOTS
-nboots=$#
+nboots=$((${#series[@]} * $#))
 k=0
-for boot in $BOOTS; do
-	k=$((k + 1))
-	flavour=normal
-	words="irqdefer_rates=$RATES irqdefer_cell_ms=$CELL_MS irqdefer_single_n=$SINGLE_N"
-	case $boot in
-	none | voluntary | full) words+=" preempt=$boot" ;;
-	threadirqs) words+=" preempt=full threadirqs" ;;
-	rt) flavour=rt words+=" noirqdebug" ;;
-	*) die "unknown boot '$boot' (none, voluntary, full, threadirqs, rt)" ;;
-	esac
-	if [ "$boot" = full ] || [ "$boot" = rt ]; then
-		pct=$OVERLOAD_PCT
-		[ "$boot" = rt ] && pct=$OVERLOAD_PCT_RT
-		words+=" irqdefer_pressure=rthog,overload irqdefer_hog_ms=$HOG_MS"
-		words+=" irqdefer_overload_pct=$pct irqdefer_overload_ms=$OVERLOAD_MS"
-	fi
-	out=out/results/$boot.txt
-	msg "boot $k/$nboots '$boot' ($flavour kernel, +$words${APPEND:+ $APPEND}); $((SECONDS - start)) s so far"
-	FLAVOUR=$flavour APPEND="$words ${APPEND:-}" "$IRQDEFER_ROOT/scripts/vm.sh" scenario "$boot" "$out"
-	files+=("$out")
+for s in "${series[@]}"; do
+	mkdir -p "out/results/$s"
+	for boot in $BOOTS; do
+		k=$((k + 1))
+		flavour=$(flavour_of "$boot")
+		words=$(words_of "$s" "$boot")
+		out=out/results/$s/$boot.txt
+		msg "boot $k/$nboots: $s '$boot' ($flavour kernel, +$words${APPEND:+ $APPEND}); $((SECONDS - start)) s so far"
+		KERNEL_SERIES=$s FLAVOUR=$flavour APPEND="$words ${APPEND:-}" \
+			"$IRQDEFER_ROOT/scripts/vm.sh" scenario "$boot" "$out"
+		files+=("$out")
+	done
 done
 
 msg "rendering"
 "$report" --html out/report.html --json out/report.json "${files[@]}"
-msg "demo done in $((SECONDS - start)) s: out/report.html (open it in a browser), out/report.json"
+
+# The comparisons of two boots that differ in one thing: A (before) and B.
+rm -f out/compare-*.md
+compare() { # NAME A B
+	[ -f "$2" ] && [ -f "$3" ] || return 0
+	msg "compare $(basename "$(dirname "$2")")/$(basename "$2" .txt) -> $(basename "$(dirname "$3")")/$(basename "$3" .txt): out/compare-$1.md"
+	"$report" compare --format md "$2" "$3" >"out/compare-$1.md"
+	"$report" compare "$2" "$3"
+}
+if ((${#series[@]} == 2)); then
+	for boot in $BOOTS; do
+		compare "$boot-${series[0]}-${series[1]}" "out/results/${series[0]}/$boot.txt" "out/results/${series[1]}/$boot.txt"
+	done
+elif [ "${series[0]}" = 7.3 ]; then
+	compare lazy-full out/results/7.3/full.txt out/results/7.3/lazy.txt
+	compare rt-bhlock out/results/7.3/rt-bhlock.txt out/results/7.3/rt.txt
+fi
+msg "demo done in $((SECONDS - start)) s: out/report.html (open it in a browser), out/report.json$(compgen -G 'out/compare-*.md' >/dev/null && echo ', out/compare-*.md')"

@@ -9,7 +9,7 @@ the report has make demo's sections:
 
  - its <h2> sections, in order, are those of make demo's page for one
    boot: the page the report tool renders from make demo's capture of the
-   `full` boot (out/results/full.txt, else the copy in the report tool's
+   `full` boot (out/results/<series>/full.txt, else the copy in the report tool's
    test data), its <h3> titles too, once the boot's name and the numbers
    are taken out;
  - and those of out/report.html, make demo's page, when there is one,
@@ -22,6 +22,7 @@ the report has make demo's sections:
 """
 
 import argparse
+import glob
 import html
 import os
 import re
@@ -99,9 +100,10 @@ def compare(host, host_label, ref, ref_label, demo=None):
 
 def reference_page(tmp):
     """make demo's page for its `full` boot alone, rendered now; its capture."""
-    capture = os.path.join(ROOT, "out", "results", "full.txt")
-    if not os.path.exists(capture):
-        capture = os.path.join(REPORT_DIR, "tests", "data", "full.txt")
+    # make demo's newest `full` capture, of whichever series.
+    found = glob.glob(os.path.join(ROOT, "out", "results", "*", "full.txt"))
+    capture = max(found, key=os.path.getmtime) if found else \
+        os.path.join(REPORT_DIR, "tests", "data", "full.txt")
     if not os.access(REPORT_BIN, os.X_OK):
         subprocess.run(["cargo", "build", "--quiet", "--release", "--manifest-path",
                         os.path.join(REPORT_DIR, "Cargo.toml")], check=True)

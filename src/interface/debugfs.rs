@@ -198,8 +198,23 @@ impl Attribute for ReadingFile {
     }
 }
 
+/// Whether PREEMPT_RT serializes softirqs with the per-CPU BH lock
+/// (`local_bh_disable()` takes it; softirq handlers run under it): `yes`
+/// on 6.12's RT, which always does; on 7.x's RT as
+/// `PREEMPT_RT_NEEDS_BH_LOCK` says (default `no` since 6.18); `-` without
+/// PREEMPT_RT, where the question does not arise.
+fn bh_lock() -> &'static str {
+    if !cfg!(CONFIG_PREEMPT_RT) {
+        "-"
+    } else if cfg!(not(irqdefer_series_7)) || cfg!(CONFIG_PREEMPT_RT_NEEDS_BH_LOCK) {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
 /// `snapshot`: everything, for tools. First the kernel's preemption model
-/// (`meta preempt <model>`), the load bounds and whether top halves are
+/// (`meta preempt <model>`, `meta bh_lock`), the load bounds and whether top halves are
 /// forced into threads (`meta load`), and the registry, one
 /// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
 /// README, "Interfaces"); then one `path key value` line per reading; last
@@ -207,6 +222,7 @@ impl Attribute for ReadingFile {
 fn snapshot(source: &Source, m: &mut SeqFile) {
     let core = source.core();
     seq_print!(m, "meta preempt {}\n", context::preempt_model());
+    seq_print!(m, "meta bh_lock {}\n", bh_lock());
     let model = core.model();
     seq_print!(
         m,

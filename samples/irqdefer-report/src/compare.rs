@@ -246,7 +246,11 @@ impl Side {
             accel: accel_label(m.text("accel")).into(),
             vcpus: m.text("vcpus").into(),
             preempt: m.text("preempt").into(),
-            model: model_of(m.text("preempt"), m.get("cmdline").unwrap_or("")),
+            model: model_of(
+                m.text("preempt"),
+                m.get("cmdline").unwrap_or(""),
+                m.get("bh_lock").unwrap_or(""),
+            ),
             cmdline: m.get("cmdline").unwrap_or("").into(),
         }
     }

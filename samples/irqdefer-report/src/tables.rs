@@ -66,14 +66,20 @@ fn section(b: &Boot, load: Load) -> String {
 
 /// The boot's preemption model, in words.
 pub fn model(b: &Boot) -> String {
-    model_of(&b.preempt, b.meta("cmdline"))
+    model_of(&b.preempt, b.meta("cmdline"), b.meta("bh_lock"))
 }
 
 /// A preemption model (`meta preempt`, "unknown" when absent) in words,
-/// with forced threading where the command line asks for it.
-pub fn model_of(preempt: &str, cmdline: &str) -> String {
+/// with forced threading where the command line asks for it, and on
+/// PREEMPT_RT whether softirqs take the BH lock (`meta bh_lock`; older
+/// captures lack it).
+pub fn model_of(preempt: &str, cmdline: &str, bh_lock: &str) -> String {
     match preempt {
-        "rt" => "PREEMPT_RT".into(),
+        "rt" => match bh_lock {
+            "yes" => "PREEMPT_RT, BH lock".into(),
+            "no" => "PREEMPT_RT, no BH lock".into(),
+            _ => "PREEMPT_RT".into(),
+        },
         "unknown" => "model unknown".into(),
         m if cmdline.split_whitespace().any(|w| w == "threadirqs") => {
             format!("preempt={m} threadirqs")
@@ -795,4 +801,23 @@ pub fn runs_table(report: &Report) -> Table {
         ]);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::model_of;
+
+    #[test]
+    fn models_in_words() {
+        assert_eq!(model_of("lazy", "console=ttyS0", "-"), "preempt=lazy");
+        assert_eq!(
+            model_of("full", "x threadirqs", "-"),
+            "preempt=full threadirqs"
+        );
+        assert_eq!(model_of("rt", "", "yes"), "PREEMPT_RT, BH lock");
+        assert_eq!(model_of("rt", "", "no"), "PREEMPT_RT, no BH lock");
+        // A capture from before `meta bh_lock`.
+        assert_eq!(model_of("rt", "", "unknown"), "PREEMPT_RT");
+        assert_eq!(model_of("unknown", "", "unknown"), "model unknown");
+    }
 }
