@@ -24,7 +24,8 @@
 #   threadirqs              the normal kernel, preempt=full threadirqs
 #   rt                      the rt kernel (PREEMPT_RT), FLAVOUR=rt
 #   rt-bhlock               7.3's rt kernel with PREEMPT_RT_NEEDS_BH_LOCK
-# Each runs the matrix (every path at RATES, CPU 1 idle and busy); full,
+# Each runs the matrix (every path at RATES, CPU 1 idle and busy; the
+# non-RT models without threadirqs also busy in the kernel); full,
 # rt and rt-bhlock also the pressure scenarios (a SCHED_FIFO hog at 49 and
 # 51, softirq overload).
 #
@@ -118,7 +119,9 @@ words_of() { # SERIES BOOT
 	[[ " $(series_boots "$1") " == *" $2 "* ]] ||
 		die "kernel series $1 has no model '$2' (it has: $(series_boots "$1"))"
 	case $2 in
-	none | voluntary | full | lazy) w+=" preempt=$2" ;;
+	# The models that differ in how a task busy in the kernel is
+	# preempted run that load too (kbusy).
+	none | voluntary | full | lazy) w+=" preempt=$2 irqdefer_loads=idle,busy,kbusy" ;;
 	threadirqs) w+=" preempt=full threadirqs" ;;
 	rt | rt-bhlock) w+=" noirqdebug" ;;
 	esac

@@ -12,7 +12,9 @@
 # itself to CPU 0, so that a hog on CPU 1 cannot starve it.
 #
 # The matrix: with CPU 1 idle, then "busy" (a SCHED_OTHER loop pinned
-# there by taskset: the bottom halves compete with it). Rates: "single"
+# there by taskset: the bottom halves compete with it), and where
+# irqdefer_loads asks, "kbusy" (a SCHED_OTHER task pinned there, busy in
+# the kernel). Rates: "single"
 # (SINGLE_N single interrupts, 20 ms apart), then the periodic source at
 # each rate, CELL_MS each. The module's counters are reset before each
 # cell; the cell ends when the path is at rest (5 s at most).
@@ -54,8 +56,8 @@
 #                                      cell_seconds, the pressure settings,
 #                                      and path.NAME: the module's registry,
 #                                      its snapshot's meta lines as they are
-#   cell I N PATH RATE LOAD GROUP      I of N, 1-based; LOAD idle, busy or
-#                                      fifoP; GROUP matrix, rthog, overload
+#   cell I N PATH RATE LOAD GROUP      I of N, 1-based; LOAD idle, busy,
+#                                      kbusy or fifoP; GROUP matrix, rthog, overload
 #   work_ns NS                         the cell's work per bottom half
 #   uptime before|stop|after SECONDS   load on at "before", off at
 #                                      "stop", at rest at "after"
@@ -117,6 +119,14 @@ record() {
 hog=
 start_busy() {
 	taskset -c $RAISE_CPU sh -c 'while :; do :; done' &
+	hog=$!
+}
+# Busy in the kernel: reads of 8 MB of /dev/zero, each milliseconds of
+# clearing memory in the kernel between two returns to user space (under
+# TCG). Lazy preemption shows there: a woken SCHED_OTHER bottom half waits
+# for the tick (or the read's end), where preempt=full preempts at once.
+start_kbusy() {
+	taskset -c $RAISE_CPU dd if=/dev/zero of=/dev/null bs=8M 2>/dev/null &
 	hog=$!
 }
 start_fifo() {
@@ -241,7 +251,10 @@ fair_server="$(cat "$fair/runtime" 2>/dev/null || echo ?)/$(cat "$fair/period" 2
 
 # The matrix.
 for load in $LOADS; do
-	[ "$load" = busy ] && start_busy
+	case $load in
+	busy) start_busy ;;
+	kbusy) start_kbusy ;;
+	esac
 	for path in $PATHS; do
 		for rate in $RATES; do
 			begin_cell "$path" "$rate" "$load" matrix

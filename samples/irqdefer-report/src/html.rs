@@ -224,7 +224,12 @@ pub fn render(report: &Report, rate: Rate) -> Result<Page, String> {
         .enumerate()
         .flat_map(|(bi, b)| b.loads().into_iter().map(move |l| (bi, b, l)))
         .map(|(bi, b, l)| {
-            let colour = bi * 2 + usize::from(l == Load::Busy);
+            let shade = match l {
+                Load::Busy => 1,
+                Load::KernelBusy => 2,
+                _ => 0,
+            };
+            let colour = bi * 3 + shade;
             (colour, b, l)
         })
         .collect();

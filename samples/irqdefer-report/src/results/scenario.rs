@@ -63,17 +63,22 @@ pub enum Load {
     Idle,
     /// A CPU-bound loop (SCHED_OTHER) pinned on the raising CPU.
     Busy,
+    /// A SCHED_OTHER task pinned on the raising CPU that is busy in the
+    /// kernel (`kbusy`: long reads of /dev/zero), where a lazy
+    /// reschedule waits for the tick and a full one does not.
+    KernelBusy,
     /// A CPU-bound loop at SCHED_FIFO priority P pinned on the raising
     /// CPU (`fifoP`).
     Fifo(u32),
 }
 
 impl Load {
-    /// Parses `idle`, `busy` or `fifoP` (P in 1..=99).
+    /// Parses `idle`, `busy`, `kbusy` or `fifoP` (P in 1..=99).
     pub fn parse(s: &str) -> Option<Load> {
         match s {
             "idle" => Some(Load::Idle),
             "busy" => Some(Load::Busy),
+            "kbusy" => Some(Load::KernelBusy),
             _ => match s.strip_prefix("fifo")?.parse::<u32>() {
                 Ok(p) if (1..=99).contains(&p) => Some(Load::Fifo(p)),
                 _ => None,
@@ -86,6 +91,7 @@ impl Load {
         match self {
             Load::Idle => "idle".into(),
             Load::Busy => "busy (CPU hog pinned on it)".into(),
+            Load::KernelBusy => "busy in the kernel (a reader of /dev/zero pinned on it)".into(),
             Load::Fifo(p) => format!("SCHED_FIFO {p} hog pinned on it"),
         }
     }
@@ -95,6 +101,7 @@ impl Load {
         match self {
             Load::Idle => "idle".into(),
             Load::Busy => "busy".into(),
+            Load::KernelBusy => "kbusy".into(),
             Load::Fifo(p) => format!("fifo{p}"),
         }
     }
@@ -319,7 +326,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                     ));
                 };
                 let Some(load) = Load::parse(t[5]) else {
-                    return l.err(format!("load `{}` is not idle|busy|fifoP", t[5]));
+                    return l.err(format!("load `{}` is not idle|busy|kbusy|fifoP", t[5]));
                 };
                 let group = match t.get(6) {
                     None => Group::Matrix,
@@ -554,6 +561,8 @@ mod tests {
 
     #[test]
     fn loads_and_groups() {
+        assert_eq!(Load::parse("kbusy"), Some(Load::KernelBusy));
+        assert_eq!(Load::KernelBusy.name(), "kbusy");
         assert_eq!(Load::parse("fifo51"), Some(Load::Fifo(51)));
         assert_eq!(Load::parse("fifo0"), None);
         assert_eq!(Load::parse("fifo100"), None);
