@@ -47,8 +47,8 @@ export KERNEL_SERIES
 # kernel's headers. `make KDIR=/path/to/linux` builds against your own tree.
 KDIR ?= $(shell KERNEL_SERIES=$(KERNEL_SERIES) $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
 
-# The kernel must be built with Debian's rustc (docs/building.md,
-# "Toolchain"): scripts/lib.sh's rustc, library source and bindgen, unless
+# The kernel must be built with Debian's rustc (docs/building.md, "Toolchain
+# and the kernel cache"): scripts/lib.sh's rustc, library source and bindgen, unless
 # RUSTC=, BINDGEN= or RUST_LIB_SRC= is given to make (on its command line or
 # in the environment: DKMS), for a kernel of your own built with others.
 KMAKE_ARGS := $(shell bash -c '. $(SCRIPTS)/lib.sh && kmake_args') \

@@ -151,7 +151,7 @@ else
 	ko=${KO:-./irqdefer.ko}
 	case $ko in /*) ;; *) ko=$(pwd)/${ko#./} ;; esac
 	if ! [ -f "$ko" ]; then
-		problem "the irqdefer module is not loaded, and $ko does not exist: build it against the running kernel ('make KDIR=/lib/modules/$rel/build', README 'Your own kernel') or name it with KO=path/to/irqdefer.ko"
+		problem "the irqdefer module is not loaded, and $ko does not exist: build it against the running kernel ('make KDIR=/lib/modules/$rel/build', README, 'Your own kernel and a real machine') or name it with KO=path/to/irqdefer.ko"
 	else
 		# modinfo where it exists; busybox's reads only modules.dep's
 		# modules: then the .ko's own .modinfo strings.

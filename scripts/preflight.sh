@@ -29,7 +29,7 @@
 # project's own kernels (scripts/config/base.config) set every one.
 options() {
 	cat <<'EOF'
-RUST|irqdefer is a Rust module|build the kernel with CONFIG_RUST=y (on 6.12 that needs MODVERSIONS off), with the rustc and bindgen the module will be built with (README, "Your own kernel"), or run 'make demo' (its own kernel, in a VM)
+RUST|irqdefer is a Rust module|build the kernel with CONFIG_RUST=y (on 6.12 that needs MODVERSIONS off), with the rustc and bindgen the module will be built with (README, "Your own kernel and a real machine"), or run 'make demo' (its own kernel, in a VM)
 MODULES|irqdefer is a loadable module|build the kernel with CONFIG_MODULES=y
 MODULE_UNLOAD|irqdefer is unloaded after every run (rmmod: make demo-host, the selftests)|build the kernel with CONFIG_MODULE_UNLOAD=y
 IRQ_SIM|the virtual device is an irq_sim domain: real IRQ numbers, no hardware|IRQ_SIM has no prompt of its own: build the kernel with CONFIG_GPIO_SIM=y or =m, which selects it
