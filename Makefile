@@ -77,15 +77,23 @@ modules:
 	$(KMAKE) modules
 
 # The module for the running kernel (/lib/modules/$(uname -r)/build), or
-# for KDIR= when given: built if needed, installed by the kernel's
-# modules_install (into INSTALL_MOD_PATH/lib/modules/RELEASE/INSTALL_MOD_DIR,
-# by default /lib/modules/RELEASE/updates; signed if the kernel signs
-# its modules), then depmod, so that `modprobe irqdefer` finds it.
+# for KDIR= when given: the irqdefer.ko built last (as `make modules_install`
+# does: `make` first, as yourself, then `sudo make install`; built here only
+# if there is none), refused if it was built for another kernel release;
+# installed by the kernel's modules_install (into
+# INSTALL_MOD_PATH/lib/modules/RELEASE/INSTALL_MOD_DIR, by default
+# /lib/modules/RELEASE/updates; signed if the kernel signs its modules),
+# then depmod, so that `modprobe irqdefer` finds it.
 INSTALL_KDIR = $(if $(filter file,$(origin KDIR)),/lib/modules/$(shell uname -r)/build,$(KDIR))
 DEPMOD ?= depmod
 install:
-	@$(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) modules
-	$(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) install-built
+	@rel=$$(cat $(INSTALL_KDIR)/include/config/kernel.release 2>/dev/null) || \
+		{ echo "install: KDIR=$(INSTALL_KDIR) is not a configured kernel build tree" >&2; exit 1; }; \
+	ko=$(ROOT)irqdefer.ko; \
+	[ -f $$ko ] || $(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) modules || exit; \
+	built=$$(PATH=$$PATH:/usr/sbin:/sbin modinfo -F vermagic $$ko | cut -d' ' -f1); \
+	[ "$$built" = "$$rel" ] || { echo "install: $$ko was built for kernel $$built, not $$rel (KDIR=$(INSTALL_KDIR)): build it first with 'make KDIR=$(INSTALL_KDIR)'" >&2; exit 1; }
+	@$(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) install-built
 
 # The install itself, of the module built against KDIR. modules_install
 # runs depmod only in a tree with a System.map (a full build tree, not a

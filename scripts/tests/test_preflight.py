@@ -190,7 +190,8 @@ class TheListAgrees(unittest.TestCase):
 class Install(unittest.TestCase):
     """make install into a scratch INSTALL_MOD_PATH, with the cached 6.12
     normal kernel: the module lands under lib/modules/RELEASE/updates,
-    and depmod's modules.dep lists it (modprobe irqdefer finds it)."""
+    and depmod's modules.dep lists it (modprobe irqdefer finds it); a
+    module built for another kernel is refused."""
 
     def test_install_into_a_scratch_root(self):
         kdir = kernel_tree("6.12", "normal")
@@ -209,6 +210,30 @@ class Install(unittest.TestCase):
         self.assertFalse(os.stat(mod).st_mode & stat.S_IXUSR)
         with open(os.path.join(dest, "lib", "modules", release, "modules.dep"), encoding="utf-8") as f:
             self.assertIn("updates/irqdefer.ko:", f.read())
+
+    def test_install_refuses_a_module_built_for_another_kernel(self):
+        """./irqdefer.ko (6.12's, as make check leaves it) for the 7.3
+        tree: refused, nothing installed, nothing rebuilt."""
+        ko = os.path.join(ROOT, "irqdefer.ko")
+        kdir = kernel_tree("7.3", "normal")
+        if not kdir or not os.path.isfile(ko):
+            self.skipTest("needs ./irqdefer.ko and the cached 7.3 normal kernel")
+        built = subprocess.run(["/sbin/modinfo", "-F", "vermagic", ko], capture_output=True,
+                               text=True, check=True).stdout.split()[0]
+        with open(os.path.join(kdir, "include", "config", "kernel.release"), encoding="utf-8") as f:
+            release = f.read().strip()
+        if built == release:
+            self.skipTest("./irqdefer.ko is built for the 7.3 tree")
+        before = os.stat(ko).st_mtime_ns
+        dest = tempfile.mkdtemp(prefix="irqdefer-install-test.")
+        self.addCleanup(shutil.rmtree, dest, ignore_errors=True)
+        p = subprocess.run(["make", "-s", "-C", ROOT, "install", f"KDIR={kdir}",
+                            f"INSTALL_MOD_PATH={dest}"],
+                           capture_output=True, text=True, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(f"was built for kernel {built}, not {release}", p.stderr)
+        self.assertEqual(os.listdir(dest), [])
+        self.assertEqual(os.stat(ko).st_mtime_ns, before)
 
 
 if __name__ == "__main__":
