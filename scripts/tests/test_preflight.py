@@ -166,6 +166,15 @@ class TheListAgrees(unittest.TestCase):
             self.assertIn(f"obj-m := {name}.o", f.read())
         self.assertEqual(make, "make KDIR=/k modules")
 
+    def test_the_readme_names_every_option(self):
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        section = readme.split("## Your own kernel and a real machine", 1)[1].split("\n## ", 1)[0]
+        named = {n for n in re.findall(r"`CONFIG_([A-Z_]+)`", section)
+                 if n != "GPIO_SIM" and not n.endswith("_VERSION_TEXT")}
+        self.assertEqual(sorted(named),
+                         sorted(option_names()))
+
     def test_the_project_kernels_set_every_option(self):
         with open(os.path.join(ROOT, "scripts", "config", "base.config"), encoding="utf-8") as f:
             base = f.read().splitlines()
