@@ -21,6 +21,10 @@
 #                   scaling: out/bench.md
 #   make report-png render out/report.html to out/report.png (headless Chromium)
 #   make vm         a shell in the VM with the module ready to insmod
+#   make install    install irqdefer.ko for the running kernel (or KDIR=):
+#                   the kernel's modules_install (INSTALL_MOD_PATH,
+#                   INSTALL_MOD_DIR honoured), then depmod; dkms.conf does
+#                   the same through DKMS
 #   make kselftest-install   the selftests as a kselftest collection, by the
 #                   kernel's own install (run_kselftest.sh, kselftest/,
 #                   kselftest-list.txt): KSFT_INSTALL_PATH, out/kselftest
@@ -45,9 +49,17 @@ export KERNEL_SERIES
 # kernel's headers. `make KDIR=/path/to/linux` builds against your own tree.
 KDIR ?= $(shell KERNEL_SERIES=$(KERNEL_SERIES) $(SCRIPTS)/kernel.sh dir normal 2>/dev/null || echo /lib/modules/$$(uname -r)/build)
 
-# The kernel must be built with Debian's rustc (see README, "Toolchain").
-KMAKE_ARGS := $(shell bash -c '. $(SCRIPTS)/lib.sh && kmake_args')
+# The kernel must be built with Debian's rustc (docs/building.md, "Toolchain
+# and the kernel cache"): scripts/lib.sh's rustc, library source and bindgen, unless
+# RUSTC=, BINDGEN= or RUST_LIB_SRC= is given to make (on its command line or
+# in the environment: DKMS), for a kernel of your own built with others.
+KMAKE_ARGS := $(shell bash -c '. $(SCRIPTS)/lib.sh && kmake_args') \
+	$(foreach v,RUSTC BINDGEN RUST_LIB_SRC,$(if $(filter command line environment,$(origin $(v))),$(v)=$($(v)))) \
+	$(if $(filter command line environment,$(origin RUSTC)),HOSTRUSTC=$(RUSTC))
 KMAKE = PATH=/usr/bin:$$PATH $(MAKE) -C $(KDIR) M=$(ROOT:/=) $(KMAKE_ARGS)
+# Before a build: the kernel's options, its Rust metadata, the toolchain
+# (scripts/preflight.sh); it refuses, naming what is missing.
+PREFLIGHT = $(SCRIPTS)/preflight.sh build
 
 # The kernel source behind KDIR (an O= build tree links it as "source").
 KSRC = $(shell readlink -f $(KDIR)/source 2>/dev/null || echo $(KDIR))
@@ -57,13 +69,41 @@ RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 .PHONY: all modules modules-normal modules-debug modules-rt modules-rt-bhlock clean setup \
 	kernel kernel-debug kernel-rt kernel-rt-bhlock \
 	demo demo-host check torture bench vm lint \
-	fmt rust-analyzer report-png kselftest-install
+	fmt rust-analyzer report-png kselftest-install install install-built
 
 all: modules
 
 modules:
 	@test -d $(KDIR) || { echo "KDIR=$(KDIR) is not a kernel build tree: run 'make kernel' or pass KDIR=" >&2; exit 1; }
+	@$(PREFLIGHT) $(KDIR) $(KMAKE_ARGS)
 	$(KMAKE) modules
+
+# The module for the running kernel (/lib/modules/$(uname -r)/build), or
+# for KDIR= when given: the irqdefer.ko built last (as `make modules_install`
+# does: `make` first, as yourself, then `sudo make install`; built here only
+# if there is none), refused if it was built for another kernel release;
+# installed by the kernel's modules_install (into
+# INSTALL_MOD_PATH/lib/modules/RELEASE/INSTALL_MOD_DIR, by default
+# /lib/modules/RELEASE/updates; signed if the kernel signs its modules),
+# then depmod, so that `modprobe irqdefer` finds it.
+INSTALL_KDIR = $(if $(filter file,$(origin KDIR)),/lib/modules/$(shell uname -r)/build,$(KDIR))
+DEPMOD ?= depmod
+install:
+	@rel=$$(cat $(INSTALL_KDIR)/include/config/kernel.release 2>/dev/null) || \
+		{ echo "install: KDIR=$(INSTALL_KDIR) is not a configured kernel build tree" >&2; exit 1; }; \
+	ko=$(ROOT)irqdefer.ko; \
+	[ -f $$ko ] || $(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) modules || exit; \
+	built=$$(PATH=$$PATH:/usr/sbin:/sbin modinfo -F vermagic $$ko | cut -d' ' -f1); \
+	[ "$$built" = "$$rel" ] || { echo "install: $$ko was built for kernel $$built, not $$rel (KDIR=$(INSTALL_KDIR)): build it first with 'make KDIR=$(INSTALL_KDIR)'" >&2; exit 1; }
+	@$(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) install-built
+
+# The install itself, of the module built against KDIR. modules_install
+# runs depmod only in a tree with a System.map (a full build tree, not a
+# headers package): then it is run here.
+install-built:
+	$(KMAKE) modules_install
+	$(if $(wildcard $(KDIR)/System.map),,PATH=$$PATH:/usr/sbin:/sbin $(DEPMOD) -a \
+		$(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $$(cat $(KDIR)/include/config/kernel.release))
 
 clean:
 	-test -d $(KDIR) && $(KMAKE) clean
@@ -94,6 +134,7 @@ MODULE_PREFIX := $(if $(filter 6.12,$(KERNEL_SERIES)),,$(KERNEL_SERIES)-)
 modules-normal modules-debug modules-rt modules-rt-bhlock: modules-%:
 	@KDIR_F=$$($(SCRIPTS)/kernel.sh dir $*) || { echo "no $(KERNEL_SERIES) $* kernel: run 'make KERNEL_SERIES=$(KERNEL_SERIES) kernel-$*'" >&2; exit 1; }; \
 	out=$(ROOT)out/$(MODULE_PREFIX)$*-module; \
+	$(PREFLIGHT) $$KDIR_F $(KMAKE_ARGS) && \
 	mkdir -p $$out && rsync -a --delete $(ROOT)Kbuild $(ROOT)src $$out/ && \
 	PATH=/usr/bin:$$PATH $(MAKE) -C $$KDIR_F M=$$out $(KMAKE_ARGS) \
 		$$($(SCRIPTS)/kernel.sh makeargs $*) modules

@@ -15,9 +15,10 @@
 # It first checks, changing nothing, and refuses (exit 2, every problem
 # named with its fix) when:
 #  - it does not run as root (insmod, debugfs, SCHED_FIFO);
-#  - the running kernel lacks CONFIG_RUST, read from KCONFIG, else
-#    /proc/config.gz, else /boot/config-$(uname -r) (neither readable: it
-#    says it cannot tell, and lets insmod decide);
+#  - the running kernel lacks an option irqdefer needs (CONFIG_RUST,
+#    CONFIG_IRQ_SIM, CONFIG_DEBUG_FS, ...: the list is scripts/preflight.sh's),
+#    read from KCONFIG, else /proc/config.gz, else /boot/config-$(uname -r)
+#    (neither readable: it says it cannot tell, and lets insmod decide);
 #  - debugfs is not mounted at /sys/kernel/debug and cannot be
 #    (CONFIG_DEBUG_FS off, not in /proc/filesystems, no mount point; or,
 #    once the rest passed, the mount itself fails, e.g. debugfs=off);
@@ -131,18 +132,16 @@ kconfig_src=$(kconfig_source)
 if [ -n "$kconfig_src" ] && ! [ -r "$kconfig_src" ]; then
 	problem "KCONFIG=$kconfig_src is not readable"
 elif [ -n "$kconfig_src" ]; then
-	case $kconfig_src in
-	*.gz) kconfig=$(gzip -dc "$kconfig_src") ;;
-	*) kconfig=$(cat "$kconfig_src") ;;
-	esac
-	if ! printf "%s\n" "$kconfig" | grep -q '^CONFIG_RUST=y$'; then
-		problem "the running kernel ($rel) is built without Rust support (no CONFIG_RUST=y in $kconfig_src): irqdefer is a Rust module; boot a 6.12 kernel built with CONFIG_RUST=y (README, 'Building against your own kernel'), or run 'make demo' (its own kernel, in a VM)"
-	fi
-	if ! printf "%s\n" "$kconfig" | grep -q '^CONFIG_DEBUG_FS=y$'; then
-		problem "the running kernel ($rel) has no debugfs (no CONFIG_DEBUG_FS=y in $kconfig_src), where irqdefer's controls are: boot a kernel built with CONFIG_DEBUG_FS=y"
-	fi
+	# Every option irqdefer needs (CONFIG_RUST, CONFIG_IRQ_SIM,
+	# CONFIG_DEBUG_FS, ...): the list and its messages are preflight.sh's.
+	kconfig_problems=$("$here/preflight.sh" config "$kconfig_src" "the running kernel ($rel)")
+	while IFS= read -r line; do
+		[ -z "$line" ] || problem "$line"
+	done <<EOF
+$kconfig_problems
+EOF
 else
-	say "cannot tell whether the running kernel ($rel) has CONFIG_RUST: neither /proc/config.gz nor /boot/config-$rel is readable (KCONFIG=FILE names one); loading the module will tell"
+	say "cannot tell whether the running kernel ($rel) has the options irqdefer needs (CONFIG_RUST, CONFIG_IRQ_SIM, ...): neither /proc/config.gz nor /boot/config-$rel is readable (KCONFIG=FILE names one); loading the module will tell"
 fi
 
 ko_arg=
@@ -152,7 +151,7 @@ else
 	ko=${KO:-./irqdefer.ko}
 	case $ko in /*) ;; *) ko=$(pwd)/${ko#./} ;; esac
 	if ! [ -f "$ko" ]; then
-		problem "the irqdefer module is not loaded, and $ko does not exist: build it against the running kernel ('make KDIR=/lib/modules/$rel/build', README 'Building against your own kernel') or name it with KO=path/to/irqdefer.ko"
+		problem "the irqdefer module is not loaded, and $ko does not exist: build it against the running kernel ('make KDIR=/lib/modules/$rel/build', README, 'Your own kernel and a real machine') or name it with KO=path/to/irqdefer.ko"
 	else
 		# modinfo where it exists; busybox's reads only modules.dep's
 		# modules: then the .ko's own .modinfo strings.

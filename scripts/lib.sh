@@ -79,7 +79,9 @@ fetch_kernel_source() {
 	echo "$ver" >"$KERNEL_SRC_DEBDIR/.irqdefer-version"
 }
 
-# The toolchain the kernel must be built with (see README, "Toolchain").
+# The toolchain the kernel must be built with (docs/building.md, "Toolchain
+# and the kernel cache"); make's RUSTC=, BINDGEN=, RUST_LIB_SRC= replace these
+# for the module's build (Makefile, KMAKE_ARGS).
 BINDGEN_VERSION=0.73.2
 RUSTC=/usr/bin/rustc
 BINDGEN=$IRQDEFER_CACHE/tools/bin/bindgen

@@ -210,4 +210,23 @@ if [ "${readme_paths[*]}" != "${path_names[*]}" ]; then
 	fail=1
 fi
 
+msg "lint: the README is a user's page, and the docs' links lead somewhere"
+# README.md answers a newcomer in one read (issue 23): at most 250 lines;
+# reference, design and findings go to docs/. Every relative Markdown link
+# in README.md and docs/ names a file or directory that exists.
+if [ "$(wc -l <README.md)" -gt 250 ]; then
+	echo "lint: README.md has $(wc -l <README.md) lines, more than 250: move reference to docs/" >&2
+	fail=1
+fi
+mapfile -t md < <(find README.md docs -name '*.md')
+for f in "${md[@]}"; do
+	while IFS= read -r target; do
+		target=${target%%#*}
+		[ -z "$target" ] || [ -e "$(dirname "$f")/$target" ] || {
+			echo "lint: $f links to $target, which does not exist" >&2
+			fail=1
+		}
+	done < <(grep -oE '\]\([^)[:space:]]+\)' "$f" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:')
+done
+
 exit $fail

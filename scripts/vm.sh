@@ -84,7 +84,7 @@ cp "$KO" "$root/irqdefer/irqdefer.ko"
 cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
 cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
 cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
-cp "$IRQDEFER_ROOT/scripts/demo-host.sh" "$root/irqdefer/"
+cp "$IRQDEFER_ROOT/scripts/demo-host.sh" "$IRQDEFER_ROOT/scripts/preflight.sh" "$root/irqdefer/"
 # The guest's C helpers (scripts/guest/*.c, the demo's real-time hog), static:
 # the initramfs has no libc.
 for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
