@@ -29,7 +29,8 @@
 # rt and rt-bhlock also the pressure scenarios (a SCHED_FIFO hog at 49 and
 # 51, softirq overload).
 #
-# Environment: DEMO_SERIES, BOOTS, RATES (single,1000,10000), CELL_MS
+# Environment: DEMO_SERIES, BOOTS, DEMO_PLAN (1: print the boots, one
+# "plan: SERIES BOOT FLAVOUR" line each, after the fallback, and stop), RATES (single,1000,10000), CELL_MS
 # (400), SINGLE_N (15), HOG_MS (400), OVERLOAD_PCT (0,50,80,90,95,100),
 # OVERLOAD_PCT_RT (the same), OVERLOAD_MS (500), and what scripts/vm.sh
 # takes (SMP: 2; the matrix needs 2 or more). Captures go to
@@ -87,6 +88,7 @@ done
 if ((${#series[@]} == 0)); then
 	# The newest supported series that is still there.
 	for s in $(tr ' ' '\n' <<<"$SUPPORTED_SERIES" | sort -rV); do
+		[[ " ${wanted[*]} " == *" $s "* ]] && continue
 		if series_there "$s"; then series=("$s") && break; fi
 	done
 	((${#series[@]})) || die "no supported kernel series ($SUPPORTED_SERIES) is available"
@@ -101,11 +103,6 @@ if ((${#series[@]} == 2)); then
 else
 	: "${BOOTS:=$(series_boots "${series[0]}")}"
 fi
-
-# The host tool first, so that its build does not compete with the VM.
-msg "building the report tool ($REPORT_DIR)"
-cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
-report=$REPORT_DIR/target/release/irqdefer-report
 
 # Each boot's kernel flavour and command line.
 flavour_of() {
@@ -140,6 +137,19 @@ words_of() { # SERIES BOOT
 for s in "${series[@]}"; do
 	for b in $BOOTS; do words_of "$s" "$b" >/dev/null; done
 done
+
+# DEMO_PLAN=1: say what would run, and stop.
+if [ -n "${DEMO_PLAN:-}" ]; then
+	for s in "${series[@]}"; do
+		for b in $BOOTS; do echo "plan: $s $b $(flavour_of "$b")"; done
+	done
+	exit 0
+fi
+
+# The host tool first, so that its build does not compete with the VM.
+msg "building the report tool ($REPORT_DIR)"
+cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
+report=$REPORT_DIR/target/release/irqdefer-report
 
 # The kernels and modules the boots need (built once, cached).
 for s in "${series[@]}"; do

@@ -61,6 +61,12 @@ fetch_kernel_source() {
 	msg "fetching the package lists of $KERNEL_SRC_SUITE (private sources list: $apt/sources.list)"
 	apt-get -q "${o[@]}" update >"$apt/update.log" 2>&1 ||
 		{ cat "$apt/update.log" >&2; die "apt-get update of $KERNEL_SRC_SUITE failed"; }
+	# apt-get update exits 0 when it cannot reach the archive (it warns):
+	# without the suite's index, nothing can be said about the series.
+	compgen -G "$apt/lists/*_dists_${KERNEL_SRC_SUITE}_*Packages*" >/dev/null || {
+		grep -E '^(W|E):' "$apt/update.log" >&2
+		die "could not read Debian's $KERNEL_SRC_SUITE index from $DEBIAN_MIRROR (above; DEBIAN_MIRROR= names another mirror): kernel series $KERNEL_SERIES cannot be fetched"
+	}
 	ver=$(apt-cache "${o[@]}" show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
 	if [ -z "$ver" ]; then
 		offered=$(apt-cache "${o[@]}" pkgnames linux-source- 2>/dev/null |
