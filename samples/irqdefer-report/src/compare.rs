@@ -319,6 +319,13 @@ pub struct CellChange {
     pub moved: Option<f64>,
 }
 
+/// The smallest p50 factor (B / A, or A / B) the headline names.
+pub const HEADLINE_FACTOR: f64 = 2.0;
+/// The smallest share of runs that moved place the headline names.
+pub const HEADLINE_MOVED: f64 = 0.25;
+/// At most this many lines of each kind in the headline.
+pub const HEADLINE_MAX: usize = 8;
+
 /// A real-time hog verdict, from A to B.
 #[derive(Debug, Clone, Serialize)]
 pub struct HogChange {
@@ -1036,6 +1043,78 @@ impl Comparison {
         s
     }
 
+    /// The largest changes, in words, largest first: the cells whose p50
+    /// moved by a factor whose whole interval lies beyond
+    /// [`HEADLINE_FACTOR`] (either way), then those where at least
+    /// [`HEADLINE_MOVED`] of the runs changed place, then the hog verdicts
+    /// that changed; at most [`HEADLINE_MAX`] of each.
+    pub fn headline(&self) -> Vec<String> {
+        let mut latency: Vec<(f64, String)> = self
+            .cells
+            .iter()
+            .filter_map(|x| {
+                let r = x.p50.as_ref()?.ratio?;
+                let up = r.lo >= HEADLINE_FACTOR;
+                let down = r.hi > 0.0 && r.hi <= 1.0 / HEADLINE_FACTOR;
+                if !(up || down) || r.est <= 0.0 {
+                    return None;
+                }
+                let factor = if up { r.est } else { 1.0 / r.est };
+                let how = if up { "slower" } else { "faster" };
+                Some((
+                    factor,
+                    format!(
+                        "{} at {}: p50 {} in B, {factor:.1}× {how} ({})",
+                        x.path,
+                        x.cell,
+                        arrow(x.p50_a, x.p50_b),
+                        rel_words(&r)
+                    ),
+                ))
+            })
+            .collect();
+        latency.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut moved: Vec<(f64, String)> = self
+            .cells
+            .iter()
+            .filter_map(|x| {
+                let m = x.moved.filter(|m| *m >= HEADLINE_MOVED)?;
+                Some((
+                    m,
+                    format!(
+                        "{} at {}: {:.0}% of the runs changed place ({} → {})",
+                        x.path,
+                        x.cell,
+                        m * 100.0,
+                        x.places_a.as_deref().unwrap_or("-"),
+                        x.places_b.as_deref().unwrap_or("-")
+                    ),
+                ))
+            })
+            .collect();
+        moved.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let hog = self
+            .hog
+            .iter()
+            .filter(|h| h.measured_a != h.measured_b)
+            .map(|h| {
+                format!(
+                    "{} beside a SCHED_FIFO {} hog: {} in A, {} in B",
+                    h.path,
+                    h.prio,
+                    h.measured_a.word(),
+                    h.measured_b.word()
+                )
+            });
+        latency
+            .into_iter()
+            .take(HEADLINE_MAX)
+            .chain(moved.into_iter().take(HEADLINE_MAX))
+            .map(|(_, s)| s)
+            .chain(hog.take(HEADLINE_MAX))
+            .collect()
+    }
+
     /// The latency table.
     pub fn latency_table(&self) -> Table {
         let mut t = Table::new(vec![
@@ -1203,6 +1282,23 @@ impl Comparison {
             ));
         }
         d.para(self.summary());
+        let headline = self.headline();
+        d.heading("The largest changes");
+        if headline.is_empty() {
+            d.para(format!(
+                "No p50 changed by {HEADLINE_FACTOR}× or more (the whole 95% interval), no cell's \
+                 runs moved place ({:.0}% or more), no hog verdict changed.",
+                HEADLINE_MOVED * 100.0
+            ));
+        } else {
+            d.para(format!(
+                "p50 changes of {HEADLINE_FACTOR}× or more (the whole 95% interval), cells where \
+                 {:.0}% of the runs or more changed place, changed hog verdicts; at most \
+                 {HEADLINE_MAX} of each, largest first:",
+                HEADLINE_MOVED * 100.0
+            ));
+            d.list(headline);
+        }
         if !self.fail_if.is_empty() {
             d.heading(format!(
                 "--fail-if: {} differences pass",

@@ -22,6 +22,8 @@ pub enum Block {
     Heading(String),
     /// A paragraph.
     Para(String),
+    /// A list, one item per line.
+    List(Vec<String>),
     /// A table, under its own title if it has one.
     Table(Table),
     /// A plot: an inline SVG (HTML only; the others leave it out).
@@ -69,6 +71,11 @@ impl Doc {
         self.blocks.push(Block::Para(s.into()));
     }
 
+    /// Adds a list.
+    pub fn list(&mut self, items: Vec<String>) {
+        self.blocks.push(Block::List(items));
+    }
+
     /// Adds a table.
     pub fn table(&mut self, t: Table) {
         self.blocks.push(Block::Table(t));
@@ -90,6 +97,11 @@ impl Doc {
                     out.push_str(&wrap(&format!("-- {h} --"), WIDTH, "   "));
                 }
                 Block::Para(p) => out.push_str(&wrap(p, WIDTH, "  ")),
+                Block::List(items) => {
+                    for i in items {
+                        out.push_str(&wrap(&format!("- {i}"), WIDTH, "    "));
+                    }
+                }
                 Block::Table(t) => {
                     if let Some(title) = &t.title {
                         out.push_str(&wrap(title, WIDTH, "  "));
@@ -109,6 +121,10 @@ impl Doc {
             match b {
                 Block::Heading(h) => l.extend([String::new(), format!("## {h}")]),
                 Block::Para(p) => l.extend([String::new(), p.clone()]),
+                Block::List(items) => {
+                    l.push(String::new());
+                    l.extend(items.iter().map(|i| format!("- {i}")));
+                }
                 Block::Table(t) => {
                     l.push(String::new());
                     if let Some(title) = &t.title {
@@ -148,6 +164,13 @@ impl Doc {
                 }
                 Block::Para(p) => {
                     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(p));
+                }
+                Block::List(items) => {
+                    h.push_str("<ul>\n");
+                    for i in items {
+                        let _ = writeln!(h, "<li>{}</li>", esc(i));
+                    }
+                    h.push_str("</ul>\n");
                 }
                 Block::Table(t) => {
                     if let Some(title) = &t.title {

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{bin, data, tmp};
-use irqdefer_report::compare::{load_pair, Comparison, Gate};
+use irqdefer_report::compare::{load_pair, Comparison, Gate, HEADLINE_MAX};
 use irqdefer_report::figures::Boot;
 use irqdefer_report::pressure::Fate;
 use irqdefer_report::results::scenario::{parse_file, Group};
@@ -67,6 +67,7 @@ fn a_scenario_capture_against_itself_changes_nothing() {
     );
     assert_eq!(c.hog.len(), 36);
     assert_no_change(&c);
+    assert!(c.headline().is_empty());
     let mut gated = c.clone();
     gated.gate(&Gate::parse(&["p99>+0%,p50>+0%,p99<-0%,moved>0pp,starves".into()]).unwrap());
     assert!(gated.fail_if.is_empty(), "{:?}", gated.fail_if);
@@ -159,6 +160,34 @@ fn full_against_rt() {
     // Significant changes either way.
     assert!(c.cells.iter().any(|x| x.p50.unwrap().diff.lo > 0.0));
     assert!(c.cells.iter().any(|x| x.p50.unwrap().diff.hi < 0.0));
+    // The headline names the forced top half's move and a changed hog
+    // verdict, and every p50 it names moved by 2x or more, the whole
+    // interval.
+    let head = c.headline();
+    assert!(
+        head.iter().any(
+            |l| l.starts_with("hardirq_forced at 1000 Hz idle: 100% of the runs changed place")
+        ),
+        "{head:#?}"
+    );
+    assert!(
+        head.iter().any(|l| l.contains("beside a SCHED_FIFO")),
+        "{head:#?}"
+    );
+    let mut qualify = 0;
+    let mut named = 0;
+    for x in &c.cells {
+        let r = x.p50.unwrap().ratio.unwrap();
+        let q = r.lo >= 2.0 || r.hi <= 0.5;
+        let n = head
+            .iter()
+            .any(|l| l.starts_with(&format!("{} at {}: p50", x.path, x.cell)));
+        assert!(!n || q, "{} {}: {r:?}", x.path, x.cell);
+        qualify += usize::from(q);
+        named += usize::from(n);
+    }
+    assert!(qualify > 0);
+    assert_eq!(named, qualify.min(HEADLINE_MAX));
 }
 
 #[test]
