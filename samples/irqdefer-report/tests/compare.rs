@@ -177,7 +177,9 @@ fn full_against_rt() {
     let mut qualify = 0;
     let mut named = 0;
     for x in &c.cells {
-        let r = x.p50.unwrap().ratio.unwrap();
+        let Some(r) = x.p50.and_then(|c| c.ratio) else {
+            continue;
+        };
         let q = r.lo >= 2.0 || r.hi <= 0.5;
         let n = head
             .iter()
