@@ -5,7 +5,7 @@
 # boot of the VM per preemption model, then render the comparison with
 # samples/irqdefer-report: tables in the terminal, out/report.html with the
 # plots, out/report.json, and the comparisons between boots that differ in
-# one thing (out/compare-*.md).
+# one thing (out/compare-*.md, and .html with plots).
 #
 # DEMO_SERIES picks the kernels (default 7.3, Debian's newest):
 #   7.3        boots full, lazy, threadirqs, rt, rt-bhlock; compares lazy
@@ -187,12 +187,14 @@ msg "rendering"
 "$report" --html out/report.html --json out/report.json "${files[@]}"
 
 # The comparisons of two boots that differ in one thing: A (before) and B.
-rm -f out/compare-*.md
+rm -f out/compare-*.md out/compare-*.html
 compare() { # NAME A B
 	[ -f "$2" ] && [ -f "$3" ] || return 0
-	msg "compare $(basename "$(dirname "$2")")/$(basename "$2" .txt) -> $(basename "$(dirname "$3")")/$(basename "$3" .txt): out/compare-$1.md"
+	msg "compare $(basename "$(dirname "$2")")/$(basename "$2" .txt) -> $(basename "$(dirname "$3")")/$(basename "$3" .txt): out/compare-$1.{md,html}"
 	"$report" compare --format md "$2" "$3" >"out/compare-$1.md"
-	"$report" compare "$2" "$3"
+	"$report" compare --format html "$2" "$3" >"out/compare-$1.html"
+	# In the terminal, what changed in words; the tables are in the files.
+	"$report" compare "$2" "$3" | sed '/^-- Latency --$/,$d'
 }
 if ((${#series[@]} == 2)); then
 	for boot in $BOOTS; do
@@ -202,4 +204,4 @@ elif [ "${series[0]}" = 7.3 ]; then
 	compare lazy-full out/results/7.3/full.txt out/results/7.3/lazy.txt
 	compare rt-bhlock out/results/7.3/rt-bhlock.txt out/results/7.3/rt.txt
 fi
-msg "demo done in $((SECONDS - start)) s: out/report.html (open it in a browser), out/report.json$(compgen -G 'out/compare-*.md' >/dev/null && echo ', out/compare-*.md')"
+msg "demo done in $((SECONDS - start)) s: out/report.html (open it in a browser), out/report.json$(compgen -G 'out/compare-*.md' >/dev/null && echo ', out/compare-*.{md,html}')"
