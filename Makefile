@@ -171,14 +171,18 @@ bench: kernel
 report-png:
 	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
 
-# The selftests run on each SERIES:FLAVOUR of CHECK_KERNELS: 6.12's
-# normal, debug (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS,
-# kmemleak, KFENCE, UBSAN, ...) and rt (PREEMPT_RT: context expectations
-# per model, context_rt), and 7.3's normal, rt and rt-bhlock (RT with the
-# BH lock). scripts/check.sh builds (or
-# finds cached) each kernel and its module; a series Debian's archive no
-# longer carries is reported skipped, with the reason.
-CHECK_KERNELS ?= 6.12:normal 6.12:debug 6.12:rt 7.3:normal 7.3:rt 7.3:rt-bhlock
+# The selftests run on each SERIES:FLAVOUR of CHECK_KERNELS (or, for
+# SERIES:FLAVOUR:A,B, on irqdefer_A.sh and irqdefer_B.sh only): 6.12's
+# normal and rt, 7.3's normal, debug (KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+# DEBUG_OBJECTS, kmemleak, KFENCE, UBSAN, ...) and rt (PREEMPT_RT: context
+# expectations per model, context_rt), and on 7.3's rt-bhlock (RT with the
+# softirq BH lock) the scripts whose subject is where and how softirqs and
+# teardown run. scripts/check.sh builds (or finds cached) each kernel and
+# its module; a series Debian's archive no longer carries is reported
+# skipped, with the reason. 6.12's debug kernel: make torture, or
+# CHECK_KERNELS=6.12:debug.
+CHECK_KERNELS ?= 6.12:normal 6.12:rt 7.3:normal 7.3:debug 7.3:rt \
+	7.3:rt-bhlock:context,softirqs,accounting,storm,race,unload,bounds
 check: kernel
 	$(MAKE) modules
 	$(MAKE) lint

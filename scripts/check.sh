@@ -105,8 +105,8 @@ vm_selftests() {
 build_for() {
 	local series=$1 flavour=$2 log="out/build-$1-$2.log"
 	if ! KERNEL_SERIES=$series "$IRQDEFER_ROOT/scripts/setup.sh" >"$log" 2>&1; then
-		if grep -q 'no longer carries' "$log"; then
-			echo "ok - selftests on $series $flavour # SKIP $(grep -o 'Debian.*' "$log" | head -1)"
+		if grep -qE "no longer carries|could not read Debian's" "$log"; then
+			echo "ok - selftests on $series $flavour # SKIP $(grep -oE "(Debian|could not read).*" "$log" | head -1)"
 			skipped=$((skipped + 1))
 			return 2
 		fi
@@ -131,11 +131,15 @@ build_for() {
 	fi
 }
 
+# CHECK_KERNELS: SERIES:FLAVOUR, every selftest; SERIES:FLAVOUR:A,B,...
+# those scripts only (irqdefer_A.sh, irqdefer_B.sh, ...).
 for k in ${CHECK_KERNELS:-6.12:normal}; do
-	series=${k%%:*} flavour=${k#*:}
-	msg "VM selftests on the $series $flavour kernel"
+	IFS=: read -r series flavour only <<<"$k"
+	scripts=()
+	[ -z "$only" ] || for s in ${only//,/ }; do scripts+=("irqdefer_$s.sh"); done
+	msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}"
 	build_for "$series" "$flavour" || continue
-	vm_selftests "$series-$flavour" "$series" "$flavour" ""
+	vm_selftests "$series-$flavour" "$series" "$flavour" "" "${scripts[@]}"
 done
 
 # Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
