@@ -718,6 +718,17 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// The settings at load: the controls' defaults.
+    pub(crate) fn new(defaults: &crate::source::Defaults) -> Self {
+        Self {
+            work_ns: AtomicU64::new(defaults.work_ns),
+            sleep_ms: AtomicU32::new(defaults.sleep_ms),
+            active: AtomicU32::new(defaults.active),
+            measure: AtomicBool::new(defaults.measure),
+            guard_pct: AtomicU32::new(defaults.guard_pct),
+        }
+    }
+
     /// Whether `path` is active.
     pub(crate) fn is_active(&self, path: PathId) -> bool {
         self.active.load(Relaxed) & path.bit() != 0
