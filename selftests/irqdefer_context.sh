@@ -15,7 +15,7 @@ irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
 ktap_set_plan $((NPATHS + 4))
 echo 200 > "$DBG/trigger"
-wait_for all_at_rest 30
+wait_for at_rest 30
 
 # in_context PATH: every run of PATH was counted in the context its rule
 # names: the snapshot's ctx_CONTEXT key, or its ctx_CONTEXT_* keys
