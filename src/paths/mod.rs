@@ -43,7 +43,7 @@ pub(crate) mod wq;
 ///
 /// ```text
 /// /// doc
-/// Variant name => file::constructor {
+/// Variant name => file::constructor(parameter) {
 ///     mechanism: "the kernel call that defers the work", or "none",
 ///     softirq: the Vector that runs the bottom half,
 ///     context: where the bottom half runs (Runs),
@@ -54,14 +54,17 @@ pub(crate) mod wq;
 ///
 /// and gives the `PathId` variant, the name (`name` is also the field of
 /// [`Paths`] holding the path), its rule ([`PathInfo`]), and the
-/// registration: `file::constructor(core, id)` returns the pin-initialiser
-/// of `file::Path`. Rows are in line order; the order is the interface's
+/// registration: `file::constructor(core, id, parameter)` returns the
+/// pin-initialiser of `file::Path`. The parameter, where a file serves
+/// several paths, is the mechanism's own (the request flags, the queue, the
+/// NAPI poll's executor): a path file never tells its paths apart by
+/// `PathId`. Rows without one leave out `(parameter)`. Rows are in line order; the order is the interface's
 /// (snapshot, `available_paths`, `paths=all`). `scripts/lint.sh` reads the
 /// names from this table: keep one row per line as `Variant name =>`.
 macro_rules! paths {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident $name:ident => $file:ident :: $ctor:ident {
+        $variant:ident $name:ident => $file:ident :: $ctor:ident $(($($param:expr),+))? {
             mechanism: $mechanism:literal,
             softirq: $softirq:ident,
             context: $context:ident,
@@ -159,7 +162,7 @@ macro_rules! paths {
                     let $name = guarded(
                         core.clone(),
                         PathId::$variant,
-                        $file::$ctor(core.clone(), PathId::$variant)?,
+                        $file::$ctor(core.clone(), PathId::$variant $($(, $param)+)?)?,
                     );
                 )*
                 Ok(try_pin_init!(Self {
@@ -173,7 +176,7 @@ macro_rules! paths {
 paths! {
     /// No bottom half: the work is done in the top half, requested
     /// `IRQF_NO_THREAD` (the baseline).
-    Hardirq hardirq => hardirq::new {
+    Hardirq hardirq => hardirq::new(irq::Flags::NO_THREAD) {
         mechanism: "none",
         softirq: None,
         context: Hardirq,
@@ -182,7 +185,7 @@ paths! {
     },
     /// The same, requested without `IRQF_NO_THREAD`: forced into an IRQ
     /// thread under `threadirqs` and on PREEMPT_RT.
-    HardirqForced hardirq_forced => hardirq::new {
+    HardirqForced hardirq_forced => hardirq::new(irq::Flags::NONE) {
         mechanism: "none(threadable)",
         softirq: None,
         context: Hardirq,
@@ -214,7 +217,7 @@ paths! {
         trace: "irq:tasklet_entry",
     },
     /// Work on `system_wq`.
-    Wq wq => wq::new {
+    Wq wq => wq::new(wq::On::System) {
         mechanism: "queue_work(system_wq)",
         softirq: None,
         context: Kworker,
@@ -222,7 +225,7 @@ paths! {
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_highpri_wq`.
-    WqHighpri wq_highpri => wq::new {
+    WqHighpri wq_highpri => wq::new(wq::On::SystemHighpri) {
         mechanism: "queue_work(system_highpri_wq)",
         softirq: None,
         context: Kworker,
@@ -230,7 +233,7 @@ paths! {
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_unbound_wq`.
-    WqUnbound wq_unbound => wq::new {
+    WqUnbound wq_unbound => wq::new(wq::On::SystemUnbound) {
         mechanism: "queue_work(system_unbound_wq)",
         softirq: None,
         context: Kworker,
@@ -238,7 +241,7 @@ paths! {
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on a workqueue of irqdefer's own.
-    WqOwn wq_own => wq::new {
+    WqOwn wq_own => wq::new(wq::On::Own) {
         mechanism: "queue_work(irqdefer_wq)",
         softirq: None,
         context: Kworker,
@@ -309,7 +312,7 @@ paths! {
     /// A NAPI poll (`napi_schedule()`) on a dummy net device, run in
     /// `NET_RX_SOFTIRQ`. The kernel's event `napi:napi_poll` marks the end
     /// of each poll (it carries the work done and the budget).
-    Napi napi => napi::new {
+    Napi napi => napi::new(napi::Poll::Softirq) {
         mechanism: "napi_schedule()",
         softirq: NetRx,
         context: Softirq,
@@ -318,7 +321,7 @@ paths! {
     },
     /// The same NAPI poll, threaded (`dev_set_threaded()`): run by the
     /// kernel thread `napi/irqdefer-<id>` with bottom halves disabled.
-    NapiThreaded napi_threaded => napi::new {
+    NapiThreaded napi_threaded => napi::new(napi::Poll::Threaded) {
         mechanism: "napi_schedule(dev_set_threaded)",
         softirq: None,
         context: NapiThread,
