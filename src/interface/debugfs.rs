@@ -193,11 +193,13 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
     );
     for path in PathId::ALL {
         let info = path.info();
+        let irq = core.device.irq(path);
         seq_print!(
             m,
             "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
              above_cfs={} context_rt={} may_sleep_rt={} trace={} atomic_now={} \
-             above_cfs_now={}\n",
+             above_cfs_now={} executor={} thread={} sched={} thread_rt={} sched_rt={} \
+             bound={} merges={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
@@ -209,7 +211,14 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             u8::from(info.context_rt.may_sleep()),
             info.trace,
             u8::from(info.atomic_on(model)),
-            u8::from(info.above_cfs_on(model))
+            u8::from(info.above_cfs_on(model)),
+            info.executor,
+            info.context.thread(irq),
+            info.context.sched(),
+            info.context_rt.thread(irq),
+            info.context_rt.sched(),
+            u8::from(info.bound),
+            u8::from(info.merges())
         );
     }
     for control in &CONTROLS {

@@ -40,6 +40,10 @@ impl Defer for Napi<Bottom> {
 /// `free_irq()`.
 pub(crate) type Path = irq::Registration<Top<Napi<Bottom>>>;
 
+/// The dummy net device's name; a threaded instance's thread is
+/// `napi/<name>-<id>` (published in the registry, `thread=`).
+pub(crate) const DEVICE: &kernel::str::CStr = c_str!("irqdefer");
+
 /// Who runs the poll: the registry's parameter.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Poll {
@@ -53,6 +57,6 @@ pub(crate) enum Poll {
 /// `poll`.
 pub(crate) fn new(core: Arc<Core>, path: PathId, poll: Poll) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    let napi = Napi::new(c_str!("irqdefer"), poll == Poll::Threaded, value(bottom));
+    let napi = Napi::new(DEVICE, poll == Poll::Threaded, value(bottom));
     Ok(register(core, path, napi))
 }
