@@ -26,10 +26,12 @@ count_words() { echo $#; }
 irqdefer_unload() { rmmod irqdefer; }
 irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
 
-# Whether nothing of the module is left: no module, files, IRQs or threads.
+# Whether nothing of the module is left: no module, files, IRQs or threads
+# (irqdefer-thread, irqdefer-worker: the module's own threads are
+# irqdefer-*; with the module gone, its snapshot cannot name them).
 nothing_left() {
 	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
-		! grep -q irqdefer /proc/interrupts && [ -z "$(module_threads)" ]
+		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-'
 }
 
 # top_halves_for PATH N: whether PATH's top halves (raised) account for N

@@ -158,17 +158,21 @@ thread_pid() {
 	return 1
 }
 
-# module_threads: the pids of the module's threads: its IRQ threads
-# (irq/N-irqdefer...), its own (irqdefer-...) and its NAPI threads
-# (napi/irqdefer...).
-module_threads() {
+# module_threads: the pids of the module's threads, by the snapshot: each
+# path's IRQ thread (irq/N-..., where the IRQ has one) and its own thread
+# where its registry rule names one (thread=, thread_rt=).
+module_threads() (
+	set -f
+	_mt_globs=$(awk '$1 == "meta" && $2 ~ /^path\./ {
+		for (i = 3; i <= NF; i++) if ($i ~ /^thread(_rt)?=/ && $i !~ /=-$/) print substr($i, index($i, "=") + 1)
+	} $1 != "meta" && $1 != "source" && $2 == "irq" { print "irq/" $3 "-*" }' "$DBG/snapshot" | sort -u)
 	for _mt_dir in /proc/[0-9]*; do
 		read -r _mt_comm <"$_mt_dir/comm" 2>/dev/null || continue
-		case $_mt_comm in
-		irq/*-irqdefer* | irqdefer-* | napi/irqdefer*) echo "${_mt_dir#/proc/}" ;;
-		esac
+		for _mt_glob in $_mt_globs; do
+			case $_mt_comm in $_mt_glob) echo "${_mt_dir#/proc/}"; break ;; esac
+		done
 	done
-}
+)
 
 # --- Captures --------------------------------------------------------------
 

@@ -14,15 +14,12 @@ softirq_nr() {
 		for (i = 1; i <= n; i++) if (a[i] == v) { print i - 1; exit } }'
 }
 
-# thread_glob PATH: the comm pattern of a task-context path's thread, from
-# its context class (the names the module and the kernel give them).
+# thread_glob PATH: the comm pattern of the path's own thread on the
+# running model, from its registry rule (thread=, thread_rt=); empty if it
+# has none.
 thread_glob() {
-	_irq=$(snap "$1" irq)
-	case $(path_rule "$1" context) in
-	task_irq_thread) echo "irq/$_irq-*" ;;
-	task_own_thread) echo "irqdefer-*" ;;
-	task_napi_thread) echo "napi/irqdefer*" ;;
-	esac
+	_tg=$(path_rule "$1" "$(rule_key thread)")
+	[ "$_tg" = - ] || echo "$_tg"
 }
 
 # inst_plan PATH: sets, for PATH,

@@ -376,17 +376,12 @@ phase_acc() {
 		echo > "$T/trace"
 		echo "irq==$irq" > "$T/events/irq/irq_handler_entry/filter"
 		evs="irq/irq_handler_entry irqdefer/irqdefer_raise irqdefer/irqdefer_run $(entry_event "$p")"
-		case $(path_rule "$p" context) in
-		task_irq_thread)
-			echo "next_comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_switch/filter"
-			echo "comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_wakeup/filter"
-			;;
-		task_own_thread)
-			# irqdefer's threads: irqdefer-thread, irqdefer-worker.
-			echo 'next_comm ~ "irqdefer-*"' > "$T/events/sched/sched_switch/filter"
-			echo 'comm ~ "irqdefer-*"' > "$T/events/sched/sched_wakeup/filter"
-			;;
-		esac
+		# A path run by a thread of its own: only that thread's switches.
+		glob=$(thread_glob "$p")
+		if [ -n "$glob" ]; then
+			echo "next_comm ~ \"$glob\"" > "$T/events/sched/sched_switch/filter"
+			echo "comm ~ \"$glob\"" > "$T/events/sched/sched_wakeup/filter"
+		fi
 		for e in $evs; do echo 1 > "$T/events/$e/enable"; done
 		echo 1 > "$T/tracing_on"
 		w=$(window "$p" "$ACC_RATE" "$ACC_MS")

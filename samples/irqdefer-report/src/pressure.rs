@@ -123,13 +123,13 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
              handed to ksoftirqd/N, SCHED_OTHER, would wait)",
         ),
         "task_irq_thread" => task(IRQ_THREAD_PRIO, hog, "irq/N thread"),
-        "task_kworker" if p.mechanism.contains("unbound") => expect(
+        "task_kworker" if !p.bound() => expect(
             Fate::Runs,
             "unbound workqueue: its kworker may run on another CPU",
         ),
         "task_kworker" => task(0, hog, "per-CPU kworker"),
-        "task_own_thread" if p.mechanism.contains("SCHED_FIFO") => task(
-            IRQ_THREAD_PRIO,
+        "task_own_thread" if p.fifo_prio_on(rt) > 0 => task(
+            p.fifo_prio_on(rt),
             hog,
             "kthread_worker made FIFO by sched_set_fifo()",
         ),
