@@ -175,8 +175,8 @@ settle_paths() { settle "$1" || msg "warning: $1 did not settle in 5 s"; }
 
 # Sets the active paths and measurement mode at rest, then zeroes counters.
 setup() {
-	echo "$1" > "$DBG/paths"
-	echo "$2" > "$DBG/measure"
+	set_control paths "$1"
+	set_control measure "$2"
 	echo 1 > "$DBG/reset"
 }
 
