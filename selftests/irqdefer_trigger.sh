@@ -13,17 +13,11 @@ irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
 irq=$(irq_of hardirq)
 
-# At rest every request was run or coalesced.
-at_rest() {
-	r=$(snap hardirq raised); e=$(snap hardirq executed); c=$(snap hardirq coalesced)
-	[ "$r" -eq $((e + c)) ]
-}
-
 for n in 1 10 1000; do
 	echo 1 > "$DBG/reset"
 	before=$(proc_interrupts_count "$irq")
 	echo "$n" > "$DBG/trigger"
-	wait_for at_rest 10
+	wait_for "at_rest hardirq" 10
 	after=$(proc_interrupts_count "$irq")
 	raised=$(snap hardirq raised)
 	injected=$(snap hardirq injected)
