@@ -162,11 +162,13 @@ thread_pid() {
 # path's IRQ thread (irq/N-..., where the IRQ has one) and its own thread
 # where its registry rule names one (thread=, thread_rt=).
 module_threads() (
-	set -f
 	_mt_globs=$(awk '$1 == "meta" && $2 ~ /^path\./ {
 		for (i = 3; i <= NF; i++) if ($i ~ /^thread(_rt)?=/ && $i !~ /=-$/) print substr($i, index($i, "=") + 1)
 	} $1 != "meta" && $1 != "source" && $2 == "irq" { print "irq/" $3 "-*" }' "$DBG/snapshot" | sort -u)
-	for _mt_dir in /proc/[0-9]*; do
+	set -- /proc/[0-9]*
+	# The patterns are for case, not for the file system.
+	set -f
+	for _mt_dir; do
 		read -r _mt_comm <"$_mt_dir/comm" 2>/dev/null || continue
 		for _mt_glob in $_mt_globs; do
 			case $_mt_comm in $_mt_glob) echo "${_mt_dir#/proc/}"; break ;; esac

@@ -136,12 +136,12 @@ impl Control {
     }
 }
 
-/// A `u64` or `u32` bound as a control's `i64`.
-const fn bound(max: u64) -> i64 {
-    if max > i64::MAX as u64 {
+/// A `u64` as a control's `i64`, saturated.
+const fn as_i64(n: u64) -> i64 {
+    if n > i64::MAX as u64 {
         i64::MAX
     } else {
-        max as i64
+        n as i64
     }
 }
 
@@ -185,11 +185,11 @@ pub(crate) static CONTROLS: [Control; 7] = [
         name: c_str!("work_ns"),
         kind: Kind::Number {
             min: 0,
-            max: || bound(source::WORK_NS_MAX),
+            max: || as_i64(source::WORK_NS_MAX),
             set: |s, v| s.set_work_ns(fits(v)?),
         },
-        get: |s| Value::Number(bound(s.core().settings.work_ns.load(Relaxed))),
-        default: |d| Value::Number(bound(d.work_ns)),
+        get: |s| Value::Number(as_i64(s.core().settings.work_ns.load(Relaxed))),
+        default: |d| Value::Number(as_i64(d.work_ns)),
     },
     Control {
         name: c_str!("sleep_ms"),
