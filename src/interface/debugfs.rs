@@ -199,7 +199,7 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
              above_cfs={} context_rt={} may_sleep_rt={} trace={} atomic_now={} \
              above_cfs_now={} executor={} thread={} sched={} thread_rt={} sched_rt={} \
-             bound={} merges={}\n",
+             bound={} merges={} top_threadable={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
@@ -218,7 +218,8 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             info.context_rt.thread(irq),
             info.context_rt.sched(),
             u8::from(info.bound),
-            u8::from(info.merges())
+            u8::from(info.merges()),
+            u8::from(info.top_threadable())
         );
     }
     for control in &CONTROLS {

@@ -422,6 +422,15 @@ impl PathInfo {
         !matches!(self.mechanism.as_bytes(), b"none" | b"none(threadable)")
     }
 
+    /// Whether forced IRQ threading (`threadirqs`, PREEMPT_RT) moves the
+    /// top half into an IRQ thread: every handler but one requested
+    /// `IRQF_NO_THREAD` (which the registry shows as hard interrupt
+    /// context on PREEMPT_RT) or with a thread of its own (`IrqThread`):
+    /// `irq_setup_forced_threading()`.
+    pub(crate) fn top_threadable(&self) -> bool {
+        self.context_rt != Runs::Hardirq && self.context != Runs::IrqThread
+    }
+
     /// Where the bottom half runs on `model`.
     pub(crate) fn runs_on(&self, model: Model) -> Runs {
         if model.rt || (model.forced_threads && self.context_rt == Runs::ForcedIrqThread) {

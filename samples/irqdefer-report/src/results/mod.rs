@@ -499,6 +499,17 @@ impl PathRule {
         }
     }
 
+    /// Whether forced IRQ threading moves the top half into an IRQ thread
+    /// (`top_threadable=`). Captures of a module before that field: all
+    /// but the baseline (`mechanism=none`, requested `IRQF_NO_THREAD`) and
+    /// a request with a thread of its own (`IRQF_ONESHOT`).
+    pub fn top_threadable(&self) -> bool {
+        match self.fields.get("top_threadable").map(String::as_str) {
+            Some(t) => t != "0",
+            None => self.mechanism != "none" && !self.mechanism.contains("IRQF_ONESHOT"),
+        }
+    }
+
     /// The kernel call's function name, without its arguments.
     pub fn function(&self) -> &str {
         self.mechanism.split('(').next().unwrap_or(&self.mechanism)
@@ -759,8 +770,9 @@ mod tests {
             .unwrap()
         };
         // The registry's own words.
-        let r = rule("executor=workqueue bound=1 sched=fifo50 sched_rt=fifo1");
+        let r = rule("executor=workqueue bound=1 sched=fifo50 sched_rt=fifo1 top_threadable=0");
         assert_eq!(r.executor(), Some("workqueue"));
+        assert!(!r.top_threadable());
         assert!(r.bound());
         assert_eq!((r.fifo_prio_on(false), r.fifo_prio_on(true)), (50, 1));
         let r = rule("bound=0 sched=other");
@@ -769,6 +781,7 @@ mod tests {
         // A registry before those fields: read from the mechanism.
         let r = rule("");
         assert_eq!(r.executor(), None);
+        assert!(r.top_threadable());
         assert!(!r.bound());
         assert_eq!(r.fifo_prio_on(false), 0);
     }
