@@ -129,11 +129,13 @@ esac
 OV_MODES="full count trace hist reader hog"
 # The hist triggers' latency buckets, ns.
 HIST_BUCKET_NS=1000
-# timerlat's like: the path whose bottom half is a SCHED_FIFO thread woken
-# from the top half (the registry's mechanism says SCHED_FIFO);
-# cyclictest's: the first path run by an IRQ thread, and the first run by
-# a thread of the module's own.
-TL_PATH=$(awk '$1 == "meta" && $2 ~ /^path\./ && / mechanism=[^ ]*SCHED_FIFO/ { print substr($2, 6); exit }' "$DBG/snapshot")
+# timerlat's like: the first path whose bottom half is a SCHED_FIFO thread
+# of the module's own, woken from the top half (the registry's context
+# task_own_thread and sched fifoN); cyclictest's: the first path run by an
+# IRQ thread, and the first run by a thread of the module's own.
+TL_PATH=$(for p in $(paths_where context task_own_thread); do
+	case $(path_rule "$p" sched) in fifo*) echo "$p"; break ;; esac
+done)
 CYC_PATHS="$(first_path_where context task_own_thread) $(first_path_where context task_irq_thread)"
 SCALE_ORDER=$(deal $PATHS)
 case $what in
