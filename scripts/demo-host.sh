@@ -26,8 +26,9 @@
 #    kernel: KO (default ./irqdefer.ko), its vermagic (modinfo -F
 #    vermagic, else the .ko's .modinfo strings) against uname -r;
 #  - fewer than 2 CPUs, a command missing, the report tool not built.
-# A loaded module is used as it is (its controls reset to their defaults)
-# and stays loaded; otherwise KO is loaded and unloaded at the end.
+# A loaded module is used as it is (every control restored to its default,
+# before and after: reset's defaults) and stays loaded; otherwise KO is
+# loaded and unloaded at the end.
 #
 # Environment: KO, OUT (the repository's out/), REPORT (the report tool:
 # built with cargo if cargo is there, else
@@ -56,12 +57,12 @@ else
 	echo "demo-host: scenario.sh not found next to $0" >&2
 	exit 1
 fi
+. "$guest/module_lib.sh"
 OUT=${OUT:-${root:-.}/out}
 BOOT=${BOOT:-host}
 FLAVOUR=${FLAVOUR:-host}
 rel=$(uname -r)
 DEBUGFS=/sys/kernel/debug
-DBG=$DEBUGFS/irqdefer
 
 # make demo's matrix (scripts/demo.sh), unless the environment says
 # otherwise; scenario.sh reads them.
@@ -248,6 +249,9 @@ cleanup() {
 	if [ -n "$ko_arg" ] && [ -d /sys/module/irqdefer ]; then
 		echo 0 >"$DBG/rate_hz" 2>/dev/null
 		rmmod irqdefer 2>/dev/null
+	elif [ -z "$ko_arg" ] && [ -d "$DBG" ]; then
+		# The module stays loaded, as it was: every control at its default.
+		controls_defaults 2>/dev/null
 	fi
 	echo "$rt_runtime" >/proc/sys/kernel/sched_rt_runtime_us 2>/dev/null
 	[ "$mount_debugfs" = 0 ] || umount "$DEBUGFS" 2>/dev/null
@@ -257,10 +261,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if [ -z "$ko_arg" ]; then
-	# The loaded module at the scenario's starting point.
-	for kv in rate_hz=0 work_ns=0 sleep_ms=0 measure=full; do
-		echo "${kv#*=}" >"$DBG/${kv%%=*}" || { say "cannot set ${kv%%=*}"; exit 1; }
-	done
+	# The loaded module with every control at its default, the scenario's
+	# starting point (scenario.sh stops its periodic source).
+	controls_defaults || { say "the module refused to restore its defaults (echo defaults > $DBG/reset)"; exit 1; }
 fi
 
 # busybox has usleep, Debian does not: one in seconds, for scenario.sh.

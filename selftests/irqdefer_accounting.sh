@@ -20,7 +20,7 @@ for n in 1 10 10000; do
 		eval "before_$p=$(proc_interrupts_count "$(irq_of "$p")")"
 	done
 	echo "$n" > "$DBG/trigger"
-	wait_for all_at_rest 30
+	wait_for at_rest 30
 	for p in $ALL_PATHS; do
 		r=$(snap "$p" raised) e=$(snap "$p" executed) c=$(snap "$p" coalesced)
 		after=$(proc_interrupts_count "$(irq_of "$p")")

@@ -144,6 +144,6 @@ fi
 
 echo 0 > "$DBG/work_ns"
 echo -1 > "$DBG/cpu"
-wait_for all_at_rest 30
+wait_for at_rest 30
 irqdefer_unload
 ktap_finished

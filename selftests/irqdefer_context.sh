@@ -15,7 +15,7 @@ irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
 ktap_set_plan $((NPATHS + 4))
 echo 200 > "$DBG/trigger"
-wait_for all_at_rest 30
+wait_for at_rest 30
 
 # in_context PATH: every run of PATH was counted in the context its rule
 # names: the snapshot's ctx_CONTEXT key, or its ctx_CONTEXT_* keys
@@ -65,17 +65,38 @@ for p in $tasklets; do [ "$(snap "$p" max_concurrent)" -le 1 ] || once=0; done
 ktap_test_result "a tasklet never runs on two CPUs at once (max_concurrent <= 1: $tasklets)" \
 	test -n "$tasklets" -a $once -eq 1
 
-# The kthread_worker path's worker is made SCHED_FIFO by sched_set_fifo():
-# /proc/PID/stat field 41 (policy) 1, field 40 (rt_priority) 50.
-if [ -n "$(path_rule kthread_worker context)" ]; then
-	pid=$(thread_pid irqdefer-worker)
-	st=$(awk '{ print $40, $41 }' "/proc/${pid:-0}/stat" 2>/dev/null)
-	ktap_print_msg "irqdefer-worker: pid ${pid:-none}, rt_priority and policy: ${st:-none}"
-	ktap_test_result "the kthread_worker path's thread irqdefer-worker is SCHED_FIFO, priority 50" \
-		test "$st" = "50 1"
-else
-	ktap_test_skip "the kthread_worker path's thread is SCHED_FIFO" "no kthread_worker path"
-fi
+# Each path's own thread, as the registry names it (thread=; thread_rt= on
+# PREEMPT_RT), runs in the scheduling class the registry states (sched=,
+# sched_rt=): fifoN is /proc/PID/stat's rt_priority (field 40) N and
+# policy (field 41) 1; other is 0 and 0. The kthread_worker path's worker
+# is made SCHED_FIFO by sched_set_fifo(), IRQ threads run at FIFO 50.
+threads_as_published() {
+	_tp_n=0
+	for p in $ALL_PATHS; do
+		t=$(path_rule "$p" "$(rule_key thread)") s=$(path_rule "$p" "$(rule_key sched)")
+		[ "$t" = - ] && continue
+		case $s in
+		fifo*) want="${s#fifo} 1" ;;
+		other) want="0 0" ;;
+		*) ktap_print_msg "$p: thread $t with sched=$s"; return 1 ;;
+		esac
+		pids=
+		for d in /proc/[0-9]*; do
+			read -r c <"$d/comm" 2>/dev/null || continue
+			case $c in $t) pids="$pids ${d#/proc/}" ;; esac
+		done
+		[ -n "$pids" ] || { ktap_print_msg "$p: no thread $t"; return 1; }
+		for pid in $pids; do
+			st=$(awk '{ print $40, $41 }' "/proc/$pid/stat" 2>/dev/null)
+			ktap_print_msg "$p: $(cat "/proc/$pid/comm") (pid $pid): rt_priority, policy $st ($s)"
+			[ "$st" = "$want" ] || return 1
+			_tp_n=$((_tp_n + 1))
+		done
+	done
+	[ $_tp_n -gt 0 ]
+}
+ktap_test_result "each path's own thread runs in the scheduling class its registry rule states" \
+	threads_as_published
 
 irqdefer_unload
 ktap_finished

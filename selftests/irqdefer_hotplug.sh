@@ -77,11 +77,11 @@ echo 1 > $ONLINE
 echo all > $DBG/paths
 
 # 4. Exact at rest.
-ktap_test_result "every path at rest" wait_for all_at_rest 10
+ktap_test_result "every path at rest" wait_for at_rest 10
 echo "$RATE" > $DBG/rate_hz
 sleep 0.5
 echo 0 > $DBG/rate_hz
-wait_for all_at_rest 10
+wait_for at_rest 10
 bad=0
 for p in $ALL_PATHS; do
 	r=$(snap "$p" raised) e=$(snap "$p" executed) c=$(snap "$p" coalesced)

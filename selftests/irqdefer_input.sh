@@ -87,7 +87,7 @@ case $(cat "$DBG/paths") in "tasklet,wq" | "$(echo $ALL_PATHS | tr ' ' ',')") ;;
 case $(cat "$DBG/work_ns") in 1000 | 0) ;; *) valid=0 ;; esac
 case $(cat "$DBG/cpu") in 0 | -1) ;; *) valid=0 ;; esac
 ktap_test_result "8 concurrent writers for 3 s leave only valid settings" test $valid -eq 1
-wait_for all_at_rest 10
+wait_for at_rest 10
 
 if ! command -v su >/dev/null; then
 	ktap_test_skip "non-root user" "no su in this userland"

@@ -61,7 +61,7 @@ ktap_test_result "resets ran under the storm" test "$resets" -ge 3
 ktap_test_result "latency readers survived every round, no read failed" test "$nl" -gt 0 -a "$badl" -eq 0
 ktap_test_result "snapshot, histogram, context and /proc readers survived, no read failed" \
 	test "$ns" -gt 0 -a "$bads" -eq 0
-ktap_test_result "every path at rest after the storm" wait_for all_at_rest 10
+ktap_test_result "every path at rest after the storm" wait_for at_rest 10
 ktap_test_result "no bookkeeping inconsistency (spurious, mismatch)" test "$(inconsistencies)" -eq 0
 e=$(snap hardirq executed) h=$(snap hardirq ctx_hardirq)
 ktap_print_msg "hardirq path since the last reset: $e runs, $h in hard interrupt context"

@@ -13,7 +13,7 @@ ktap_set_plan 2
 irqdefer_loaded && irqdefer_unload
 irqdefer_load sleep_ms=1 || ktap_skip_all "insmod failed"
 echo 20 > "$DBG/trigger"
-wait_for all_at_rest 30
+wait_for at_rest 30
 
 ok=1
 for p in $ALL_PATHS; do
@@ -25,7 +25,7 @@ for p in $ALL_PATHS; do
 	esac
 done
 ktap_test_result "every task-context run slept, no other did" test $ok -eq 1
-ktap_test_result "all paths at rest after sleeping runs" all_at_rest
+ktap_test_result "all paths at rest after sleeping runs" at_rest
 
 irqdefer_unload
 ktap_finished

@@ -26,7 +26,7 @@ ktap_set_plan $(count_words $served)
 vectors=$(for p in $served; do path_rule "$p" softirq; done | sort -u)
 for s in $vectors; do eval "before_$s=$(softirq_count "$s")"; done
 echo 500 > "$DBG/trigger"
-wait_for all_at_rest 30
+wait_for at_rest 30
 for s in $vectors; do
 	eval "d_$s=\$(( $(softirq_count "$s") - before_$s ))"
 done

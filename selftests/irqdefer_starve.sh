@@ -3,7 +3,7 @@
 # The periodic source cannot starve its CPU. At 1000 and 10000 Hz on
 # every path, pinned to CPU 0, a shell loop pinned there keeps running and
 # a trigger bound there completes: where hard and soft interrupt context
-# take guard_pct (75) percent of the CPU over 100 ms or more (the debug
+# take guard_pct percent of the CPU over 100 ms or more (the debug
 # kernel under TCG), the source holds for the next 100 ms and counts it
 # (snapshot: source skipped, source holds). guard_pct 0 turns that off, 1
 # holds a light load. The guard counts what the kernel does not count as
@@ -95,7 +95,7 @@ s0=$(source_key skipped)
 sleep 1
 s1=$(source_key skipped)
 echo 0 > "$DBG/rate_hz"
-echo 75 > "$DBG/guard_pct"
+default_control guard_pct
 ktap_print_msg "10000 Hz: holds $h0 -> $h1 after $((t1 - t0)) cs at guard_pct 1; skipped $s0 -> $s1 over 1 s at guard_pct 0"
 ktap_test_result "guard_pct 1 holds a load within 15 s, 0 never holds" \
 	test "$h1" -gt "$h0" -a "$s1" -eq "$s0"
@@ -128,10 +128,10 @@ ktap_test_result "hard interrupt work alone engages the guard" guard_engages har
 worker=$(thread_pid irqdefer-worker) && taskset -p 1 "$worker" >/dev/null
 ktap_test_result "SCHED_FIFO thread work alone engages the guard" guard_engages kthread_worker
 echo 0 > "$DBG/work_ns"
-echo 75 > "$DBG/guard_pct"
+default_control guard_pct
 echo all > "$DBG/paths"
 
-ktap_test_result "every path at rest" wait_for all_at_rest 30
+ktap_test_result "every path at rest" wait_for at_rest 30
 bad=$(identity_failures)
 ktap_test_result "raised == executed + coalesced on every path, no inconsistency" test $bad -eq 0
 

@@ -40,7 +40,7 @@ ktap_print_msg "$SECS s at 10000 Hz on $NPATHS paths: $resets resets, slowest re
 ktap_test_result "the storm raised interrupts" test "$r" -gt 0
 ktap_test_result "resets succeed under the storm" test "$resets" -gt 0
 ktap_test_result "the shell stayed responsive (every reset answered within 5 s)" test "$worst" -lt 5000
-ktap_test_result "every path at rest after the storm" wait_for all_at_rest 10
+ktap_test_result "every path at rest after the storm" wait_for at_rest 10
 ktap_test_result "no bookkeeping inconsistency (spurious, mismatch)" test "$(inconsistencies)" -eq 0
 
 irqdefer_unload

@@ -81,7 +81,8 @@ start work 'echo $(pick 0 0 1000 20000 50000 10000001 abc) > $DBG/work_ns'
 start sleep 'echo $(pick 0 0 0 1 101) > $DBG/sleep_ms'
 # Not 0: the guard off under these rates would starve CPU 0 on the debug
 # kernel (irqdefer_starve.sh tests 0).
-start guard 'echo $(pick 75 75 50 1 100 101 x) > $DBG/guard_pct'
+guard_default=$(control guard_pct default)
+start guard 'echo $(pick $guard_default $guard_default 50 1 100 101 x) > $DBG/guard_pct'
 start measure 'echo $(pick full full count bogus) > $DBG/measure'
 start trigger 'echo $(pick 1 10 100 1000 0 x) > $DBG/trigger'
 start longtrigger 'sh -c "echo 100000 > $DBG/trigger" & t=$!; sleep 0.$(pick 1 3 5); kill -9 $t; wait $t'
@@ -128,7 +129,7 @@ echo 1 > $ONLINE 2>/dev/null
 echo -1 > "$DBG/cpu"
 echo 0 > "$DBG/sleep_ms"
 echo 0 > "$DBG/work_ns"
-echo 75 > "$DBG/guard_pct"
+default_control guard_pct
 ops=0 summary=
 for f in /tmp/torture.*; do
 	n=$(cat "$f")
@@ -138,12 +139,12 @@ done
 ktap_print_msg "$SECS s of torture, $ops operations:$summary"
 ktap_test_result "every worker ran, and ended within 60 s of the end" test "$ops" -gt 0 -a -e /tmp/torture.readall -a -e /tmp/torture.reset
 ktap_test_result "the module answers after the torture" sh -c "cat $DBG/snapshot >/dev/null"
-ktap_test_result "every path at rest" wait_for all_at_rest 20
+ktap_test_result "every path at rest" wait_for at_rest 20
 echo all > "$DBG/paths"
 echo 1000 > "$DBG/rate_hz"
 sleep 0.5
 echo 0 > "$DBG/rate_hz"
-wait_for all_at_rest 10
+wait_for at_rest 10
 bad=$(identity_failures)
 ktap_test_result "identity exact at rest on every path, no inconsistency" test $bad -eq 0
 

@@ -36,7 +36,7 @@ rate=6000
 echo $rate > "$DBG/rate_hz"
 sleep 1
 echo 0 > "$DBG/rate_hz"
-wait_for all_at_rest 30
+wait_for at_rest 30
 echo 0 > $T/tracing_on
 cat $T/trace > /tmp/irqdefer-trace.txt
 echo > $T/set_event

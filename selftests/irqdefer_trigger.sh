@@ -13,17 +13,11 @@ irqdefer_loaded && irqdefer_unload
 irqdefer_load || ktap_skip_all "insmod failed"
 irq=$(irq_of hardirq)
 
-# At rest every request was run or coalesced.
-at_rest() {
-	r=$(snap hardirq raised); e=$(snap hardirq executed); c=$(snap hardirq coalesced)
-	[ "$r" -eq $((e + c)) ]
-}
-
 for n in 1 10 1000; do
 	echo 1 > "$DBG/reset"
 	before=$(proc_interrupts_count "$irq")
 	echo "$n" > "$DBG/trigger"
-	wait_for at_rest 10
+	wait_for "at_rest hardirq" 10
 	after=$(proc_interrupts_count "$irq")
 	raised=$(snap hardirq raised)
 	injected=$(snap hardirq injected)
@@ -66,7 +60,7 @@ r=$(snap hardirq raised)
 ktap_print_msg "SIGKILL ended a trigger of 1000000 after $((t1 - t0)) ms, $r fired on hardirq"
 ktap_test_result "SIGKILL ends a trigger of 1000000 within 2 s" \
 	test $((t1 - t0)) -lt 2000 -a "$r" -lt 1000000
-wait_for all_at_rest 10
+wait_for at_rest 10
 
 # A trigger bound to a CPU runs in a kernel thread of its own there,
 # irqdefer-trigger, not in a workqueue worker: a work_on_cpu() chunk ran in
@@ -82,7 +76,7 @@ pid=$(thread_pid irqdefer-trigger)
 allowed=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' "/proc/${pid:-0}/status" 2>/dev/null)
 kill -9 $trig
 wait $trig 2>/dev/null
-wait_for all_at_rest 10
+wait_for at_rest 10
 ktap_print_msg "bound trigger: thread ${pid:-(none)}, allowed CPUs ${allowed:-(none)}"
 ktap_test_result "a trigger bound to CPU 1 runs in irqdefer-trigger, bound there, gone after it" \
 	sh -c "[ -n '$pid' ] && [ '$allowed' = 1 ] && ! grep -qx irqdefer-trigger /proc/[0-9]*/comm 2>/dev/null"

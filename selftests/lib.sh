@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Helpers shared by irqdefer's selftests.
+# Helpers of irqdefer's selftests: KTAP (ktap_helpers.sh), the module's
+# interface (module_lib.sh, shared with the guest scripts), and what only
+# the tests need: loading, unloading, the identity checks.
 
 . "$(dirname "$0")/ktap_helpers.sh"
+. "$(dirname "$0")/module_lib.sh"
 
 KO=${IRQDEFER_KO:-/irqdefer/irqdefer.ko}
-DBG=/sys/kernel/debug/irqdefer
 PROC=/proc/irqdefer
 
 # Loads the module; then ALL_PATHS holds the names of its paths, from its
@@ -25,35 +27,12 @@ irqdefer_unload() { rmmod irqdefer; }
 irqdefer_loaded() { grep -q '^irqdefer ' /proc/modules; }
 
 # Whether nothing of the module is left: no module, files, IRQs or threads
-# (irqdefer-thread, irqdefer-worker: the module's threads are irqdefer-*).
+# (irqdefer-thread, irqdefer-worker: the module's own threads are
+# irqdefer-*; with the module gone, its snapshot cannot name them).
 nothing_left() {
 	! irqdefer_loaded && ! test -e "$PROC" && ! test -e "$DBG" &&
 		! grep -q irqdefer /proc/interrupts && ! ps | grep -q '[i]rqdefer-'
 }
-
-# The pid of the kernel thread named $1, if any.
-thread_pid() {
-	for _d in /proc/[0-9]*; do
-		[ "$(cat "$_d/comm" 2>/dev/null)" = "$1" ] && { echo "${_d#/proc/}"; return 0; }
-	done
-	return 1
-}
-
-# The Linux IRQ number of a path's line.
-irq_of() { awk -v p="$1" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot"; }
-
-# Sum over CPUs of an IRQ's count in /proc/interrupts.
-proc_interrupts_count() {
-	awk -v irq="$1:" '$1 == irq {
-		s = 0
-		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
-		print s
-		found = 1
-	} END { if (!found) print -1 }' /proc/interrupts
-}
-
-# A key of a path from the snapshot.
-snap() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$DBG/snapshot"; }
 
 # top_halves_for PATH N: whether PATH's top halves (raised) account for N
 # interrupts delivered: one each, or, where the IRQ core forced them into a
@@ -88,62 +67,8 @@ proc_row_sum() {
 		END { if (!f) print -1 }' "$PROC"
 }
 
-# Waits up to $2 seconds (default 10) for command $1 to succeed.
-wait_for() {
-	_wait=$(( ${2:-10} * 10 ))
-	while [ $_wait -gt 0 ]; do
-		eval "$1" && return 0
-		sleep 0.1
-		_wait=$((_wait - 1))
-	done
-	return 1
-}
-
 # Whether writing $2 and a newline to file $1 fails.
 write_fails() { ! echo "$2" > "$1" 2>/dev/null; }
 
 [ "$(id -u)" -eq 0 ] || ktap_skip_all "must run as root"
 [ -f "$KO" ] || ktap_skip_all "$KO not found"
-
-# path_rule PATH KEY: a rule of PATH from the registry, the VALUE of KEY=VALUE
-# in the snapshot's "meta path.PATH KEY=VALUE..." line (README, snapshot).
-path_rule() {
-	awk -v p="path.$1" -v k="$2=" '$1 == "meta" && $2 == p {
-		for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1)
-	}' "$DBG/snapshot"
-}
-
-# The running preemption model (the snapshot's "meta preempt MODEL"), and
-# rule_key KEY: the registry key holding rule KEY on it (context_rt,
-# may_sleep_rt on rt; KEY elsewhere).
-preempt_model() { awk '$1 == "meta" && $2 == "preempt" { print $3 }' "$DBG/snapshot"; }
-rule_key() { if [ "$(preempt_model)" = rt ]; then echo "$1_rt"; else echo "$1"; fi; }
-
-# paths_where KEY VALUE: the paths whose rule KEY is VALUE, in line order.
-# paths_where KEY !VALUE: those whose rule KEY is not VALUE.
-paths_where() {
-	awk -v k="$1=" -v v="$2" '$1 == "meta" && $2 ~ /^path\./ {
-		for (i = 3; i <= NF; i++) if (index($i, k) == 1) {
-			x = substr($i, length(k) + 1)
-			if (v ~ /^!/ ? x != substr(v, 2) : x == v) { printf "%s%s", sep, substr($2, 6); sep = " " }
-		}
-	} END { print "" }' "$DBG/snapshot"
-}
-
-# The bookkeeping errors over every path: spurious runs plus mismatches
-# (README, "Accounting"; always 0).
-inconsistencies() {
-	awk '$2 == "spurious" || $2 == "mismatch" { s += $3 } END { print s + 0 }' "$DBG/snapshot"
-}
-
-# Whether every path's requests were run or coalesced (nothing pending).
-all_at_rest() {
-	awk '$2 == "raised" { r[$1] = $3 } $2 == "executed" { e[$1] = $3 }
-	     $2 == "coalesced" { c[$1] = $3 }
-	     END { for (p in r) if (r[p] != e[p] + c[p]) exit 1 }' "$DBG/snapshot"
-}
-
-# Sum over CPUs of a row of /proc/softirqs.
-softirq_count() {
-	awk -v k="$1:" '$1 == k { s = 0; for (i = 2; i <= NF; i++) s += $i; print s }' /proc/softirqs
-}

@@ -38,7 +38,7 @@ mod paths;
 mod source;
 mod stats;
 
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::Ordering::Relaxed;
 use kernel_ext::params;
 use kernel_ext::{cpuhp, debugfs, procfs};
 use paths::{Core, PathId, Settings};
@@ -84,14 +84,6 @@ impl Drop for IrqDefer {
     }
 }
 
-/// The module parameters, checked. A bad one fails the load with a
-/// message saying why, before anything is created.
-struct Params {
-    settings: Settings,
-    cpu: i32,
-    rate_hz: u32,
-}
-
 /// `ERANGE`, with a message saying why, if `value` is past `max`.
 fn check_max(name: &str, value: u64, max: u64) -> Result {
     if value > max {
@@ -101,7 +93,10 @@ fn check_max(name: &str, value: u64, max: u64) -> Result {
     Ok(())
 }
 
-fn check_params() -> Result<Params> {
+/// The module parameters, checked, as the controls' defaults (the
+/// controls without a parameter take their built-in default). A bad one
+/// fails the load with a message saying why, before anything is created.
+fn check_params() -> Result<source::Defaults> {
     let raw = params::paths();
     let active = interface::parse::parse_paths(raw).inspect_err(|_| {
         pr_err!(
@@ -116,21 +111,15 @@ fn check_params() -> Result<Params> {
     let work_ns = params::work_ns();
     check_max("work_ns", work_ns, source::WORK_NS_MAX)?;
     let sleep_ms = params::sleep_ms();
-    check_max(
-        "sleep_ms",
-        u64::from(sleep_ms),
-        interface::debugfs::SLEEP_MS_MAX,
-    )?;
-    Ok(Params {
-        settings: Settings {
-            work_ns: AtomicU64::new(work_ns),
-            sleep_ms: AtomicU32::new(sleep_ms),
-            active: AtomicU32::new(active),
-            measure: AtomicBool::new(true),
-            guard_pct: AtomicU32::new(source::GUARD_PCT_DEFAULT),
-        },
+    check_max("sleep_ms", u64::from(sleep_ms), source::SLEEP_MS_MAX.into())?;
+    Ok(source::Defaults {
         cpu,
         rate_hz,
+        active,
+        work_ns,
+        sleep_ms,
+        guard_pct: source::GUARD_PCT_DEFAULT,
+        measure: true,
     })
 }
 
@@ -144,24 +133,25 @@ impl kernel::Module for IrqDefer {
             );
             return Err(EINVAL);
         }
-        let params = check_params()?;
-        let core = Arc::new(Core::new(params.settings)?, GFP_KERNEL)?;
+        let defaults = check_params()?;
+        let core = Arc::new(Core::new(Settings::new(&defaults))?, GFP_KERNEL)?;
         let paths = KBox::pin_init(paths::Paths::new(&core)?, GFP_KERNEL)?;
         // With the lines requested: where the IRQ core forces top halves
         // into threads shows on them.
         let settings = &core.settings;
         let work_ns = settings.work_ns.load(Relaxed);
         let active = settings.active.load(Relaxed);
-        source::check_load(params.rate_hz, work_ns, active, core.model()).inspect_err(|_| {
+        let (rate_hz, cpu) = (defaults.rate_hz, defaults.cpu);
+        source::check_load(rate_hz, work_ns, active, core.model()).inspect_err(|_| {
             pr_err!(
                 "rate_hz={} with work_ns={}: more than {} ns per second of work in atomic context on one CPU, or {} that no CFS task can preempt (hard interrupt context, SCHED_FIFO threads), on this kernel's preemption model\n",
-                params.rate_hz,
+                rate_hz,
                 work_ns,
                 source::BUSY_NS_PER_S_MAX,
                 source::ABOVE_CFS_NS_PER_S_MAX
             )
         })?;
-        let source = Arc::pin_init(Source::new(core.clone(), params.cpu), GFP_KERNEL)?;
+        let source = Arc::pin_init(Source::new(core.clone(), defaults), GFP_KERNEL)?;
         // Before the source starts: a CPU it is bound to may go offline
         // from then on.
         let hotplug = KBox::pin_init(
@@ -169,8 +159,8 @@ impl kernel::Module for IrqDefer {
             GFP_KERNEL,
         )?;
         source
-            .set_rate(params.rate_hz)
-            .inspect_err(|_| pr_err!("cpu={}: went offline during the load\n", params.cpu))?;
+            .set_rate(rate_hz)
+            .inspect_err(|_| pr_err!("cpu={}: went offline during the load\n", cpu))?;
         let summary = Arc::new(interface::procfs::Summary::new(core.clone()), GFP_KERNEL)?;
         let proc = procfs::Entry::new(c_str!("irqdefer"), 0o444, summary)?;
         // Last, and nothing after it may fail: a debugfs file held open

@@ -56,6 +56,8 @@ pub(crate) const TRIGGER_MAX: u64 = 1_000_000;
 pub(crate) const RATE_HZ_MAX: u32 = 10_000;
 /// The most busy work per bottom half, ns (10 ms).
 pub(crate) const WORK_NS_MAX: u64 = 10_000_000;
+/// The longest sleep per bottom half, ms.
+pub(crate) const SLEEP_MS_MAX: u32 = 100;
 /// The most busy work per second the periodic source may ask of the
 /// bottom halves that run in atomic context on the raising CPU (hard
 /// interrupt or softirq: [`PathId::atomic`]), together, ns: `rate_hz *
@@ -150,6 +152,27 @@ impl HrTimerHandler for Tick {
     }
 }
 
+/// Every control's default: its value at load (the module parameter's,
+/// where it has one, else the built-in default). `reset` restores them all
+/// ([`Source::restore_defaults`]); `snapshot` publishes them
+/// (`meta control.<name>`).
+pub(crate) struct Defaults {
+    /// `cpu`.
+    pub(crate) cpu: i32,
+    /// `rate_hz`.
+    pub(crate) rate_hz: u32,
+    /// `paths`, as a mask.
+    pub(crate) active: u32,
+    /// `work_ns`.
+    pub(crate) work_ns: u64,
+    /// `sleep_ms`.
+    pub(crate) sleep_ms: u32,
+    /// `guard_pct`.
+    pub(crate) guard_pct: u32,
+    /// `measure`: `full` (`true`) or `count`.
+    pub(crate) measure: bool,
+}
+
 /// The settings of the source, changed under its lock.
 struct State {
     cpu: i32,
@@ -160,6 +183,7 @@ struct State {
 #[pin_data]
 pub(crate) struct Source {
     core: Arc<Core>,
+    defaults: Defaults,
     /// Taken after [`HotplugLock`] where both are held: the hotplug
     /// callback takes it with CPU hotplug write-locked.
     #[pin]
@@ -178,11 +202,14 @@ pub(crate) fn check_cpu(cpu: i32) -> Result {
 }
 
 impl Source {
-    /// A stopped source on `cpu` for `core`.
-    pub(crate) fn new(core: Arc<Core>, cpu: i32) -> impl PinInit<Self, Error> {
+    /// A stopped source for `core`, on the default CPU; `defaults` are
+    /// the values `reset` restores.
+    pub(crate) fn new(core: Arc<Core>, defaults: Defaults) -> impl PinInit<Self, Error> {
         let tick_core = core.clone();
+        let cpu = defaults.cpu;
         try_pin_init!(Self {
             core,
+            defaults,
             state <- new_mutex!(State { cpu, rate_hz: 0 }),
             timer <- HrTimer::new(
                 Mode::PinnedHard,
@@ -198,6 +225,39 @@ impl Source {
     /// The shared state of the paths.
     pub(crate) fn core(&self) -> &Arc<Core> {
         &self.core
+    }
+
+    /// Every control's default.
+    pub(crate) fn defaults(&self) -> &Defaults {
+        &self.defaults
+    }
+
+    /// Restores every control's default ([`Defaults`]), all or none:
+    /// `ERANGE`, changing nothing, if the default CPU is offline or the
+    /// defaults' load passes the bounds on the running model
+    /// ([`check_load`]). Must be called where sleeping is legal.
+    pub(crate) fn restore_defaults(&self) -> Result {
+        let d = &self.defaults;
+        let hotplug = HotplugLock::new();
+        if u32::try_from(d.cpu).is_ok_and(|cpu| !hotplug.online(cpu)) {
+            return Err(ERANGE);
+        }
+        let mut state = self.state.lock();
+        check_load(d.rate_hz, d.work_ns, d.active, self.core.model())?;
+        // Stopped while the settings change, then restarted with them.
+        self.restart(&hotplug, state.cpu, 0)?;
+        state.rate_hz = 0;
+        let settings = &self.core.settings;
+        settings.work_ns.store(d.work_ns, Relaxed);
+        settings.sleep_ms.store(d.sleep_ms, Relaxed);
+        settings.active.store(d.active, Relaxed);
+        settings.measure.store(d.measure, Relaxed);
+        settings.guard_pct.store(d.guard_pct, Relaxed);
+        // Cannot fail: the CPU was checked online under `hotplug`.
+        self.restart(&hotplug, d.cpu, d.rate_hz)?;
+        state.cpu = d.cpu;
+        state.rate_hz = d.rate_hz;
+        Ok(())
     }
 
     /// The CPU interrupts are raised on (-1: the caller's).

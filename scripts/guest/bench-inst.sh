@@ -2,11 +2,11 @@
 # The kernel's own instruments for one path, for make bench (sourced by
 # bench.sh): the tracepoints that trace the same events as irqdefer, and
 # the in-kernel hist triggers that build the same raise-to-entry latency.
-# Everything derives from the path's registry rule (`rule PATH KEY`, from
-# bench.sh): its softirq vector (softirq=), its context, and the event
+# Everything derives from the path's registry rule (path_rule PATH KEY,
+# module_lib.sh): its softirq vector (softirq=), its context, and the event
 # that starts its bottom half (trace=); nothing here names a path.
 #
-# Needs T (tracefs) and the functions rule and snap.
+# Needs T (tracefs) and module_lib.sh.
 
 # softirq_nr NAME: the vector's number (include/linux/interrupt.h).
 softirq_nr() {
@@ -14,29 +14,30 @@ softirq_nr() {
 		for (i = 1; i <= n; i++) if (a[i] == v) { print i - 1; exit } }'
 }
 
-# thread_glob PATH: the comm pattern of a task-context path's thread, from
-# its context class (the names the module and the kernel give them).
+# thread_glob PATH: the comm pattern of the path's own thread on the
+# running model, from its registry rule (thread=, thread_rt=); empty if it
+# has none.
 thread_glob() {
-	_irq=$(snap "$1" irq)
-	case $(rule "$1" context) in
-	task_irq_thread) echo "irq/$_irq-*" ;;
-	task_own_thread) echo "irqdefer-*" ;;
-	task_napi_thread) echo "napi/irqdefer*" ;;
-	esac
+	_tg=$(path_rule "$1" "$(rule_key thread)")
+	[ "$_tg" = - ] || echo "$_tg"
 }
 
 # inst_plan PATH: sets, for PATH,
-#   TEVS  the tracepoints of its events (GROUP/EVENT ...): the top half
-#         (irq_handler_entry/exit), its softirq if any (softirq_raise,
+#   TRACE_EVENTS  the tracepoints of its events (GROUP/EVENT ...): the top
+#         half (irq_handler_entry/exit), its softirq if any (softirq_raise,
 #         entry, exit), the event that starts its bottom half (trace=) and
-#         the one that requests it (for a thread, sched_wakeup);
-#   HREQ HENT HKEY HEKEY HFREQ HFENT  the hist pairing (request event,
-#         entry event, their key fields, their filters), HREQ empty when
-#         the kernel has no event pair for it (no bottom half, or no
-#         request event);
-#   IKEY IENT IEKEY IFENT  the chain from the top half's entry (see
-#         ihist_on): the request's field that names the bottom half, the
-#         entry event, its key field and filter.
+#         the one that requests it (TRACED_REQUEST: for a thread,
+#         sched_wakeup);
+#   the hist triggers' pair: PAIR_REQUEST and PAIR_ENTRY, the events
+#         (GROUP/EVENT) that request the bottom half and start it;
+#         PAIR_REQUEST_KEY and PAIR_ENTRY_KEY, their fields that name it;
+#         PAIR_REQUEST_FILTER and PAIR_ENTRY_FILTER, their filters.
+#         PAIR_REQUEST is empty when the kernel has no event pair for it
+#         (no bottom half, or no request event);
+#   the chain from the top half's entry (see ihist_on): CHAIN_REQUEST_KEY,
+#         the request's field that names the bottom half; CHAIN_ENTRY, the
+#         entry event; CHAIN_ENTRY_KEY and CHAIN_ENTRY_FILTER, its key field
+#         and filter.
 # The request event of an entry event: workqueue_queue_work for
 # workqueue_execute_start (keyed by the work), its kthread_work twin for
 # sched_kthread_work_execute_start, timer_start and
@@ -47,44 +48,44 @@ thread_glob() {
 # are filtered to hard interrupt context (common_flags & 8,
 # TRACE_FLAG_HARDIRQ): the path's top half makes them.
 inst_plan() {
-	_t=$(rule "$1" trace)
-	_s=$(rule "$1" softirq)
+	_t=$(path_rule "$1" trace)
+	_s=$(path_rule "$1" softirq)
 	_g=${_t%%:*} _e=${_t#*:}
-	TEVS="irq/irq_handler_entry irq/irq_handler_exit"
-	[ "$_s" = none ] || TEVS="$TEVS irq/softirq_raise irq/softirq_entry irq/softirq_exit"
-	HREQ= HENT= HKEY= HEKEY= HFREQ= HFENT= TREQ=
+	TRACE_EVENTS="irq/irq_handler_entry irq/irq_handler_exit"
+	[ "$_s" = none ] || TRACE_EVENTS="$TRACE_EVENTS irq/softirq_raise irq/softirq_entry irq/softirq_exit"
+	PAIR_REQUEST= PAIR_ENTRY= PAIR_REQUEST_KEY= PAIR_ENTRY_KEY= PAIR_REQUEST_FILTER= PAIR_ENTRY_FILTER= TRACED_REQUEST=
 	case $_e in
 	irq_handler_entry | none | "") ;;
 	workqueue_execute_start)
-		HREQ=workqueue/workqueue_queue_work HENT=$_g/$_e HKEY=work HEKEY=work
-		HFREQ="common_flags & 8"
+		PAIR_REQUEST=workqueue/workqueue_queue_work PAIR_ENTRY=$_g/$_e PAIR_REQUEST_KEY=work PAIR_ENTRY_KEY=work
+		PAIR_REQUEST_FILTER="common_flags & 8"
 		;;
 	sched_kthread_work_execute_start)
-		HREQ=$_g/sched_kthread_work_queue_work HENT=$_g/$_e HKEY=work HEKEY=work
-		HFREQ="common_flags & 8"
+		PAIR_REQUEST=$_g/sched_kthread_work_queue_work PAIR_ENTRY=$_g/$_e PAIR_REQUEST_KEY=work PAIR_ENTRY_KEY=work
+		PAIR_REQUEST_FILTER="common_flags & 8"
 		;;
 	timer_expire_entry)
-		HREQ=$_g/timer_start HENT=$_g/$_e HKEY=timer HEKEY=timer HFREQ="common_flags & 8"
+		PAIR_REQUEST=$_g/timer_start PAIR_ENTRY=$_g/$_e PAIR_REQUEST_KEY=timer PAIR_ENTRY_KEY=timer PAIR_REQUEST_FILTER="common_flags & 8"
 		;;
 	hrtimer_expire_entry)
 		# A softirq-run hrtimer is a soft one (HRTIMER_MODE_SOFT, 0x4):
 		# that leaves out the tick's hard hrtimer, restarted from irq_exit.
-		HREQ=$_g/hrtimer_start HENT=$_g/$_e HKEY=hrtimer HEKEY=hrtimer HFREQ="common_flags & 8"
-		[ "$_s" = none ] || HFREQ="$HFREQ && mode & 4"
+		PAIR_REQUEST=$_g/hrtimer_start PAIR_ENTRY=$_g/$_e PAIR_REQUEST_KEY=hrtimer PAIR_ENTRY_KEY=hrtimer PAIR_REQUEST_FILTER="common_flags & 8"
+		[ "$_s" = none ] || PAIR_REQUEST_FILTER="$PAIR_REQUEST_FILTER && mode & 4"
 		;;
 	sched_switch)
 		_glob=$(thread_glob "$1")
 		# Traced: the wake-up (as a user traces it); paired: the waking.
-		TREQ=sched/sched_wakeup
-		HREQ=sched/sched_waking HENT=sched/sched_switch HKEY=pid HEKEY=next_pid
-		HFREQ="comm ~ \"$_glob\"" HFENT="next_comm ~ \"$_glob\""
+		TRACED_REQUEST=sched/sched_wakeup
+		PAIR_REQUEST=sched/sched_waking PAIR_ENTRY=sched/sched_switch PAIR_REQUEST_KEY=pid PAIR_ENTRY_KEY=next_pid
+		PAIR_REQUEST_FILTER="comm ~ \"$_glob\"" PAIR_ENTRY_FILTER="next_comm ~ \"$_glob\""
 		;;
 	*)
 		# An entry inside the softirq: its vector's raise and entry.
 		if [ "$_s" != none ]; then
 			_v=$(softirq_nr "$_s")
-			HREQ=irq/softirq_raise HENT=irq/softirq_entry HKEY=vec HEKEY=vec
-			HFREQ="vec == $_v" HFENT="vec == $_v"
+			PAIR_REQUEST=irq/softirq_raise PAIR_ENTRY=irq/softirq_entry PAIR_REQUEST_KEY=vec PAIR_ENTRY_KEY=vec
+			PAIR_REQUEST_FILTER="vec == $_v" PAIR_ENTRY_FILTER="vec == $_v"
 		fi
 		;;
 	esac
@@ -93,21 +94,21 @@ inst_plan() {
 	# keyed by that CPU: the path's own event where the kernel emits it
 	# before the bottom half's code (tasklet_entry; napi_poll comes after
 	# the poll), else its vector's softirq_entry.
-	IKEY=$HKEY IENT=$HENT IEKEY=$HEKEY IFENT=$HFENT
-	if [ "$HREQ" = irq/softirq_raise ]; then
-		IKEY=common_cpu IEKEY=common_cpu
+	CHAIN_REQUEST_KEY=$PAIR_REQUEST_KEY CHAIN_ENTRY=$PAIR_ENTRY CHAIN_ENTRY_KEY=$PAIR_ENTRY_KEY CHAIN_ENTRY_FILTER=$PAIR_ENTRY_FILTER
+	if [ "$PAIR_REQUEST" = irq/softirq_raise ]; then
+		CHAIN_REQUEST_KEY=common_cpu CHAIN_ENTRY_KEY=common_cpu
 		case $_e in
-		tasklet_entry) IENT=$_g/$_e IFENT= ;;
+		tasklet_entry) CHAIN_ENTRY=$_g/$_e CHAIN_ENTRY_FILTER= ;;
 		esac
 	fi
 	case $_e in
 	irq_handler_entry | none | "") ;;
-	*) TEVS="$TEVS $_g/$_e" ;;
+	*) TRACE_EVENTS="$TRACE_EVENTS $_g/$_e" ;;
 	esac
-	TREQ=${TREQ:-$HREQ}
-	[ -z "$TREQ" ] || case " $TEVS " in
-	*" $TREQ "*) ;;
-	*) TEVS="$TEVS $TREQ" ;;
+	TRACED_REQUEST=${TRACED_REQUEST:-$PAIR_REQUEST}
+	[ -z "$TRACED_REQUEST" ] || case " $TRACE_EVENTS " in
+	*" $TRACED_REQUEST "*) ;;
+	*) TRACE_EVENTS="$TRACE_EVENTS $TRACED_REQUEST" ;;
 	esac
 }
 
@@ -115,8 +116,8 @@ inst_plan() {
 inst_record() {
 	inst_plan "$1"
 	_h=none
-	[ -z "$HREQ" ] || _h="$HREQ>$HENT"
-	echo "inst path=$1 trace=$(echo $TEVS | tr ' ' ',') hist=$_h key=${HKEY:-none}"
+	[ -z "$PAIR_REQUEST" ] || _h="$PAIR_REQUEST>$PAIR_ENTRY"
+	echo "inst path=$1 trace=$(echo $TRACE_EVENTS | tr ' ' ',') hist=$_h key=${PAIR_REQUEST_KEY:-none}"
 }
 
 # The synthetic event the hist triggers emit, its latency in ns (the trace
@@ -132,22 +133,22 @@ synth_remove() {
 }
 
 # The trigger texts of the plan (inst_plan first); "!" + text removes one.
-_hist_req() { echo "hist:keys=$HKEY:ts0=common_timestamp${HFREQ:+ if $HFREQ}"; }
+_hist_req() { echo "hist:keys=$PAIR_REQUEST_KEY:ts0=common_timestamp${PAIR_REQUEST_FILTER:+ if $PAIR_REQUEST_FILTER}"; }
 _hist_ent() {
-	echo "hist:keys=$HEKEY:lat=common_timestamp-\$ts0:onmatch(${HREQ%%/*}.${HREQ#*/}).trace($SYNTH,\$lat)${HFENT:+ if $HFENT}"
+	echo "hist:keys=$PAIR_ENTRY_KEY:lat=common_timestamp-\$ts0:onmatch(${PAIR_REQUEST%%/*}.${PAIR_REQUEST#*/}).trace($SYNTH,\$lat)${PAIR_ENTRY_FILTER:+ if $PAIR_ENTRY_FILTER}"
 }
 _hist_lat() { echo "hist:keys=lat.buckets=$HIST_BUCKET_NS:sort=lat:size=8192"; }
 
 # hist_on / hist_off: the path's hist triggers (inst_plan first).
 hist_on() {
-	echo "$(_hist_req)" >> "$T/events/$HREQ/trigger"
-	echo "$(_hist_ent)" >> "$T/events/$HENT/trigger"
+	echo "$(_hist_req)" >> "$T/events/$PAIR_REQUEST/trigger"
+	echo "$(_hist_ent)" >> "$T/events/$PAIR_ENTRY/trigger"
 	echo "$(_hist_lat)" >> "$T/events/synthetic/$SYNTH/trigger"
 }
 hist_off() {
 	echo "!$(_hist_lat)" >> "$T/events/synthetic/$SYNTH/trigger"
-	echo "!$(_hist_ent)" >> "$T/events/$HENT/trigger"
-	echo "!$(_hist_req)" >> "$T/events/$HREQ/trigger"
+	echo "!$(_hist_ent)" >> "$T/events/$PAIR_ENTRY/trigger"
+	echo "!$(_hist_req)" >> "$T/events/$PAIR_REQUEST/trigger"
 }
 
 # The chain from the top half's entry, irqdefer's own start, to the bottom
@@ -168,8 +169,8 @@ SYNTH_REQ=irqdefer_req SYNTH_ILAT=irqdefer_ilat
 # synthetic event takes it (pid_t), else one of the same size and sign
 # (a pointer's: u64).
 _ktype() {
-	[ "$IKEY" = common_cpu ] && { echo u32; return; }
-	awk -v f="$IKEY" '$0 ~ "field:.*[ *]" f ";" {
+	[ "$CHAIN_REQUEST_KEY" = common_cpu ] && { echo u32; return; }
+	awk -v f="$CHAIN_REQUEST_KEY" '$0 ~ "field:.*[ *]" f ";" {
 		t = $0; sub(/^[ \t]*field:/, "", t); sub("[ *]*" f ";.*", "", t)
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^size:/) { sz = substr($i, 6) + 0 }
@@ -178,40 +179,40 @@ _ktype() {
 		if (t == "pid_t") print t
 		else printf "%s%d\n", sg ? "s" : "u", sz * 8
 		exit
-	}' "$T/events/$HREQ/format"
+	}' "$T/events/$PAIR_REQUEST/format"
 }
 _ihist_irq() { echo "hist:keys=common_cpu:its0=common_timestamp if irq == $1"; }
 _ihist_req() {
-	if [ "$IKEY" = common_cpu ]; then
-		echo "hist:keys=common_cpu:icpu=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,\$icpu,\$its0)${HFREQ:+ if $HFREQ}"
+	if [ "$CHAIN_REQUEST_KEY" = common_cpu ]; then
+		echo "hist:keys=common_cpu:icpu=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,\$icpu,\$its0)${PAIR_REQUEST_FILTER:+ if $PAIR_REQUEST_FILTER}"
 	else
-		echo "hist:keys=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,$IKEY,\$its0)${HFREQ:+ if $HFREQ}"
+		echo "hist:keys=common_cpu:onmatch(irq.irq_handler_entry).trace($SYNTH_REQ,$CHAIN_REQUEST_KEY,\$its0)${PAIR_REQUEST_FILTER:+ if $PAIR_REQUEST_FILTER}"
 	fi
 }
 _ihist_k() { echo "hist:keys=k:its1=ts"; }
 _ihist_ent() {
-	echo "hist:keys=$IEKEY:ilat=common_timestamp-\$its1:onmatch(synthetic.$SYNTH_REQ).trace($SYNTH_ILAT,\$ilat)${IFENT:+ if $IFENT}"
+	echo "hist:keys=$CHAIN_ENTRY_KEY:ilat=common_timestamp-\$its1:onmatch(synthetic.$SYNTH_REQ).trace($SYNTH_ILAT,\$ilat)${CHAIN_ENTRY_FILTER:+ if $CHAIN_ENTRY_FILTER}"
 }
 
 # ihist_on IRQ / ihist_off IRQ: the chain for the path's line IRQ
 # (inst_plan first), beside hist_on's pair.
 ihist_on() {
 	_kt=$(_ktype)
-	[ -n "$_kt" ] || { echo "bench: no field $IKEY in $HREQ" >&2; return 1; }
+	[ -n "$_kt" ] || { echo "bench: no field $CHAIN_REQUEST_KEY in $PAIR_REQUEST" >&2; return 1; }
 	echo "$SYNTH_REQ $_kt k; u64 ts" >> "$T/synthetic_events"
 	grep -q "^$SYNTH_ILAT[[:space:]]" "$T/synthetic_events" ||
 		echo "$SYNTH_ILAT u64 lat" >> "$T/synthetic_events"
 	echo "$(_ihist_irq "$1")" >> "$T/events/irq/irq_handler_entry/trigger"
-	echo "$(_ihist_req)" >> "$T/events/$HREQ/trigger"
+	echo "$(_ihist_req)" >> "$T/events/$PAIR_REQUEST/trigger"
 	echo "$(_ihist_k)" >> "$T/events/synthetic/$SYNTH_REQ/trigger"
-	echo "$(_ihist_ent)" >> "$T/events/$IENT/trigger"
+	echo "$(_ihist_ent)" >> "$T/events/$CHAIN_ENTRY/trigger"
 	echo "$(_hist_lat)" >> "$T/events/synthetic/$SYNTH_ILAT/trigger"
 }
 ihist_off() {
 	echo "!$(_hist_lat)" >> "$T/events/synthetic/$SYNTH_ILAT/trigger"
-	echo "!$(_ihist_ent)" >> "$T/events/$IENT/trigger"
+	echo "!$(_ihist_ent)" >> "$T/events/$CHAIN_ENTRY/trigger"
 	echo "!$(_ihist_k)" >> "$T/events/synthetic/$SYNTH_REQ/trigger"
-	echo "!$(_ihist_req)" >> "$T/events/$HREQ/trigger"
+	echo "!$(_ihist_req)" >> "$T/events/$PAIR_REQUEST/trigger"
 	echo "!$(_ihist_irq "$1")" >> "$T/events/irq/irq_handler_entry/trigger"
 	# Its key's type is the path's: made anew for each.
 	echo "!$SYNTH_REQ" >> "$T/synthetic_events"
@@ -253,15 +254,15 @@ lat_stats() {
 		"$DBG/snapshot"
 }
 
-# trace_on / trace_off: the path's tracepoints into the ring buffer (TEVS).
+# trace_on / trace_off: the path's tracepoints into the ring buffer (TRACE_EVENTS).
 trace_on() {
 	echo > "$T/trace"
-	for _ev in $TEVS; do echo 1 > "$T/events/$_ev/enable"; done
+	for _ev in $TRACE_EVENTS; do echo 1 > "$T/events/$_ev/enable"; done
 	echo 1 > "$T/tracing_on"
 }
 trace_off() {
 	echo 0 > "$T/tracing_on"
-	for _ev in $TEVS; do echo 0 > "$T/events/$_ev/enable"; done
+	for _ev in $TRACE_EVENTS; do echo 0 > "$T/events/$_ev/enable"; done
 }
 # trace_count: events written since the last clear (entries + overrun).
 trace_count() {

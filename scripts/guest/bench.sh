@@ -57,10 +57,9 @@ boot=${2:-normal}
 accel=${3:-unknown}
 flavour=${4:-normal}
 what=${irqdefer_bench:-all}
-DBG=/sys/kernel/debug/irqdefer
 T=/sys/kernel/tracing
 RAISE_CPU=1
-. "$(dirname "$0")/results.sh"
+. "$(dirname "$0")/module_lib.sh"
 . "$(dirname "$0")/bench-inst.sh"
 
 case $what in
@@ -72,26 +71,13 @@ ncpus=$(grep -c ^processor /proc/cpuinfo)
 insmod /irqdefer/irqdefer.ko paths=hardirq cpu=$RAISE_CPU || exit 1
 # The starvation guard off: a hold at the top rates would cut the runs of
 # the costlier mode more than the other's, and the bench compares them.
-echo 0 > "$DBG/guard_pct"
+set_control guard_pct 0 || exit 1
 [ -e "$DBG/available_paths" ] || { echo "bench: $DBG/available_paths missing: module too old" >&2; exit 1; }
 
 # The paths and their rules come from the module's registry:
-# available_paths, and the snapshot's "meta path.NAME KEY=VALUE..." lines.
+# available_paths, and the snapshot's "meta path.NAME KEY=VALUE..." lines
+# (module_lib.sh: path_rule, paths_where, first_path_where).
 ALL=$(cat "$DBG/available_paths")
-# rule PATH KEY: the VALUE of PATH's KEY=VALUE.
-rule() {
-	awk -v p="path.$1" -v k="$2=" '$1 == "meta" && $2 == p {
-		for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1)
-	}' "$DBG/snapshot"
-}
-# snap PATH KEY: PATH's KEY in the snapshot (its irq, lat_p50, ...).
-snap() { awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3 }' "$DBG/snapshot"; }
-# first_of PREFIX: the first path whose context starts with PREFIX.
-first_of() {
-	awk -v c="context=$1" '$1 == "meta" && $2 ~ /^path\./ {
-		for (i = 3; i <= NF; i++) if (index($i, c) == 1) { print substr($2, 6); exit }
-	}' "$DBG/snapshot"
-}
 # deal PATH...: the order paths join in the scaling phase: dealt round-robin
 # over their contexts (each context's paths in line order), so that the
 # first few mix contexts.
@@ -126,7 +112,7 @@ all | scaling)
 	;;
 smoke)
 	# One path of each kind of context: hard interrupt, softirq, task.
-	PATHS="$(first_of hardirq) $(first_of softirq) $(first_of task_)"
+	PATHS="$(first_path_where context hardirq) $(first_path_where context softirq) $(first_path_where context task_)"
 	ROUNDS=2 IDLE_MS=500 OV_MS=400 OV_RATE=10000
 	MAX_STEPS="1000 10000" MAX_MS=500
 	ACC_RATE=200 ACC_MS=500 SCALE_N="1 $(nwords $PATHS)" SCALE_RATE=1000 SCALE_MS=500
@@ -143,12 +129,14 @@ esac
 OV_MODES="full count trace hist reader hog"
 # The hist triggers' latency buckets, ns.
 HIST_BUCKET_NS=1000
-# timerlat's like: the path whose bottom half is a SCHED_FIFO thread woken
-# from the top half (the registry's mechanism says SCHED_FIFO);
-# cyclictest's: the first path run by an IRQ thread, and the first run by
-# a thread of the module's own.
-TL_PATH=$(awk '$1 == "meta" && $2 ~ /^path\./ && / mechanism=[^ ]*SCHED_FIFO/ { print substr($2, 6); exit }' "$DBG/snapshot")
-CYC_PATHS="$(first_of task_own_thread) $(first_of task_irq_thread)"
+# timerlat's like: the first path whose bottom half is a SCHED_FIFO thread
+# of the module's own, woken from the top half (the registry's context
+# task_own_thread and sched fifoN); cyclictest's: the first path run by an
+# IRQ thread, and the first run by a thread of the module's own.
+TL_PATH=$(for p in $(paths_where context task_own_thread); do
+	case $(path_rule "$p" sched) in fifo*) echo "$p"; break ;; esac
+done)
+CYC_PATHS="$(first_path_where context task_own_thread) $(first_path_where context task_irq_thread)"
 SCALE_ORDER=$(deal $PATHS)
 case $what in
 scaling) PHASES="idle scale" ;;
@@ -183,24 +171,14 @@ counts() {
 		"$DBG/snapshot"
 }
 
-# Waits (up to 5 s) until paths "a,b,..." have no bottom half pending.
-settle() {
-	_w=0
-	while [ $_w -lt 50 ]; do
-		awk -v ps=",$1," 'index(ps, "," $1 ",") {
-			if ($2 == "raised") r += $3; else if ($2 == "executed") e += $3
-			else if ($2 == "coalesced") c += $3
-		} END { exit r != e + c }' "$DBG/snapshot" && return 0
-		usleep 100000
-		_w=$((_w + 1))
-	done
-	msg "warning: $1 did not settle in 5 s"
-}
+# settle_paths "a,b,...": waits (up to 5 s) until the paths have no bottom
+# half pending; warns if they still have.
+settle_paths() { settle "$1" || msg "warning: $1 did not settle in 5 s"; }
 
 # Sets the active paths and measurement mode at rest, then zeroes counters.
 setup() {
-	echo "$1" > "$DBG/paths"
-	echo "$2" > "$DBG/measure"
+	set_control paths "$1"
+	set_control measure "$2"
 	echo 1 > "$DBG/reset"
 }
 
@@ -262,7 +240,7 @@ phase_ov() {
 			inst_plan "$p"
 			for m in $modes; do
 				# hist: only where the kernel has the event pair.
-				[ "$m" = hist ] && [ -z "$HREQ" ] && continue
+				[ "$m" = hist ] && [ -z "$PAIR_REQUEST" ] && continue
 				case $m in count | trace | hist) setup "$p" count ;; *) setup "$p" full ;; esac
 				case $m in
 				reader) start_reader ;;
@@ -287,7 +265,7 @@ phase_ov() {
 					hist_off
 					;;
 				esac
-				settle "$p"
+				settle_paths "$p"
 				echo "ov round=$r path=$p mode=$m rate=$OV_RATE $w $(counts "$p")$extra" >> "$out"
 			done
 		done
@@ -310,7 +288,7 @@ phase_max() {
 				usleep 100000
 				at100=$(counts "$p" | awk '{ gsub(/raised=/, "r100="); gsub(/executed=/, "e100=")
 					gsub(/coalesced=/, "c100="); print $1, $2, $3 }')
-				settle "$p"
+				settle_paths "$p"
 				rec="max path=$p rate=$rate try=$try $w $(counts "$p") $at100"
 				echo "$rec" >> "$out"
 				# The host judges; this only decides whether to go on.
@@ -333,7 +311,7 @@ phase_max() {
 # without a bottom half or whose start the kernel does not trace
 # (trace=none).
 entry_event() {
-	t=$(rule "$1" trace)
+	t=$(path_rule "$1" trace)
 	case $t in
 	irq:irq_handler_entry | none | "") ;;
 	sched:sched_switch) echo "sched/sched_switch sched/sched_wakeup" ;;
@@ -400,21 +378,16 @@ phase_acc() {
 		echo > "$T/trace"
 		echo "irq==$irq" > "$T/events/irq/irq_handler_entry/filter"
 		evs="irq/irq_handler_entry irqdefer/irqdefer_raise irqdefer/irqdefer_run $(entry_event "$p")"
-		case $(rule "$p" context) in
-		task_irq_thread)
-			echo "next_comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_switch/filter"
-			echo "comm ~ \"irq/$irq-*\"" > "$T/events/sched/sched_wakeup/filter"
-			;;
-		task_own_thread)
-			# irqdefer's threads: irqdefer-thread, irqdefer-worker.
-			echo 'next_comm ~ "irqdefer-*"' > "$T/events/sched/sched_switch/filter"
-			echo 'comm ~ "irqdefer-*"' > "$T/events/sched/sched_wakeup/filter"
-			;;
-		esac
+		# A path run by a thread of its own: only that thread's switches.
+		glob=$(thread_glob "$p")
+		if [ -n "$glob" ]; then
+			echo "next_comm ~ \"$glob\"" > "$T/events/sched/sched_switch/filter"
+			echo "comm ~ \"$glob\"" > "$T/events/sched/sched_wakeup/filter"
+		fi
 		for e in $evs; do echo 1 > "$T/events/$e/enable"; done
 		echo 1 > "$T/tracing_on"
 		w=$(window "$p" "$ACC_RATE" "$ACC_MS")
-		settle "$p"
+		settle_paths "$p"
 		echo 0 > "$T/tracing_on"
 		for e in $evs; do echo 0 > "$T/events/$e/enable"; done
 		for f in irq/irq_handler_entry sched/sched_switch sched/sched_wakeup; do
@@ -440,25 +413,25 @@ phase_hist() {
 	synth_create
 	for p in $PATHS; do
 		inst_plan "$p"
-		[ -n "$HREQ" ] || continue
+		[ -n "$PAIR_REQUEST" ] || continue
 		msg "hist triggers: $p at $HIST_RATE Hz for 3 x $HIST_MS ms"
 		setup "$p" full
 		irq=$(snap "$p" irq)
 		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null
-		settle "$p"
+		settle_paths "$p"
 		bare=$(snap "$p" lat_p50)
 		setup "$p" full
 		ihist_on "$irq" || return 1
 		window "$p" "$HIST_RATE" "$HIST_MS" > /dev/null
-		settle "$p"
-		chain="$(hist_totals "$SYNTH_ILAT" i) chain=irq/irq_handler_entry>$HREQ>$IENT"
+		settle_paths "$p"
+		chain="$(hist_totals "$SYNTH_ILAT" i) chain=irq/irq_handler_entry>$PAIR_REQUEST>$CHAIN_ENTRY"
 		hist_buckets "$p.chain" "$SYNTH_ILAT" kernel_irq >> "$out"
 		module_buckets "$p" "$p.chain" >> "$out"
 		ihist_off "$irq"
 		setup "$p" full
 		hist_on
 		w=$(window "$p" "$HIST_RATE" "$HIST_MS")
-		settle "$p"
+		settle_paths "$p"
 		echo "hist path=$p rate=$HIST_RATE ms=$HIST_MS $w $(counts "$p") $(hist_totals) $chain bare_p50=${bare:-0} $(lat_stats "$p")" >> "$out"
 		hist_buckets "$p" >> "$out"
 		module_buckets "$p" "$p" >> "$out"
@@ -507,7 +480,7 @@ phase_tl() {
 		*) rate=$hz; [ $run = timerlat ] && rate=0; timerlat_start ;;
 		esac
 		w=$(window "$TL_PATH" "$rate" "$TL_MS")
-		settle "$TL_PATH"
+		settle_paths "$TL_PATH"
 		samples=
 		[ $run = irqdefer ] || samples=$(timerlat_stop $run)
 		echo "tl run=$run path=$TL_PATH period_us=$TL_PERIOD_US ms=$TL_MS $w $(counts "$TL_PATH") $(lat_stats "$TL_PATH")" >> "$out"
@@ -561,7 +534,7 @@ phase_cyc() {
 		msg "cyclictest's like: $p at $hz Hz, $CYC_MS ms"
 		setup "$p" full
 		w=$(window "$p" "$hz" "$CYC_MS")
-		settle "$p"
+		settle_paths "$p"
 		echo "cyc run=$p tool=irqdefer path=$p policy=- prio=0 interval_us=$CYC_US ms=$CYC_MS $w $(counts "$p") $(lat_stats "$p")" >> "$out"
 		module_buckets "$p" "cyc.$p" >> "$out"
 	done
@@ -574,7 +547,7 @@ phase_cyc() {
 	wait $cyc_pid
 	echo 0 > "$DBG/rate_hz"
 	cw="$_a $(mark 1)"
-	settle "$ps"
+	settle_paths "$ps"
 	cyclictest_record both fifo 50 "$cw" >> "$out"
 	for p in $CYC_PATHS; do
 		echo "cyc run=both.$p tool=irqdefer path=$p policy=- prio=0 interval_us=$CYC_US ms=$CYC_MS $cw $(counts "$p") $(lat_stats "$p")" >> "$out"
@@ -588,7 +561,7 @@ phase_scale() {
 		msg "scaling: $n path(s) at $SCALE_RATE Hz: $ps"
 		setup "$ps" full
 		w=$(window "$ps" "$SCALE_RATE" "$SCALE_MS")
-		settle "$ps"
+		settle_paths "$ps"
 		echo "scale n=$n paths=$ps rate=$SCALE_RATE $w $(counts "$ps")" >> "$out"
 	done
 }
@@ -621,7 +594,6 @@ phase_scale() {
 	echo "meta cyc_interval_us $CYC_US"
 	echo "meta cyc_ms $CYC_MS"
 	echo "meta cyclictest $(cyclictest --help 2>&1 | sed -n 's/^cyclictest V \([0-9.]*\).*/\1/p' | head -1)"
-	results_registry
 	# The kernel's instruments for each path (phases ov and hist).
 	for p in $PATHS; do inst_record "$p"; done
 } > "$out"

@@ -25,6 +25,7 @@
 # The runs: the matrix kept short by the irqdefer_* settings below
 # (the kernel command line may override them).
 bundle=${1:?usage: demo-host-test.sh BUNDLE}
+. "$(dirname "$0")/module_lib.sh"
 entry=/irqdefer/demo-host.sh
 export REPORT=/bin/irqdefer-report HOG=/irqdefer/hog OUT=/tmp/out
 export FLAVOUR=${irqdefer_flavour:-normal}
@@ -99,10 +100,11 @@ start=$(cut -d. -f1 /proc/uptime)
 if OUT=/tmp/out-loaded BOOT=host-loaded irqdefer_rates=1000 irqdefer_loads=idle \
 	irqdefer_pressure= irqdefer_cell_ms=100 sh "$entry" >/dev/null; then
 	note "run (module loaded already): ok in $(($(cut -d. -f1 /proc/uptime) - start)) s;" \
-		"work_ns after it: $(cat /sys/kernel/debug/irqdefer/work_ns); $(state)"
+		"work_ns after it: $(control work_ns value); $(state)"
 	[ -d /sys/module/irqdefer ] || { note "FAILED: the loaded module was unloaded"; fail=1; }
-	[ "$(cat /sys/kernel/debug/irqdefer/work_ns)" = 0 ] ||
-		{ note "FAILED: the loaded module's work_ns was not reset"; fail=1; }
+	off=$(controls_off_default)
+	[ -z "$off" ] ||
+		{ note "FAILED: the loaded module's controls were not restored:" $off; fail=1; }
 else
 	note "run (module loaded already): FAILED"
 	fail=1

@@ -23,8 +23,8 @@
 #  - rthog: every path at HOG_RATE Hz for HOG_MS while a SCHED_FIFO busy
 #    loop (/irqdefer/hog, scripts/guest/hog.c) pinned on CPU 1 runs at each
 #    priority of HOG_PRIOS: below the IRQ threads' 50, and above. For these
-#    cells the module's threads (irq/N-irqdefer*, irqdefer-*,
-#    napi/irqdefer*) are pinned to CPU 1, and RT throttling is off
+#    cells the module's threads (module_lib.sh: module_threads) are pinned
+#    to CPU 1, and RT throttling is off
 #    (sched_rt_runtime_us -1; both undone after). The fair server, the other
 #    safety net, is left alone: it is deferred, running starved CFS tasks
 #    for 50 ms only after 950 ms of starvation, longer than a window. The
@@ -58,7 +58,8 @@
 #                                      its snapshot's meta lines as they are
 #   cell I N PATH RATE LOAD GROUP      I of N, 1-based; LOAD idle, busy,
 #                                      kbusy or fifoP; GROUP matrix, rthog, overload
-#   work_ns NS                         the cell's work per bottom half
+#   work_ns NS                         the cell's work per bottom half, as
+#                                      the module reports it
 #   uptime before|stop|after SECONDS   load on at "before", off at
 #                                      "stop", at rest at "after"
 #   snapshot before|stop|after PATH KEY VALUE
@@ -71,7 +72,6 @@ out=${1:?usage: scenario.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]}
 boot=${2:-normal}
 accel=${3:-unknown}
 flavour=${4:-normal}
-DBG=/sys/kernel/debug/irqdefer
 list() { echo "$1" | tr ',' ' '; }
 RATES=$(list "${irqdefer_rates:-single,100,1000,10000}")
 LOADS=$(list "${irqdefer_loads:-idle,busy}")
@@ -87,7 +87,7 @@ OVERLOAD_RATE=1000
 RAISE_CPU=1
 KO=${irqdefer_ko-/irqdefer/irqdefer.ko}
 HOG=${irqdefer_hog:-/irqdefer/hog}
-. "$(dirname "$0")/results.sh"
+. "$(dirname "$0")/module_lib.sh"
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
@@ -96,13 +96,13 @@ taskset -p 1 $$ >/dev/null || exit 1
 if [ -n "$KO" ]; then
 	insmod "$KO" paths=hardirq cpu=$RAISE_CPU || exit 1
 else
-	echo hardirq > "$DBG/paths" && echo $RAISE_CPU > "$DBG/cpu" || exit 1
+	# Loaded already, its controls at their defaults: the source stopped.
+	set_control rate_hz 0 && set_control paths hardirq && set_control cpu $RAISE_CPU || exit 1
 fi
 # Every path the module has, in its order.
 PATHS=$(cat "$DBG/available_paths") || exit 1
 # The softirq paths, by the registry's rule.
-SOFTIRQ_PATHS=$(awk '$1 == "meta" && $2 ~ /^path\./ && $0 !~ / softirq=none / {
-	sub(/^path\./, "", $2); print $2 }' "$DBG/snapshot")
+SOFTIRQ_PATHS=$(paths_where softirq '!none')
 has() { case " $PRESSURE " in *" $1 "*) return 0 ;; esac; return 1; }
 seconds() { awk -v ms="$1" 'BEGIN { print ms / 1000 }'; }
 
@@ -111,8 +111,7 @@ seconds() { awk -v ms="$1" 'BEGIN { print ms / 1000 }'; }
 record() {
 	echo "uptime $1 $(cut -d' ' -f1 /proc/uptime)"
 	awk -v ph="$1" -v p="$2" '$1 == p { print "snapshot", ph, $0 }' "$DBG/snapshot"
-	irq=$(awk -v p="$2" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
-	awk -v ph="$1" -v irq="$irq:" '$1 == irq { print "interrupts", ph, $0 }' /proc/interrupts
+	awk -v ph="$1" -v irq="$(irq_of "$2"):" '$1 == irq { print "interrupts", ph, $0 }' /proc/interrupts
 	[ "$1" = stop ] || awk -v ph="$1" 'NR > 1 { print "softirqs", ph, $0 }' /proc/softirqs
 }
 
@@ -139,43 +138,25 @@ stop_hog() {
 	hog=
 }
 
-# Waits (up to 5 s) until a path is at rest: raised == executed + coalesced.
-settle() {
-	_w=0
-	while [ $_w -lt 50 ]; do
-		awk -v p="$1" '$1 == p { v[$2] = $3 }
-			END { exit !(v["raised"] == v["executed"] + v["coalesced"]) }' \
-			"$DBG/snapshot" && return 0
-		usleep 100000
-		_w=$((_w + 1))
-	done
-	echo "scenario: $1 not at rest after 5 s" >&2
-}
-
-# The module's threads: irq/N-irqdefer*, irqdefer-*, napi/irqdefer*.
-module_threads() {
-	for d in /proc/[0-9]*; do
-		read -r comm < "$d/comm" 2>/dev/null || continue
-		case $comm in
-		irq/*-irqdefer* | irqdefer* | napi/irqdefer*) echo "${d#/proc/}" ;;
-		esac
-	done
-}
-
 i=0
 n=0
-begin_cell() { # PATH RATE LOAD GROUP WORK_NS
+# begin_cell PATH RATE LOAD GROUP [WORK_NS]: the path alone, WORK_NS of
+# work per bottom half (default: the control's default), counters zeroed;
+# the cell records the work the module reports, which a refused write left
+# as it was.
+begin_cell() {
 	i=$((i + 1))
 	echo "[$i/$n] $boot: $1, rate $2, CPU $RAISE_CPU $3 ($4${5:+, work_ns $5})" >&2
-	echo "$1" > "$DBG/paths"
+	set_control paths "$1"
+	set_control work_ns "${5:-$(control work_ns default)}"
 	echo 1 > "$DBG/reset" || echo "scenario: reset failed" >&2
 	{
 		echo "cell $i $n $1 $2 $3 $4"
-		[ -z "$5" ] || echo "work_ns $5"
+		echo "work_ns $(control work_ns value)"
 	} >> "$out"
 }
 end_cell() { # PATH
-	settle "$1"
+	settle "$1" || echo "scenario: $1 not at rest after 5 s" >&2
 	_held=$(awk '$1 == "source" && $2 == "skipped" { print $3 }' "$DBG/snapshot")
 	[ "${_held:-0}" -eq 0 ] ||
 		echo "scenario: cell $i: the starvation guard held the source for $_held ticks" >&2
@@ -198,9 +179,9 @@ has rthog && n=$((n + npaths * $#))
 # PREEMPT_RT and under threadirqs, the softirqs a top half raises run in
 # its SCHED_FIFO thread, which the bounds keep at half a CPU.
 overload_levels() { # PATH
-	echo "$1" > "$DBG/paths"
+	set_control paths "$1"
 	for pct in $OVERLOAD_PCT; do
-		echo $((pct * 10000000 / OVERLOAD_RATE)) > "$DBG/work_ns"
+		set_control work_ns $((pct * 10000000 / OVERLOAD_RATE)) || continue
 		if echo $OVERLOAD_RATE > "$DBG/rate_hz" 2>/dev/null; then
 			echo 0 > "$DBG/rate_hz"
 			printf '%s ' "$pct"
@@ -208,7 +189,7 @@ overload_levels() { # PATH
 			echo "scenario: $1 at $pct% of a CPU: refused by the load bounds on this kernel" >&2
 		fi
 	done
-	echo 0 > "$DBG/work_ns"
+	default_control work_ns
 }
 LEVELS=
 if has overload; then
@@ -246,7 +227,6 @@ fair_server="$(cat "$fair/runtime" 2>/dev/null || echo ?)/$(cat "$fair/period" 2
 		echo "meta overload_pct $OVERLOAD_PCT"
 		echo "meta overload_seconds $(seconds "$OVERLOAD_MS")"
 	fi
-	results_registry
 } > "$out"
 
 # The matrix.
@@ -299,8 +279,7 @@ if has rthog; then
 			usleep 100000
 			{
 				awk -v p="$path" '$1 == p { print "snapshot stop", $0 }' "$DBG/snapshot"
-				irq=$(awk -v p="$path" '$1 == p && $2 == "irq" { print $3 }' "$DBG/snapshot")
-				awk -v irq="$irq:" '$1 == irq { print "interrupts stop", $0 }' /proc/interrupts
+				awk -v irq="$(irq_of "$path"):" '$1 == irq { print "interrupts stop", $0 }' /proc/interrupts
 			} >> "$out"
 			stop_hog
 			end_cell "$path"
@@ -316,25 +295,24 @@ if has rthog; then
 fi
 
 # Softirq overload. Its point is the overload itself: the starvation guard,
-# which would hold the source once interrupt and softirq context take 75%
-# of the CPU, is off for these cells (guard_pct 0), and on again after.
+# which would hold the source once interrupt and softirq context take
+# guard_pct percent of the CPU, is off for these cells (guard_pct 0), and
+# back at its default after.
 if has overload; then
-	echo 0 > "$DBG/guard_pct"
+	set_control guard_pct 0
 	for path in $SOFTIRQ_PATHS; do
 		for pct in $(levels_of "$path"); do
-			work=$((pct * 10000000 / OVERLOAD_RATE))
-			begin_cell "$path" $OVERLOAD_RATE idle overload "$work"
-			echo "$work" > "$DBG/work_ns" || echo "scenario: work_ns $work refused" >&2
+			begin_cell "$path" $OVERLOAD_RATE idle overload $((pct * 10000000 / OVERLOAD_RATE))
 			record before "$path" >> "$out"
 			echo $OVERLOAD_RATE > "$DBG/rate_hz"
 			usleep $((OVERLOAD_MS * 1000))
 			echo 0 > "$DBG/rate_hz"
 			echo "uptime stop $(cut -d' ' -f1 /proc/uptime)" >> "$out"
 			end_cell "$path"
-			echo 0 > "$DBG/work_ns"
 		done
 	done
-	echo 75 > "$DBG/guard_pct"
+	default_control work_ns
+	default_control guard_pct
 fi
 echo "end $n" >> "$out"
 [ -z "$KO" ] || rmmod irqdefer

@@ -7,74 +7,66 @@
 //! its whole input before changing anything and fails with `EINVAL` (not a
 //! value) or `ERANGE` (a value out of range).
 
-use super::parse::{parse_i64, parse_measure, parse_paths, parse_u64};
+use super::controls::{Control, CONTROLS};
+use super::parse::{parse_choice, parse_u64};
 use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::kernel_ext::{context, cpu};
 use crate::paths::{Core, PathId};
 use crate::source::{self, Source};
 use crate::stats::{Field, Flag, Where, HIST_BUCKETS};
-use core::sync::atomic::Ordering::Relaxed;
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::sync::Arc;
 use kernel::ThisModule;
 
-/// The longest sleep per bottom half, ms.
-pub(crate) const SLEEP_MS_MAX: u64 = 100;
-
 const CONTROL: u16 = 0o600;
 const READING: u16 = 0o400;
 /// The registry, readable by all, as ftrace's `available_tracers`.
 const PUBLIC: u16 = 0o444;
 
-/// The top-level files.
+/// A control of [`CONTROLS`]: its file.
+struct ControlFile {
+    source: Arc<Source>,
+    control: &'static Control,
+}
+
+impl Attribute for ControlFile {
+    fn show(&self, m: &mut SeqFile) -> Result {
+        self.control.show(&self.source, m);
+        Ok(())
+    }
+
+    fn store(&self, input: &[u8]) -> Result {
+        self.control.store(&self.source, input)
+    }
+}
+
+/// The top-level files that are not settings: actions and readings.
 #[derive(Clone, Copy)]
-enum Control {
+enum Action {
     Trigger,
-    RateHz,
-    Cpu,
-    Paths,
-    WorkNs,
-    SleepMs,
-    GuardPct,
-    Measure,
     Reset,
     Snapshot,
     AvailablePaths,
 }
 
-struct ControlFile {
+/// What `reset` takes: `1` zeroes the statistics; `defaults` first
+/// restores every control's default.
+const RESET: [(&[u8], bool); 2] = [(b"1", false), (b"defaults", true)];
+
+struct ActionFile {
     source: Arc<Source>,
-    kind: Control,
+    kind: Action,
 }
 
-impl Attribute for ControlFile {
+impl Attribute for ActionFile {
     fn show(&self, m: &mut SeqFile) -> Result {
-        let core = self.source.core();
-        let settings = &core.settings;
         match self.kind {
-            Control::Trigger | Control::Reset => {}
-            Control::RateHz => seq_print!(m, "{}\n", self.source.rate_hz()),
-            Control::Cpu => seq_print!(m, "{}\n", self.source.cpu()),
-            Control::Paths => {
-                let mut sep = "";
-                for path in settings.active_paths() {
-                    seq_print!(m, "{}{}", sep, path.name());
-                    sep = ",";
-                }
-                seq_print!(m, "\n");
-            }
-            Control::WorkNs => seq_print!(m, "{}\n", settings.work_ns.load(Relaxed)),
-            Control::SleepMs => seq_print!(m, "{}\n", settings.sleep_ms.load(Relaxed)),
-            Control::GuardPct => seq_print!(m, "{}\n", self.source.guard_pct()),
-            Control::Measure => match settings.measure.load(Relaxed) {
-                true => seq_print!(m, "full\n"),
-                false => seq_print!(m, "count\n"),
-            },
-            Control::Snapshot => snapshot(&self.source, m),
-            Control::AvailablePaths => {
+            Action::Trigger | Action::Reset => {}
+            Action::Snapshot => snapshot(&self.source, m),
+            Action::AvailablePaths => {
                 let mut sep = "";
                 for path in PathId::ALL {
                     seq_print!(m, "{}{}", sep, path.name());
@@ -87,40 +79,22 @@ impl Attribute for ControlFile {
     }
 
     fn store(&self, input: &[u8]) -> Result {
-        let settings = &self.source.core().settings;
         match self.kind {
-            Control::Trigger => self
+            Action::Trigger => self
                 .source
                 .trigger(parse_u64(input, 1, source::TRIGGER_MAX)?),
-            Control::RateHz => self
-                .source
-                .set_rate(parse_u64(input, 0, source::RATE_HZ_MAX.into())? as u32),
-            Control::Cpu => self
-                .source
-                .set_cpu(parse_i64(input, -1, i32::MAX.into())? as i32),
-            Control::Paths => self.source.set_paths(parse_paths(input)?),
-            Control::WorkNs => self
-                .source
-                .set_work_ns(parse_u64(input, 0, source::WORK_NS_MAX)?),
-            Control::SleepMs => {
-                settings
-                    .sleep_ms
-                    .store(parse_u64(input, 0, SLEEP_MS_MAX)? as u32, Relaxed);
-                Ok(())
-            }
-            Control::GuardPct => {
-                self.source
-                    .set_guard_pct(parse_u64(input, 0, source::GUARD_PCT_MAX.into())?)
-            }
-            Control::Measure => {
-                settings.measure.store(parse_measure(input)?, Relaxed);
-                Ok(())
-            }
-            Control::Reset => {
-                parse_u64(input, 1, 1)?;
+            Action::Reset => {
+                // A number other than 1 is out of range, as before `defaults`.
+                let defaults = match parse_choice(input, &RESET) {
+                    Ok(defaults) => defaults,
+                    Err(_) => parse_u64(input, 1, 1).map(|_| false)?,
+                };
+                if defaults {
+                    self.source.restore_defaults()?;
+                }
                 self.source.reset()
             }
-            Control::Snapshot | Control::AvailablePaths => Err(EPERM),
+            Action::Snapshot | Action::AvailablePaths => Err(EPERM),
         }
     }
 }
@@ -217,7 +191,9 @@ fn bh_lock() -> &'static str {
 /// (`meta preempt <model>`, `meta bh_lock`), the load bounds and whether top halves are
 /// forced into threads (`meta load`), and the registry, one
 /// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
-/// README, "Interfaces"); then one `path key value` line per reading; last
+/// README, "Interfaces"), and one line per control, `meta control.<name>
+/// value=V default=D ...` ([`super::controls`]); then one `path key value`
+/// line per reading; last
 /// the periodic source's, `source key value`.
 fn snapshot(source: &Source, m: &mut SeqFile) {
     let core = source.core();
@@ -233,11 +209,13 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
     );
     for path in PathId::ALL {
         let info = path.info();
+        let irq = core.device.irq(path);
         seq_print!(
             m,
             "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
              above_cfs={} context_rt={} may_sleep_rt={} trace={} atomic_now={} \
-             above_cfs_now={}\n",
+             above_cfs_now={} executor={} thread={} sched={} thread_rt={} sched_rt={} \
+             bound={} merges={} top_threadable={}\n",
             path.name(),
             info.mechanism,
             info.softirq.name(),
@@ -249,8 +227,19 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             u8::from(info.context_rt.may_sleep()),
             info.trace,
             u8::from(info.atomic_on(model)),
-            u8::from(info.above_cfs_on(model))
+            u8::from(info.above_cfs_on(model)),
+            info.executor,
+            info.context.thread(irq),
+            info.context.sched(),
+            info.context_rt.thread(irq),
+            info.context_rt.sched(),
+            u8::from(info.bound),
+            u8::from(info.merges()),
+            u8::from(info.top_threadable())
         );
+    }
+    for control in &CONTROLS {
+        control.publish(source, m);
     }
     for path in PathId::ALL {
         let name = path.name();
@@ -321,20 +310,22 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
     let core = source.core();
     let mut dir = Dir::new(c_str!("irqdefer"), module)?;
     let mut missing = 0u32;
-    for (name, kind, mode) in [
-        (c_str!("trigger"), Control::Trigger, CONTROL),
-        (c_str!("rate_hz"), Control::RateHz, CONTROL),
-        (c_str!("cpu"), Control::Cpu, CONTROL),
-        (c_str!("paths"), Control::Paths, CONTROL),
-        (c_str!("work_ns"), Control::WorkNs, CONTROL),
-        (c_str!("sleep_ms"), Control::SleepMs, CONTROL),
-        (c_str!("guard_pct"), Control::GuardPct, CONTROL),
-        (c_str!("measure"), Control::Measure, CONTROL),
-        (c_str!("reset"), Control::Reset, CONTROL),
-        (c_str!("snapshot"), Control::Snapshot, READING),
-        (c_str!("available_paths"), Control::AvailablePaths, PUBLIC),
-    ] {
+    for control in &CONTROLS {
         let file = ControlFile {
+            source: source.clone(),
+            control,
+        };
+        if add(&mut dir, Dir::ROOT, control.name, CONTROL, file).is_err() {
+            missing = missing.saturating_add(1);
+        }
+    }
+    for (name, kind, mode) in [
+        (c_str!("trigger"), Action::Trigger, CONTROL),
+        (c_str!("reset"), Action::Reset, CONTROL),
+        (c_str!("snapshot"), Action::Snapshot, READING),
+        (c_str!("available_paths"), Action::AvailablePaths, PUBLIC),
+    ] {
+        let file = ActionFile {
             source: source.clone(),
             kind,
         };

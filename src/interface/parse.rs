@@ -14,7 +14,7 @@ use kernel::prelude::*;
 
 /// The `measure` modes: `full` measures latency and context, `count` only
 /// counts.
-const MEASURE: [(&[u8], bool); 2] = [(b"full", true), (b"count", false)];
+pub(crate) const MEASURE: [(&[u8], bool); 2] = [(b"full", true), (b"count", false)];
 
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
@@ -47,8 +47,13 @@ pub(crate) fn parse_paths(input: &[u8]) -> Result<u32> {
     )?)
 }
 
+/// Parses one word of `choices`; anything else is `EINVAL`.
+pub(crate) fn parse_choice<T: Copy>(input: &[u8], choices: &[(&[u8], T)]) -> Result<T> {
+    Ok(parse::parse_choice(input, choices)?)
+}
+
 /// Parses a `measure` mode: `full` (`true`) or `count` (`false`);
 /// anything else is `EINVAL`.
 pub(crate) fn parse_measure(input: &[u8]) -> Result<bool> {
-    Ok(parse::parse_choice(input, &MEASURE)?)
+    parse_choice(input, &MEASURE)
 }

@@ -33,13 +33,14 @@ impl Defer for Inline {
 /// The registered path.
 pub(crate) type Path = irq::Registration<Top<Inline>>;
 
-/// Requests the line of `path`: `IRQF_NO_THREAD` for `hardirq`.
-pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+/// Requests the line of `path` with `flags` (the registry's parameter:
+/// `IRQF_NO_THREAD` keeps the top half in hard interrupt context even where
+/// the IRQ core forces handlers into threads).
+pub(crate) fn new(
+    core: Arc<Core>,
+    path: PathId,
+    flags: irq::Flags,
+) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    let flags = if path == PathId::Hardirq {
-        irq::Flags::NO_THREAD
-    } else {
-        irq::Flags::NONE
-    };
     Ok(register_with(core, path, flags, value(Inline(bottom))))
 }

@@ -13,7 +13,8 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// The thread's name; [`crate::logic::context::OWN_THREAD_PREFIX`] recognises it.
-const THREAD_NAME: &kernel::str::CStr = c_str!("irqdefer-thread");
+/// The thread's name (its comm), published in the registry (`thread=`).
+pub(crate) const THREAD_NAME: &kernel::str::CStr = c_str!("irqdefer-thread");
 
 impl ThreadHandler for Bottom {
     fn run(&self) {

@@ -17,7 +17,8 @@ use kernel::sync::Arc;
 /// The worker thread's name (at most 15 characters, `TASK_COMM_LEN`);
 /// [`crate::logic::context::OWN_THREAD_PREFIX`] recognises it. Not `kworker/...`:
 /// that is the workqueues' (`task_kworker`).
-const WORKER_NAME: &kernel::str::CStr = c_str!("irqdefer-worker");
+/// The worker's name (its comm), published in the registry (`thread=`).
+pub(crate) const WORKER_NAME: &kernel::str::CStr = c_str!("irqdefer-worker");
 
 impl KWorkHandler for Bottom {
     fn run(&self) {

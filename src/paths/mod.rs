@@ -43,8 +43,10 @@ pub(crate) mod wq;
 ///
 /// ```text
 /// /// doc
-/// Variant name => file::constructor {
+/// Variant name => file::constructor(parameter) {
 ///     mechanism: "the kernel call that defers the work", or "none",
+///     executor: "the kernel's executor of it" (one word: the textbook's row),
+///     bound: whether it runs on the CPU that raised it (true, false),
 ///     softirq: the Vector that runs the bottom half,
 ///     context: where the bottom half runs (Runs),
 ///     context_rt: where it runs on PREEMPT_RT (Runs),
@@ -54,15 +56,20 @@ pub(crate) mod wq;
 ///
 /// and gives the `PathId` variant, the name (`name` is also the field of
 /// [`Paths`] holding the path), its rule ([`PathInfo`]), and the
-/// registration: `file::constructor(core, id)` returns the pin-initialiser
-/// of `file::Path`. Rows are in line order; the order is the interface's
+/// registration: `file::constructor(core, id, parameter)` returns the
+/// pin-initialiser of `file::Path`. The parameter, where a file serves
+/// several paths, is the mechanism's own (the request flags, the queue, the
+/// NAPI poll's executor): a path file never tells its paths apart by
+/// `PathId`. Rows without one leave out `(parameter)`. Rows are in line order; the order is the interface's
 /// (snapshot, `available_paths`, `paths=all`). `scripts/lint.sh` reads the
 /// names from this table: keep one row per line as `Variant name =>`.
 macro_rules! paths {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident $name:ident => $file:ident :: $ctor:ident {
+        $variant:ident $name:ident => $file:ident :: $ctor:ident $(($($param:expr),+))? {
             mechanism: $mechanism:literal,
+            executor: $executor:literal,
+            bound: $bound:literal,
             softirq: $softirq:ident,
             context: $context:ident,
             context_rt: $context_rt:ident,
@@ -101,6 +108,8 @@ macro_rules! paths {
                     $(PathId::$variant => {
                         const INFO: PathInfo = PathInfo {
                             mechanism: $mechanism,
+                            executor: $executor,
+                            bound: $bound,
                             softirq: Vector::$softirq,
                             context: Runs::$context,
                             context_rt: Runs::$context_rt,
@@ -159,7 +168,7 @@ macro_rules! paths {
                     let $name = guarded(
                         core.clone(),
                         PathId::$variant,
-                        $file::$ctor(core.clone(), PathId::$variant)?,
+                        $file::$ctor(core.clone(), PathId::$variant $($(, $param)+)?)?,
                     );
                 )*
                 Ok(try_pin_init!(Self {
@@ -173,8 +182,10 @@ macro_rules! paths {
 paths! {
     /// No bottom half: the work is done in the top half, requested
     /// `IRQF_NO_THREAD` (the baseline).
-    Hardirq hardirq => hardirq::new {
+    Hardirq hardirq => hardirq::new(irq::Flags::NO_THREAD) {
         mechanism: "none",
+        executor: "hardirq",
+        bound: true,
         softirq: None,
         context: Hardirq,
         context_rt: Hardirq,
@@ -182,8 +193,10 @@ paths! {
     },
     /// The same, requested without `IRQF_NO_THREAD`: forced into an IRQ
     /// thread under `threadirqs` and on PREEMPT_RT.
-    HardirqForced hardirq_forced => hardirq::new {
+    HardirqForced hardirq_forced => hardirq::new(irq::Flags::NONE) {
         mechanism: "none(threadable)",
+        executor: "hardirq",
+        bound: true,
         softirq: None,
         context: Hardirq,
         context_rt: ForcedIrqThread,
@@ -192,6 +205,8 @@ paths! {
     /// `request_threaded_irq()` with `IRQF_ONESHOT`: `irq/N-name` runs it.
     Threaded threaded => threaded::new {
         mechanism: "request_threaded_irq(IRQF_ONESHOT)",
+        executor: "irq_thread",
+        bound: false,
         softirq: None,
         context: IrqThread,
         context_rt: IrqThread,
@@ -200,6 +215,8 @@ paths! {
     /// A tasklet on `TASKLET_SOFTIRQ`.
     Tasklet tasklet => tasklet::new {
         mechanism: "tasklet_schedule()",
+        executor: "tasklet",
+        bound: true,
         softirq: Tasklet,
         context: Softirq,
         context_rt: Softirq,
@@ -208,38 +225,48 @@ paths! {
     /// A tasklet on `HI_SOFTIRQ`.
     TaskletHi tasklet_hi => tasklet::new {
         mechanism: "tasklet_hi_schedule()",
+        executor: "tasklet",
+        bound: true,
         softirq: Hi,
         context: Softirq,
         context_rt: Softirq,
         trace: "irq:tasklet_entry",
     },
     /// Work on `system_wq`.
-    Wq wq => wq::new {
+    Wq wq => wq::new(wq::On::System) {
         mechanism: "queue_work(system_wq)",
+        executor: "workqueue",
+        bound: true,
         softirq: None,
         context: Kworker,
         context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_highpri_wq`.
-    WqHighpri wq_highpri => wq::new {
+    WqHighpri wq_highpri => wq::new(wq::On::SystemHighpri) {
         mechanism: "queue_work(system_highpri_wq)",
+        executor: "workqueue",
+        bound: true,
         softirq: None,
         context: Kworker,
         context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on `system_unbound_wq`.
-    WqUnbound wq_unbound => wq::new {
+    WqUnbound wq_unbound => wq::new(wq::On::SystemUnbound) {
         mechanism: "queue_work(system_unbound_wq)",
+        executor: "workqueue",
+        bound: false,
         softirq: None,
         context: Kworker,
         context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
     /// Work on a workqueue of irqdefer's own.
-    WqOwn wq_own => wq::new {
+    WqOwn wq_own => wq::new(wq::On::Own) {
         mechanism: "queue_work(irqdefer_wq)",
+        executor: "workqueue",
+        bound: true,
         softirq: None,
         context: Kworker,
         context_rt: Kworker,
@@ -248,6 +275,8 @@ paths! {
     /// Work on `system_bh_wq`, run in softirq context.
     BhWq bh_wq => bh_wq::new {
         mechanism: "queue_work(system_bh_wq)",
+        executor: "bh_workqueue",
+        bound: true,
         softirq: Tasklet,
         context: Softirq,
         context_rt: Softirq,
@@ -256,6 +285,8 @@ paths! {
     /// A `timer_list` armed for the next jiffy (`TIMER_SOFTIRQ`).
     Timer timer => timer::new {
         mechanism: "mod_timer(jiffies+1)",
+        executor: "timer",
+        bound: true,
         softirq: Timer,
         context: Softirq,
         context_rt: Softirq,
@@ -264,6 +295,8 @@ paths! {
     /// An hrtimer in soft mode expiring at once (`HRTIMER_SOFTIRQ`).
     HrtimerSoft hrtimer_soft => hrtimer_soft::new {
         mechanism: "hrtimer_start(0,HRTIMER_MODE_REL_SOFT)",
+        executor: "hrtimer",
+        bound: true,
         softirq: Hrtimer,
         context: Softirq,
         context_rt: Softirq,
@@ -272,6 +305,8 @@ paths! {
     /// A kernel thread of the module's own, woken from the top half.
     Kthread kthread => kthread::new {
         mechanism: "wake_up_process(irqdefer-thread)",
+        executor: "kthread",
+        bound: false,
         softirq: None,
         context: OwnThread,
         context_rt: OwnThread,
@@ -280,6 +315,8 @@ paths! {
     /// An irq_work, run in hard interrupt context by a self-IPI.
     IrqWork irq_work => irq_work::new {
         mechanism: "irq_work_queue()",
+        executor: "irq_work",
+        bound: true,
         softirq: None,
         context: Hardirq,
         context_rt: IrqWorkThread,
@@ -288,6 +325,8 @@ paths! {
     /// A `kthread_work` on a `SCHED_FIFO` `kthread_worker` of the module's own.
     KthreadWorker kthread_worker => kthread_worker::new {
         mechanism: "kthread_queue_work(irqdefer-worker,SCHED_FIFO)",
+        executor: "kthread_worker",
+        bound: false,
         softirq: None,
         context: OwnFifoThread,
         context_rt: OwnFifoThread,
@@ -301,6 +340,8 @@ paths! {
     /// kernel lacks: no trace event.
     Rcu rcu => rcu::new {
         mechanism: "call_rcu()",
+        executor: "rcu_callback",
+        bound: true,
         softirq: Rcu,
         context: Softirq,
         context_rt: RcuThread,
@@ -309,8 +350,10 @@ paths! {
     /// A NAPI poll (`napi_schedule()`) on a dummy net device, run in
     /// `NET_RX_SOFTIRQ`. The kernel's event `napi:napi_poll` marks the end
     /// of each poll (it carries the work done and the budget).
-    Napi napi => napi::new {
+    Napi napi => napi::new(napi::Poll::Softirq) {
         mechanism: "napi_schedule()",
+        executor: "napi",
+        bound: true,
         softirq: NetRx,
         context: Softirq,
         context_rt: Softirq,
@@ -318,8 +361,10 @@ paths! {
     },
     /// The same NAPI poll, threaded (`dev_set_threaded()`): run by the
     /// kernel thread `napi/irqdefer-<id>` with bottom halves disabled.
-    NapiThreaded napi_threaded => napi::new {
+    NapiThreaded napi_threaded => napi::new(napi::Poll::Threaded) {
         mechanism: "napi_schedule(dev_set_threaded)",
+        executor: "napi_thread",
+        bound: false,
         softirq: None,
         context: NapiThread,
         context_rt: NapiThread,
@@ -333,6 +378,14 @@ pub(crate) struct PathInfo {
     /// The kernel call that defers the work; `none` for no bottom half.
     /// No whitespace (it is one field of the snapshot line).
     pub(crate) mechanism: &'static str,
+    /// The kernel's executor of the work, one word (`tasklet`,
+    /// `workqueue`, `irq_thread`, ...): paths that share one are the same
+    /// mechanism, requested differently.
+    pub(crate) executor: &'static str,
+    /// Whether the bottom half runs on the CPU that raised it (per-CPU
+    /// softirqs, a per-CPU workqueue's pool); `false` where the scheduler
+    /// picks the CPU (an unbound workqueue, a kernel thread).
+    pub(crate) bound: bool,
     /// The softirq vector that runs the bottom half.
     pub(crate) softirq: Vector,
     /// Where the bottom half runs.
@@ -362,6 +415,22 @@ pub(crate) struct Model {
 }
 
 impl PathInfo {
+    /// Whether a request while the bottom half is pending merges into it
+    /// (the kernel's answer [`Scheduled::Pending`]; counted `coalesced`):
+    /// for every mechanism, as there is a bottom half.
+    pub(crate) fn merges(&self) -> bool {
+        !matches!(self.mechanism.as_bytes(), b"none" | b"none(threadable)")
+    }
+
+    /// Whether forced IRQ threading (`threadirqs`, PREEMPT_RT) moves the
+    /// top half into an IRQ thread: every handler but one requested
+    /// `IRQF_NO_THREAD` (which the registry shows as hard interrupt
+    /// context on PREEMPT_RT) or with a thread of its own (`IrqThread`):
+    /// `irq_setup_forced_threading()`.
+    pub(crate) fn top_threadable(&self) -> bool {
+        self.context_rt != Runs::Hardirq && self.context != Runs::IrqThread
+    }
+
     /// Where the bottom half runs on `model`.
     pub(crate) fn runs_on(&self, model: Model) -> Runs {
         if model.rt || (model.forced_threads && self.context_rt == Runs::ForcedIrqThread) {
@@ -485,6 +554,37 @@ impl Runs {
         }
     }
 
+    /// The path's own task that runs the bottom half there, as its comm
+    /// reads (`*`: any characters; `irq` is the path's IRQ), or `-` where
+    /// it runs in none of its own (interrupt context, a shared worker
+    /// pool, `irq_work/N`, `rcuc/N`).
+    pub(crate) fn thread(self, irq: u32) -> Comm {
+        match self {
+            Runs::IrqThread | Runs::ForcedIrqThread => Comm::Irq(irq),
+            Runs::OwnThread => Comm::Named(kthread::THREAD_NAME),
+            Runs::OwnFifoThread => Comm::Named(kthread_worker::WORKER_NAME),
+            Runs::NapiThread => Comm::Napi(napi::DEVICE),
+            Runs::Hardirq
+            | Runs::Softirq
+            | Runs::Kworker
+            | Runs::IrqWorkThread
+            | Runs::RcuThread => Comm::None,
+        }
+    }
+
+    /// The scheduling class and priority of the task that runs the bottom
+    /// half there: `fifoN` (`SCHED_FIFO` N), `other` (`SCHED_OTHER`), or
+    /// `-` in interrupt context. IRQ threads and `sched_set_fifo()`'s
+    /// workers run at FIFO 50, `irq_work/N` and `rcuc/N` at FIFO 1.
+    pub(crate) fn sched(self) -> &'static str {
+        match self {
+            Runs::Hardirq | Runs::Softirq => "-",
+            Runs::IrqThread | Runs::ForcedIrqThread | Runs::OwnFifoThread => "fifo50",
+            Runs::IrqWorkThread | Runs::RcuThread => "fifo1",
+            Runs::Kworker | Runs::OwnThread | Runs::NapiThread => "other",
+        }
+    }
+
     /// Whether sleeping is legal there: in task context with bottom halves
     /// enabled.
     pub(crate) fn may_sleep(self) -> bool {
@@ -514,6 +614,30 @@ impl Runs {
     /// that raised the request.
     pub(crate) fn atomic(self) -> bool {
         matches!(self, Runs::Hardirq | Runs::Softirq)
+    }
+}
+
+/// A task's comm, as [`Runs::thread`] gives it.
+pub(crate) enum Comm {
+    /// No task of the path's own.
+    None,
+    /// The IRQ thread of IRQ N: `irq/N-<name>`, cut to the comm's length.
+    Irq(u32),
+    /// A thread of the module's own.
+    Named(&'static CStr),
+    /// A threaded NAPI instance's thread: `napi/<device>-<id>`.
+    Napi(&'static CStr),
+}
+
+impl core::fmt::Display for Comm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let name = |s: &'static CStr| s.to_str().unwrap_or("?");
+        match *self {
+            Comm::None => f.write_str("-"),
+            Comm::Irq(irq) => write!(f, "irq/{}-*", irq),
+            Comm::Named(s) => f.write_str(name(s)),
+            Comm::Napi(dev) => write!(f, "napi/{}-*", name(dev)),
+        }
     }
 }
 
@@ -718,6 +842,17 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// The settings at load: the controls' defaults.
+    pub(crate) fn new(defaults: &crate::source::Defaults) -> Self {
+        Self {
+            work_ns: AtomicU64::new(defaults.work_ns),
+            sleep_ms: AtomicU32::new(defaults.sleep_ms),
+            active: AtomicU32::new(defaults.active),
+            measure: AtomicBool::new(defaults.measure),
+            guard_pct: AtomicU32::new(defaults.guard_pct),
+        }
+    }
+
     /// Whether `path` is active.
     pub(crate) fn is_active(&self, path: PathId) -> bool {
         self.active.load(Relaxed) & path.bit() != 0

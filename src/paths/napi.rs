@@ -40,14 +40,23 @@ impl Defer for Napi<Bottom> {
 /// `free_irq()`.
 pub(crate) type Path = irq::Registration<Top<Napi<Bottom>>>;
 
-/// Requests the line of `path` and sets up its NAPI instance, threaded for
-/// `napi_threaded`.
-pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
+/// The dummy net device's name; a threaded instance's thread is
+/// `napi/<name>-<id>` (published in the registry, `thread=`).
+pub(crate) const DEVICE: &kernel::str::CStr = c_str!("irqdefer");
+
+/// Who runs the poll: the registry's parameter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Poll {
+    /// `NET_RX_SOFTIRQ`.
+    Softirq,
+    /// The device's NAPI kernel thread (`dev_set_threaded()`).
+    Threaded,
+}
+
+/// Requests the line of `path` and sets up its NAPI instance, polled by
+/// `poll`.
+pub(crate) fn new(core: Arc<Core>, path: PathId, poll: Poll) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    let napi = Napi::new(
-        c_str!("irqdefer"),
-        path == PathId::NapiThreaded,
-        value(bottom),
-    );
+    let napi = Napi::new(DEVICE, poll == Poll::Threaded, value(bottom));
     Ok(register(core, path, napi))
 }

@@ -105,18 +105,30 @@ pub(crate) fn with_target(
     Ok(register(core, path, value(Queued { item, target })))
 }
 
-/// Requests the line of one of the `wq*` paths.
-pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
-    let target = match path {
-        PathId::Wq => Target::System(workqueue::system()),
-        PathId::WqHighpri => Target::System(workqueue::system_highpri()),
-        PathId::WqUnbound => Target::System(workqueue::system_unbound()),
-        PathId::WqOwn => Target::Owned(OwnedQueue::new(
+/// The workqueue a path queues on: the registry's parameter.
+#[derive(Clone, Copy)]
+pub(crate) enum On {
+    /// `system_wq`.
+    System,
+    /// `system_highpri_wq`.
+    SystemHighpri,
+    /// `system_unbound_wq`.
+    SystemUnbound,
+    /// A workqueue of the module's own, `irqdefer_wq`.
+    Own,
+}
+
+/// Requests the line of `path`, whose work goes on `queue`.
+pub(crate) fn new(core: Arc<Core>, path: PathId, queue: On) -> Result<impl PinInit<Path, Error>> {
+    let target = match queue {
+        On::System => Target::System(workqueue::system()),
+        On::SystemHighpri => Target::System(workqueue::system_highpri()),
+        On::SystemUnbound => Target::System(workqueue::system_unbound()),
+        On::Own => Target::Owned(OwnedQueue::new(
             c_str!("irqdefer_wq"),
             wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
             1,
         )?),
-        _ => return Err(EINVAL),
     };
     with_target(core, path, target, new_work!("irqdefer::wq::Item::work"))
 }

@@ -61,12 +61,12 @@ fn expect<T>(what: T, why: impl Into<String>) -> Expect<T> {
 }
 
 /// Whether a path's top half runs in an IRQ thread on a model: under forced
-/// threading (PREEMPT_RT, `threadirqs`) every handler but those requested
-/// `IRQF_NO_THREAD` (the registry's baseline, `mechanism=none`) or
-/// `IRQF_ONESHOT` with a thread of their own (the IRQ core leaves those
-/// alone: `irq_setup_forced_threading()`).
+/// threading (PREEMPT_RT, `threadirqs`), where the registry says it is
+/// threadable (`top_threadable`: every handler but those requested
+/// `IRQF_NO_THREAD` or with a thread of their own, which the IRQ core
+/// leaves alone: `irq_setup_forced_threading()`).
 pub fn top_half_threaded(p: &PathRule, forced: bool) -> bool {
-    forced && p.mechanism != "none" && !p.mechanism.contains("IRQF_ONESHOT")
+    forced && p.top_threadable()
 }
 
 /// A task at `prio` (0: SCHED_OTHER) on the hog's CPU against a SCHED_FIFO
@@ -123,13 +123,13 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
              handed to ksoftirqd/N, SCHED_OTHER, would wait)",
         ),
         "task_irq_thread" => task(IRQ_THREAD_PRIO, hog, "irq/N thread"),
-        "task_kworker" if p.mechanism.contains("unbound") => expect(
+        "task_kworker" if !p.bound() => expect(
             Fate::Runs,
             "unbound workqueue: its kworker may run on another CPU",
         ),
         "task_kworker" => task(0, hog, "per-CPU kworker"),
-        "task_own_thread" if p.mechanism.contains("SCHED_FIFO") => task(
-            IRQ_THREAD_PRIO,
+        "task_own_thread" if p.fifo_prio_on(rt) > 0 => task(
+            p.fifo_prio_on(rt),
             hog,
             "kthread_worker made FIFO by sched_set_fifo()",
         ),

@@ -35,10 +35,16 @@ const EXECUTORS: &[(&str, &[&str], Option<bool>)] = &[
     ("threaded NAPI", &["napi_schedule"], Some(false)),
 ];
 
-/// The executor of a path: its row in the textbook table. A mechanism the
+/// The executor of a path: its row in the table, and the row's place. The
+/// registry names it (`executor=`); its rows keep the registry's order
+/// (place 0 for all: the sort is stable). For captures of a module before
+/// that field, the textbook table above, by the mechanism: a mechanism the
 /// textbook does not know is its own executor, named by its call and its
 /// context.
 pub fn executor(p: &PathRule) -> (usize, String) {
+    if let Some(e) = p.executor() {
+        return (0, e.to_string());
+    }
     let softirq = p.softirq != "none";
     EXECUTORS
         .iter()
@@ -260,13 +266,13 @@ pub fn measure(
         }
     }
     groups.sort_by_key(|((order, _), _, _, _)| *order);
-    let split: Vec<usize> = groups.iter().map(|((order, _), _, _, _)| *order).collect();
+    let split: Vec<(usize, String)> = groups.iter().map(|(key, _, _, _)| key.clone()).collect();
     groups
         .into_iter()
         .map(|(_, mut rule, p, mut mine)| {
             mine.sort_by_key(|c| c.index);
-            let order = executor(p).0;
-            if split.iter().filter(|o| **o == order).count() > 1 {
+            let key = executor(p);
+            if split.iter().filter(|k| **k == key).count() > 1 {
                 rule.executor = format!("{} ({})", rule.executor, rule.cells()[4]);
             }
             let mut row = measure_rule(&rule, &mine, threadirqs);

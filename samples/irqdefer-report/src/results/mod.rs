@@ -462,6 +462,54 @@ impl PathRule {
         )
     }
 
+    /// The kernel's executor of the work (`executor=`: `tasklet`,
+    /// `workqueue`, `irq_thread`, ...), if the registry says (captures of
+    /// a module before it do not).
+    pub fn executor(&self) -> Option<&str> {
+        self.fields.get("executor").map(String::as_str)
+    }
+
+    /// Whether the bottom half runs on the CPU that raised it (`bound=`).
+    /// Captures of a module before that field: all but the unbound
+    /// workqueue's (its mechanism names `system_unbound_wq`).
+    pub fn bound(&self) -> bool {
+        match self.fields.get("bound").map(String::as_str) {
+            Some(b) => b != "0",
+            None => !self.mechanism.contains("unbound"),
+        }
+    }
+
+    /// The `SCHED_FIFO` priority of the task that runs the bottom half on
+    /// a model (`sched=fifoN`, `sched_rt=` on PREEMPT_RT), 0 for
+    /// `SCHED_OTHER` or none. Captures of a module before that field: 50
+    /// where the mechanism says `SCHED_FIFO` (`sched_set_fifo()`'s), else 0.
+    pub fn fifo_prio_on(&self, rt: bool) -> u32 {
+        let key = if rt && self.fields.contains_key("sched_rt") {
+            "sched_rt"
+        } else {
+            "sched"
+        };
+        match self.fields.get(key) {
+            Some(s) => s
+                .strip_prefix("fifo")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+            None if self.mechanism.contains("SCHED_FIFO") => 50,
+            None => 0,
+        }
+    }
+
+    /// Whether forced IRQ threading moves the top half into an IRQ thread
+    /// (`top_threadable=`). Captures of a module before that field: all
+    /// but the baseline (`mechanism=none`, requested `IRQF_NO_THREAD`) and
+    /// a request with a thread of its own (`IRQF_ONESHOT`).
+    pub fn top_threadable(&self) -> bool {
+        match self.fields.get("top_threadable").map(String::as_str) {
+            Some(t) => t != "0",
+            None => self.mechanism != "none" && !self.mechanism.contains("IRQF_ONESHOT"),
+        }
+    }
+
     /// The kernel call's function name, without its arguments.
     pub fn function(&self) -> &str {
         self.mechanism.split('(').next().unwrap_or(&self.mechanism)
@@ -707,6 +755,35 @@ mod tests {
         .unwrap_err();
         assert_eq!(e, "`context=moon` is not a context");
         assert!(PathRule::parse("x", "mechanism").is_err());
+    }
+
+    #[test]
+    fn published_facts_and_older_registries() {
+        let rule = |extra: &str| {
+            PathRule::parse(
+                "x",
+                &format!(
+                    "mechanism=queue_work(system_unbound_wq) softirq=none context=task_kworker \
+                     may_sleep=1 atomic=0 trace=none {extra}"
+                ),
+            )
+            .unwrap()
+        };
+        // The registry's own words.
+        let r = rule("executor=workqueue bound=1 sched=fifo50 sched_rt=fifo1 top_threadable=0");
+        assert_eq!(r.executor(), Some("workqueue"));
+        assert!(!r.top_threadable());
+        assert!(r.bound());
+        assert_eq!((r.fifo_prio_on(false), r.fifo_prio_on(true)), (50, 1));
+        let r = rule("bound=0 sched=other");
+        assert!(!r.bound());
+        assert_eq!((r.fifo_prio_on(false), r.fifo_prio_on(true)), (0, 0));
+        // A registry before those fields: read from the mechanism.
+        let r = rule("");
+        assert_eq!(r.executor(), None);
+        assert!(r.top_threadable());
+        assert!(!r.bound());
+        assert_eq!(r.fifo_prio_on(false), 0);
     }
 
     #[test]

@@ -1,0 +1,1 @@
+../../selftests/module_lib.sh
