@@ -29,7 +29,8 @@
 # rt and rt-bhlock also the pressure scenarios (a SCHED_FIFO hog at 49 and
 # 51, softirq overload).
 #
-# Environment: DEMO_SERIES, BOOTS, DEMO_PLAN (1: print the boots, one
+# Environment: DEMO_SERIES, BOOTS, IRQ_CPU (the CPU that takes the
+# interrupts and the loads: 1; the scenario runs on another), DEMO_PLAN (1: print the boots, one
 # "plan: SERIES BOOT FLAVOUR" line each, after the fallback, and stop), RATES (single,1000,10000), CELL_MS
 # (400), SINGLE_N (15), HOG_MS (400), OVERLOAD_PCT (0,50,80,90,95,100),
 # OVERLOAD_PCT_RT (the same), OVERLOAD_MS (500), and what scripts/vm.sh
@@ -48,6 +49,8 @@ cd "$IRQDEFER_ROOT"
 
 REPORT_DIR=samples/irqdefer-report
 DEMO_SERIES=${DEMO_SERIES:-7.3}
+IRQ_CPU=${IRQ_CPU:-1}
+case $IRQ_CPU in '' | *[!0-9]*) die "IRQ_CPU=$IRQ_CPU: a CPU number" ;; esac
 RATES=${RATES:-single,1000,10000}
 CELL_MS=${CELL_MS:-400}
 SINGLE_N=${SINGLE_N:-15}
@@ -112,7 +115,7 @@ flavour_of() {
 	esac
 }
 words_of() { # SERIES BOOT
-	local w="irqdefer_rates=$RATES irqdefer_cell_ms=$CELL_MS irqdefer_single_n=$SINGLE_N"
+	local w="irqdefer_raise_cpu=$IRQ_CPU irqdefer_rates=$RATES irqdefer_cell_ms=$CELL_MS irqdefer_single_n=$SINGLE_N"
 	[[ " $(series_boots "$1") " == *" $2 "* ]] ||
 		die "kernel series $1 has no model '$2' (it has: $(series_boots "$1"))"
 	case $2 in

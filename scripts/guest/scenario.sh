@@ -8,8 +8,10 @@
 #
 #   scenario.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]
 #
-# Interrupts are raised on CPU 1 (the module's `cpu`). This script pins
-# itself to CPU 0, so that a hog on CPU 1 cannot starve it.
+# Interrupts are raised on CPU 1 (the module's `cpu`; irqdefer_raise_cpu
+# picks another; "CPU 1" below is that CPU). This script pins itself to
+# CPU 0 (1 if the interrupts are raised on 0), so that a hog on the
+# interrupts' CPU cannot starve it.
 #
 # The matrix: with CPU 1 idle, then "busy" (a SCHED_OTHER loop pinned
 # there by taskset: the bottom halves compete with it), and where
@@ -38,7 +40,7 @@
 #    bound: at most 100).
 #
 # Settings come from the kernel command line (the environment of init),
-# lists comma separated: irqdefer_rates, irqdefer_loads, irqdefer_cell_ms,
+# lists comma separated: irqdefer_raise_cpu, irqdefer_rates, irqdefer_loads, irqdefer_cell_ms,
 # irqdefer_single_n, irqdefer_pressure, irqdefer_hog_prios, irqdefer_hog_ms,
 # irqdefer_overload_pct, irqdefer_overload_ms. Where the files are:
 # irqdefer_ko, the module to load (/irqdefer/irqdefer.ko; empty: the module
@@ -84,15 +86,27 @@ HOG_RATE=1000
 OVERLOAD_PCT=$(list "${irqdefer_overload_pct:-0,50,80,90,95,100}")
 OVERLOAD_MS=${irqdefer_overload_ms:-1000}
 OVERLOAD_RATE=1000
-RAISE_CPU=1
+RAISE_CPU=${irqdefer_raise_cpu:-1}
 KO=${irqdefer_ko-/irqdefer/irqdefer.ko}
 HOG=${irqdefer_hog:-/irqdefer/hog}
 . "$(dirname "$0")/module_lib.sh"
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "scenario: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
-# This script, and all it starts but the hogs, on CPU 0.
-taskset -p 1 $$ >/dev/null || exit 1
+# The interrupts' CPU: an online CPU, not the only one.
+cpu_online() { [ "$1" = 0 ] || grep -qx 1 "/sys/devices/system/cpu/cpu$1/online" 2>/dev/null; }
+case $RAISE_CPU in
+'' | *[!0-9]*) false ;;
+*) [ "$RAISE_CPU" -lt "$ncpus" ] && cpu_online "$RAISE_CPU" ;;
+esac || {
+	echo "scenario: irqdefer_raise_cpu=$RAISE_CPU is not an online CPU (0 to $((ncpus - 1)))" >&2
+	exit 1
+}
+# This script, and all it starts but the hogs, on another CPU: 0, or 1
+# when the interrupts are raised on 0.
+HOME_CPU=0
+[ "$RAISE_CPU" = 0 ] && HOME_CPU=1
+taskset -p $((1 << HOME_CPU)) $$ >/dev/null || exit 1
 if [ -n "$KO" ]; then
 	insmod "$KO" paths=hardirq cpu=$RAISE_CPU || exit 1
 else
