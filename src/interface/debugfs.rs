@@ -232,7 +232,7 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
             info.context.thread(irq),
             info.context.sched(),
             info.context_rt.thread(irq),
-            info.context_rt.sched(),
+            info.sched_rt(),
             u8::from(info.bound),
             u8::from(info.merges()),
             u8::from(info.top_threadable())

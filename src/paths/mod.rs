@@ -415,6 +415,20 @@ pub(crate) struct Model {
 }
 
 impl PathInfo {
+    /// The scheduling class of the task that runs the bottom half on
+    /// PREEMPT_RT ([`Runs::sched`] of `context_rt`), except that the timer
+    /// softirqs run in `ktimers/N` at FIFO 1 where the kernel has it (7.x,
+    /// [`Vector::fifo_when_forced`]), not in the task that raised them.
+    pub(crate) fn sched_rt(&self) -> &'static str {
+        let ktimers = matches!(self.softirq, Vector::Timer | Vector::Hrtimer)
+            && self.softirq.fifo_when_forced();
+        if self.context_rt == Runs::Softirq && ktimers {
+            "fifo1"
+        } else {
+            self.context_rt.sched()
+        }
+    }
+
     /// Whether a request while the bottom half is pending merges into it
     /// (the kernel's answer [`Scheduled::Pending`]; counted `coalesced`):
     /// for every mechanism, as there is a bottom half.

@@ -106,6 +106,13 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
             Fate::Runs,
             "hard interrupt context: preempts any task, whatever its priority",
         ),
+        // 7.x serves the timer softirqs in ktimers/N (SCHED_FIFO 1), as
+        // the registry's sched_rt says, not in the task that raised them.
+        "softirq" if rt && p.fifo_prio_on(rt) > 0 => task(
+            p.fifo_prio_on(rt),
+            hog,
+            "softirq served by a per-CPU kernel thread of its own (ktimers/N on 7.x)",
+        ),
         "softirq" if rt => {
             // Served by the task that re-enables bottom halves: the path's
             // own forced IRQ thread, which raised it (or, for a softirq
@@ -245,4 +252,34 @@ pub fn shares(b: &Boot, path: &str) -> Vec<(f64, f64)> {
         .iter()
         .map(|c| (c.load_pct(), c.ksoftirqd_share))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timer(sched_rt: &str) -> PathRule {
+        PathRule::parse(
+            "timer",
+            &format!(
+                "mechanism=mod_timer() softirq=TIMER context=softirq may_sleep=0 atomic=1 \
+                 context_rt=softirq may_sleep_rt=0 trace=none executor=timer bound=1 \
+                 sched=- sched_rt={sched_rt} top_threadable=0"
+            ),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn timer_softirqs_in_ktimers_starve_under_any_hog_above_1() {
+        // 7.x: ktimers/N at FIFO 1.
+        let e = hog(&timer("fifo1"), true, 49);
+        assert_eq!(e.what, Fate::Starves, "{}", e.why);
+        assert!(e.why.contains("ktimers"), "{}", e.why);
+        // 6.12: served where bottom halves are re-enabled (FIFO 50 on RT).
+        assert_eq!(hog(&timer("-"), true, 49).what, Fate::Runs);
+        assert_eq!(hog(&timer("-"), true, 51).what, Fate::Starves);
+        // Without PREEMPT_RT, at interrupt exit.
+        assert_eq!(hog(&timer("fifo1"), false, 51).what, Fate::Runs);
+    }
 }

@@ -516,7 +516,7 @@ impl PathRule {
     }
 
     /// Parses the fields of `meta path.<name> KEY=VALUE...`.
-    fn parse(name: &str, value: &str) -> Result<PathRule, String> {
+    pub(crate) fn parse(name: &str, value: &str) -> Result<PathRule, String> {
         let mut fields = BTreeMap::new();
         for f in value.split_whitespace() {
             let Some((k, v)) = f.split_once('=') else {
