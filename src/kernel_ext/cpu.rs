@@ -8,10 +8,13 @@ use super::ffi;
 use kernel::ffi::{c_long, c_void};
 
 /// `nr_cpu_ids`: one more than the highest possible CPU number.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn nr_cpu_ids() -> u32 {
     // SAFETY: Reads a variable fixed at boot.
     unsafe { ffi::irqdefer_nr_cpu_ids() }
 }
+#[cfg(irqdefer_series_7)]
+pub(crate) use kernel::cpu::nr_cpu_ids;
 
 /// Whether `cpu` is online now (it may go offline right after).
 pub(crate) fn online(cpu: u32) -> bool {
@@ -32,9 +35,15 @@ pub(crate) fn possible_cpus() -> impl Iterator<Item = u32> {
 
 /// The CPU the caller runs on. Stable only where the caller cannot
 /// migrate (interrupt context, preemption off); elsewhere a hint.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn current() -> u32 {
     // SAFETY: `raw_smp_processor_id()` has no preconditions.
     unsafe { ffi::irqdefer_cpu_id() }
+}
+/// The CPU the caller runs on: `kernel::cpu::CpuId::current()`.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn current() -> u32 {
+    kernel::cpu::CpuId::current().as_u32()
 }
 
 /// `cpu`'s time in hard and soft interrupt context so far, ns: the `irq`

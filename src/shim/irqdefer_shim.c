@@ -99,6 +99,7 @@ const char *irqdefer_preempt_model(void)
 	return "unknown";
 }
 
+#ifndef IRQDEFER_SERIES_7
 u32 irqdefer_cpu_id(void)
 {
 	return raw_smp_processor_id();
@@ -108,6 +109,7 @@ u32 irqdefer_nr_cpu_ids(void)
 {
 	return nr_cpu_ids;
 }
+#endif
 
 bool irqdefer_cpu_online(u32 cpu)
 {

@@ -57,8 +57,11 @@ struct irqdefer_ctx {
 };
 
 void irqdefer_ctx_read(struct irqdefer_ctx *ctx);
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::cpu::{CpuId::current, nr_cpu_ids}. */
 u32 irqdefer_cpu_id(void);
 u32 irqdefer_nr_cpu_ids(void);
+#endif
 bool irqdefer_cpu_online(u32 cpu);
 bool irqdefer_cpu_possible(u32 cpu);
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
