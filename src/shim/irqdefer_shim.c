@@ -309,6 +309,8 @@ static char *paths = "all";
 module_param(paths, charp, 0444);
 MODULE_PARM_DESC(paths, "active paths: names separated by commas, or all");
 
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: the integer ones are module!'s (src/irqdefer_main.rs). */
 static int cpu = -1;
 module_param(cpu, int, 0444);
 MODULE_PARM_DESC(cpu, "CPU to raise interrupts on, -1 for the caller's");
@@ -324,12 +326,14 @@ MODULE_PARM_DESC(work_ns, "busy work per bottom half, ns");
 static unsigned int sleep_ms;
 module_param(sleep_ms, uint, 0444);
 MODULE_PARM_DESC(sleep_ms, "msleep() per bottom half where sleeping is legal, ms");
+#endif
 
 const char *irqdefer_param_paths(void)
 {
 	return paths ? paths : "";
 }
 
+#ifndef IRQDEFER_SERIES_7
 int irqdefer_param_cpu(void)
 {
 	return cpu;
@@ -349,6 +353,7 @@ unsigned int irqdefer_param_sleep_ms(void)
 {
 	return sleep_ms;
 }
+#endif
 
 void irqdefer_trace_raise(const char *path, int irq, bool stamped)
 {

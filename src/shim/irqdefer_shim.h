@@ -144,10 +144,12 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns);
 
 /* Module parameters, declared with module_param() in the shim. */
 const char *irqdefer_param_paths(void);
+#ifndef IRQDEFER_SERIES_7
 int irqdefer_param_cpu(void);
 unsigned int irqdefer_param_rate_hz(void);
 unsigned long irqdefer_param_work_ns(void);
 unsigned int irqdefer_param_sleep_ms(void);
+#endif
 
 /*
  * irq_work: struct irq_work is not in the 6.12 kernel crate's bindings, so
