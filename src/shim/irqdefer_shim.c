@@ -162,6 +162,7 @@ unsigned long irqdefer_jiffies(void)
 	return jiffies;
 }
 
+#ifndef IRQDEFER_SERIES_7
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
 {
 	return hrtimer_forward_now(timer, ns_to_ktime(interval_ns));
@@ -171,13 +172,10 @@ void irqdefer_hrtimer_setup(struct hrtimer *timer,
 			    enum hrtimer_restart (*fn)(struct hrtimer *),
 			    enum hrtimer_mode mode)
 {
-#ifdef IRQDEFER_SERIES_7
-	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
-#else
 	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
 	timer->function = fn;
-#endif
 }
+#endif
 
 bool irqdefer_hrtimer_is_queued(struct hrtimer *timer)
 {

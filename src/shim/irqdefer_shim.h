@@ -75,11 +75,13 @@ void irqdefer_timer_setup(struct timer_list *timer,
 			  void (*fn)(struct timer_list *));
 unsigned long irqdefer_jiffies(void);
 
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::time::hrtimer (HrTimer::new, HrTimerCallbackContext). */
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
-/* hrtimer_setup() (6.13) replaced hrtimer_init() and a store of the function. */
 void irqdefer_hrtimer_setup(struct hrtimer *timer,
 			    enum hrtimer_restart (*fn)(struct hrtimer *),
 			    enum hrtimer_mode mode);
+#endif
 bool irqdefer_hrtimer_is_queued(struct hrtimer *timer);
 
 /* alloc_workqueue("%s", ...): a macro in 7.x (allocation profiling). */
