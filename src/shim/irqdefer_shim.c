@@ -363,10 +363,12 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns)
 	trace_irqdefer_run(path, raised_on, latency_ns);
 }
 
+#ifndef IRQDEFER_SERIES_7
 void irqdefer_warn(const char *msg)
 {
 	WARN(1, "irqdefer: %s\n", msg);
 }
+#endif
 
 static struct irq_work *irqdefer_irq_work_of(struct irqdefer_irq_work *w)
 {

@@ -138,7 +138,10 @@ void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
 
 /* WARN() with irqdefer's message: a kernel warning with a backtrace. */
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::warn_on!. */
 void irqdefer_warn(const char *msg);
+#endif
 
 /* The irqdefer tracepoints (irqdefer_trace.h). */
 void irqdefer_trace_raise(const char *path, int irq, bool stamped);
