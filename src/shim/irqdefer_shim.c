@@ -111,6 +111,7 @@ u32 irqdefer_nr_cpu_ids(void)
 }
 #endif
 
+#ifndef IRQDEFER_SERIES_7
 bool irqdefer_cpu_online(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_online(cpu);
@@ -120,6 +121,7 @@ bool irqdefer_cpu_possible(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_possible(cpu);
 }
+#endif
 
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align)
 {
@@ -279,6 +281,7 @@ int irqdefer_bind_current(u32 cpu)
 	return set_cpus_allowed_ptr(current, cpumask_of(cpu));
 }
 
+#ifndef IRQDEFER_SERIES_7
 void irqdefer_init_completion(struct completion *c)
 {
 	init_completion(c);
@@ -288,6 +291,7 @@ void irqdefer_get_task_struct(struct task_struct *task)
 {
 	get_task_struct(task);
 }
+#endif
 
 void irqdefer_set_current_interruptible(void)
 {

@@ -62,8 +62,11 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx);
 u32 irqdefer_cpu_id(void);
 u32 irqdefer_nr_cpu_ids(void);
 #endif
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::cpumask::Cpumask on cpu_{online,possible}_mask. */
 bool irqdefer_cpu_online(u32 cpu);
 bool irqdefer_cpu_possible(u32 cpu);
+#endif
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
 void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu);
 
@@ -131,9 +134,12 @@ bool irqdefer_irq_forced_thread(unsigned int irq);
 int irqdefer_bind_current(u32 cpu);
 
 /* init_completion() is an inline. */
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: the kernel crate's helpers, in kernel::bindings. */
 void irqdefer_init_completion(struct completion *c);
 
 void irqdefer_get_task_struct(struct task_struct *task);
+#endif
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
 
