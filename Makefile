@@ -33,6 +33,7 @@
 #                   modules-rt: the module for them)
 #   make lint       clippy (CLIPPY=1), rustfmt --check, checkpatch --strict
 #   make fmt        rustfmt the Rust sources in place
+#   make count-unsafe   unsafe blocks and shim lines each series compiles
 #   make rust-analyzer   write rust-project.json
 #   make clean
 
@@ -69,7 +70,7 @@ RUST_SRCS = $(shell find $(ROOT)src -name '*.rs')
 .PHONY: all modules modules-normal modules-debug modules-rt modules-rt-bhlock clean setup \
 	kernel kernel-debug kernel-rt kernel-rt-bhlock \
 	demo demo-host check torture bench vm lint \
-	fmt rust-analyzer report-png kselftest-install install install-built
+	fmt rust-analyzer report-png kselftest-install install install-built count-unsafe
 
 all: modules
 
@@ -148,6 +149,9 @@ lint:
 fmt:
 	$(RUSTFMT) --edition 2021 --config-path $(KSRC)/.rustfmt.toml $(RUST_SRCS)
 	for m in $(ROOT)samples/*/Cargo.toml; do cargo fmt --manifest-path $$m; done
+
+count-unsafe:
+	@for s in 6.12 7.3; do $(SCRIPTS)/count-unsafe.sh $$s $(ROOT); done
 
 # The targets below set up and build what is missing, then run.
 # DEMO_SERIES: 7.3 (default: full, lazy, threadirqs, rt, rt-bhlock), 6.12

@@ -53,6 +53,8 @@ module! {
     description: "Measure how Linux defers interrupt work",
     license: "GPL",
 }
+// 7.x's also declares the integer parameters (`kernel::module_param`;
+// `paths=`, a string, stays the shim's: 7.3 has no string parameter).
 #[cfg(irqdefer_series_7)]
 module! {
     type: IrqDefer,
@@ -60,6 +62,24 @@ module! {
     authors: ["The irqdefer developers"],
     description: "Measure how Linux defers interrupt work",
     license: "GPL",
+    params: {
+        cpu: i32 {
+            default: -1,
+            description: "CPU to raise interrupts on, -1 for the caller's",
+        },
+        rate_hz: u32 {
+            default: 0,
+            description: "periodic interrupts per second on every path, 0 for none",
+        },
+        work_ns: u64 {
+            default: 0,
+            description: "busy work per bottom half, ns",
+        },
+        sleep_ms: u32 {
+            default: 0,
+            description: "msleep() per bottom half where sleeping is legal, ms",
+        },
+    },
 }
 
 /// The loaded module. Teardown: [`Drop::drop`] stops the periodic source;

@@ -41,7 +41,7 @@ pub(crate) use guard::{GUARD_PCT_DEFAULT, GUARD_PCT_MAX};
 
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::cpu::{self, HotplugLock};
-use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
+use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, PinnedHard, Restart};
 use crate::kernel_ext::{cpuhp, kthread, time};
 use crate::paths::{Core, Model, PathId};
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -138,6 +138,8 @@ struct Tick {
 }
 
 impl HrTimerHandler for Tick {
+    type Mode = PinnedHard;
+
     fn run(&self) -> Restart {
         let fire = !self.guard.holds(&self.core);
         for path in self.core.settings.active_paths().filter(|_| fire) {
@@ -211,14 +213,11 @@ impl Source {
             core,
             defaults,
             state <- new_mutex!(State { cpu, rate_hz: 0 }),
-            timer <- HrTimer::new(
-                Mode::PinnedHard,
-                value(Tick {
-                    core: tick_core,
-                    period_ns: AtomicU64::new(0),
-                    guard: guard::Guard::new(),
-                }),
-            ),
+            timer <- HrTimer::new(value(Tick {
+                core: tick_core,
+                period_ns: AtomicU64::new(0),
+                guard: guard::Guard::new(),
+            })),
         })
     }
 

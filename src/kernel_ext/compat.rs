@@ -13,7 +13,7 @@
 //! | [`into_foreign`] | returns `*const c_void` | `*mut c_void` |
 //! | [`user_slice`] | `UserPtr` is `usize` | `UserPtr` is a type |
 //! | [`cstr_bytes`], [`cstr_from_ptr`] | `kernel::str::CStr` | `core::ffi::CStr` with `CStrExt` |
-//! | [`IRQ_HANDLED`] and the other C enum values | `<enum>_<VALUE>` constants | `<enum>::<VALUE>` (newtype enums) |
+//! | [`IRQ_HANDLED`] and the other C enum values | `<enum>_<VALUE>` constants | `<enum>::<VALUE>` (newtype enums); the hrtimer ones are upstream's `HrTimerRestart` |
 //! | [`KTIMERS`]: where top halves are forced into threads, `TIMER` and `HRTIMER` softirqs run in `ktimers/N` (FIFO 1) | no: in `ksoftirqd/N` | yes |
 //! | [`WQ_PERCPU`] | none: per-CPU is what a queue without `WQ_UNBOUND` is | a flag; `alloc_workqueue()` warns (a splat) without it or `WQ_UNBOUND` |
 
@@ -112,10 +112,6 @@ mod series {
 
     pub(crate) const IRQ_HANDLED: bindings::irqreturn = bindings::irqreturn::IRQ_HANDLED;
     pub(crate) const IRQ_WAKE_THREAD: bindings::irqreturn = bindings::irqreturn::IRQ_WAKE_THREAD;
-    pub(crate) const HRTIMER_NORESTART: bindings::hrtimer_restart =
-        bindings::hrtimer_restart::HRTIMER_NORESTART;
-    pub(crate) const HRTIMER_RESTART: bindings::hrtimer_restart =
-        bindings::hrtimer_restart::HRTIMER_RESTART;
     pub(crate) const WQ_PERCPU: u32 = bindings::wq_flags_WQ_PERCPU;
     pub(crate) const KTIMERS: bool = true;
 }

@@ -7,8 +7,13 @@
 //!
 //! C header: [`include/linux/completion.h`](srctree/include/linux/completion.h)
 
-use super::ffi;
+// `init_completion()` is an inline: the shim's on 6.12, a helper bound in
+// `kernel::bindings` on 7.x.
+#[cfg(not(irqdefer_series_7))]
+use super::ffi::irqdefer_init_completion as init_completion;
 use kernel::bindings;
+#[cfg(irqdefer_series_7)]
+use kernel::bindings::init_completion;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
@@ -34,7 +39,7 @@ impl Completion {
         pin_init!(Self {
             // SAFETY: `slot` is valid for writes; `init_completion()`
             // initialises all of it.
-            inner <- Opaque::ffi_init(|slot| unsafe { ffi::irqdefer_init_completion(slot) }),
+            inner <- Opaque::ffi_init(|slot| unsafe { init_completion(slot) }),
         })
     }
 

@@ -8,21 +8,48 @@ use super::ffi;
 use kernel::ffi::{c_long, c_void};
 
 /// `nr_cpu_ids`: one more than the highest possible CPU number.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn nr_cpu_ids() -> u32 {
     // SAFETY: Reads a variable fixed at boot.
     unsafe { ffi::irqdefer_nr_cpu_ids() }
 }
+#[cfg(irqdefer_series_7)]
+pub(crate) use kernel::cpu::nr_cpu_ids;
 
 /// Whether `cpu` is online now (it may go offline right after).
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn online(cpu: u32) -> bool {
     // SAFETY: Any value is accepted; out-of-range gives `false`.
     unsafe { ffi::irqdefer_cpu_online(cpu) }
 }
 
 /// Whether `cpu` is possible on this system.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn possible(cpu: u32) -> bool {
     // SAFETY: Any value is accepted; out-of-range gives `false`.
     unsafe { ffi::irqdefer_cpu_possible(cpu) }
+}
+
+/// Whether `cpu` is online now (it may go offline right after):
+/// `cpu_online_mask` through `kernel::cpumask::Cpumask`.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn online(cpu: u32) -> bool {
+    use kernel::cpumask::Cpumask;
+    // SAFETY: `__cpu_online_mask` is the kernel's, alive for ever; it is
+    // only read, racily, as `cpu_online()` reads it.
+    let mask = unsafe { Cpumask::from_raw(&raw const kernel::bindings::__cpu_online_mask) };
+    kernel::cpu::CpuId::from_u32(cpu).is_some_and(|cpu| mask.test(cpu))
+}
+
+/// Whether `cpu` is possible on this system: `cpu_possible_mask` through
+/// `kernel::cpumask::Cpumask`.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn possible(cpu: u32) -> bool {
+    use kernel::cpumask::Cpumask;
+    // SAFETY: `__cpu_possible_mask` is the kernel's, alive for ever and
+    // fixed after boot; it is only read.
+    let mask = unsafe { Cpumask::from_raw(&raw const kernel::bindings::__cpu_possible_mask) };
+    kernel::cpu::CpuId::from_u32(cpu).is_some_and(|cpu| mask.test(cpu))
 }
 
 /// The possible CPUs, in order.
@@ -32,9 +59,15 @@ pub(crate) fn possible_cpus() -> impl Iterator<Item = u32> {
 
 /// The CPU the caller runs on. Stable only where the caller cannot
 /// migrate (interrupt context, preemption off); elsewhere a hint.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn current() -> u32 {
     // SAFETY: `raw_smp_processor_id()` has no preconditions.
     unsafe { ffi::irqdefer_cpu_id() }
+}
+/// The CPU the caller runs on: `kernel::cpu::CpuId::current()`.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn current() -> u32 {
+    kernel::cpu::CpuId::current().as_u32()
 }
 
 /// `cpu`'s time in hard and soft interrupt context so far, ns: the `irq`

@@ -8,6 +8,10 @@
 
 use super::completion::Completion;
 use super::ffi;
+// `get_task_struct()` is an inline: the shim's on 6.12, a helper bound in
+// `kernel::bindings` on 7.x.
+#[cfg(not(irqdefer_series_7))]
+use super::ffi::irqdefer_get_task_struct as get_task_struct;
 use core::cell::UnsafeCell;
 use core::marker::PhantomPinned;
 use core::sync::atomic::{
@@ -15,6 +19,8 @@ use core::sync::atomic::{
     Ordering::{AcqRel, Acquire, Release},
 };
 use kernel::bindings;
+#[cfg(irqdefer_series_7)]
+use kernel::bindings::get_task_struct;
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -82,7 +88,7 @@ impl<T: ThreadHandler + 'static> KThread<T> {
                 // SAFETY: `task` is a new, live thread: hold a reference
                 // for `kthread_stop_put`, then let it run.
                 unsafe {
-                    ffi::irqdefer_get_task_struct(task);
+                    get_task_struct(task);
                     bindings::wake_up_process(task);
                 }
                 task
@@ -198,7 +204,7 @@ where
     // `kthread_bind()` needs.
     unsafe {
         bindings::kthread_bind(task, cpu);
-        ffi::irqdefer_get_task_struct(task);
+        get_task_struct(task);
         bindings::wake_up_process(task);
     }
     let waited = job.done.wait_killable();

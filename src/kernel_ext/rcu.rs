@@ -79,12 +79,22 @@ impl<T: RcuHandler + 'static> RcuCallback<T> {
     }
 }
 
+/// `rcu_barrier()`: waits for every RCU callback queued so far.
+#[cfg(not(irqdefer_series_7))]
+fn rcu_barrier() {
+    // SAFETY: `rcu_barrier()` has no preconditions; it may sleep, as
+    // `drop` may here.
+    unsafe { bindings::rcu_barrier() };
+}
+#[cfg(irqdefer_series_7)]
+use kernel::sync::rcu::rcu_barrier;
+
 #[pinned_drop]
 impl<T: RcuHandler + 'static> PinnedDrop for RcuCallback<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: Waits for every callback queued before it to run and finish, ours included;
-        // the owner no longer calls `call` (it drops its IRQ first), so none runs after this.
-        unsafe { bindings::rcu_barrier() };
+        // Waits for every callback queued before it to run and finish, ours included; the
+        // owner no longer calls `call` (it drops its IRQ first), so none runs after this.
+        rcu_barrier();
     }
 }
 

@@ -8,10 +8,18 @@ use kernel::bindings;
 
 /// `ktime_get()` in nanoseconds: the monotonic clock. Callable from any
 /// context, hard interrupts included.
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn ktime_get_ns() -> u64 {
     // SAFETY: `ktime_get` has no preconditions.
     let t = unsafe { bindings::ktime_get() };
     t as u64
+}
+/// `ktime_get()` in nanoseconds, through `kernel::time::Monotonic`.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn ktime_get_ns() -> u64 {
+    use kernel::time::{ClockSource, Monotonic};
+    // In 0..=KTIME_MAX (`ClockSource`'s guarantee): never negative.
+    Monotonic::ktime_get() as u64
 }
 
 /// Spins for `ns` nanoseconds of the monotonic clock without sleeping.

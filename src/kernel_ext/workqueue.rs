@@ -14,10 +14,13 @@ use kernel::workqueue::{Queue, Work};
 
 /// `system_bh_wq`: work items run in softirq context (`BH` workqueue,
 /// since 6.9; the replacement for tasklets).
+#[cfg(not(irqdefer_series_7))]
 pub(crate) fn system_bh() -> &'static Queue {
     // SAFETY: `system_bh_wq` is set up at boot and never destroyed.
     unsafe { Queue::from_raw(bindings::system_bh_wq) }
 }
+#[cfg(irqdefer_series_7)]
+pub(crate) use kernel::workqueue::system_bh;
 
 /// Waits until the last queueing of `work` has finished running.
 /// Returns whether it had to wait. Must be called from a context that may

@@ -5,12 +5,14 @@
 
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
-use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Mode, Restart};
+use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Restart, Soft};
 use crate::kernel_ext::irq;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 impl HrTimerHandler for Bottom {
+    type Mode = Soft;
+
     fn run(&self) -> Restart {
         Bottom::run(self);
         Restart::No
@@ -35,9 +37,5 @@ pub(crate) type Path = irq::Registration<Top<HrTimer<Bottom>>>;
 /// Requests the line of `path` and sets up its hrtimer.
 pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
-    Ok(register(
-        core,
-        path,
-        HrTimer::new(Mode::Soft, value(bottom)),
-    ))
+    Ok(register(core, path, HrTimer::new(value(bottom))))
 }

@@ -99,6 +99,7 @@ const char *irqdefer_preempt_model(void)
 	return "unknown";
 }
 
+#ifndef IRQDEFER_SERIES_7
 u32 irqdefer_cpu_id(void)
 {
 	return raw_smp_processor_id();
@@ -108,7 +109,9 @@ u32 irqdefer_nr_cpu_ids(void)
 {
 	return nr_cpu_ids;
 }
+#endif
 
+#ifndef IRQDEFER_SERIES_7
 bool irqdefer_cpu_online(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_online(cpu);
@@ -118,6 +121,7 @@ bool irqdefer_cpu_possible(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_possible(cpu);
 }
+#endif
 
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align)
 {
@@ -160,6 +164,7 @@ unsigned long irqdefer_jiffies(void)
 	return jiffies;
 }
 
+#ifndef IRQDEFER_SERIES_7
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns)
 {
 	return hrtimer_forward_now(timer, ns_to_ktime(interval_ns));
@@ -169,13 +174,10 @@ void irqdefer_hrtimer_setup(struct hrtimer *timer,
 			    enum hrtimer_restart (*fn)(struct hrtimer *),
 			    enum hrtimer_mode mode)
 {
-#ifdef IRQDEFER_SERIES_7
-	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
-#else
 	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
 	timer->function = fn;
-#endif
 }
+#endif
 
 bool irqdefer_hrtimer_is_queued(struct hrtimer *timer)
 {
@@ -279,6 +281,7 @@ int irqdefer_bind_current(u32 cpu)
 	return set_cpus_allowed_ptr(current, cpumask_of(cpu));
 }
 
+#ifndef IRQDEFER_SERIES_7
 void irqdefer_init_completion(struct completion *c)
 {
 	init_completion(c);
@@ -288,6 +291,7 @@ void irqdefer_get_task_struct(struct task_struct *task)
 {
 	get_task_struct(task);
 }
+#endif
 
 void irqdefer_set_current_interruptible(void)
 {
@@ -307,6 +311,8 @@ static char *paths = "all";
 module_param(paths, charp, 0444);
 MODULE_PARM_DESC(paths, "active paths: names separated by commas, or all");
 
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: the integer ones are module!'s (src/irqdefer_main.rs). */
 static int cpu = -1;
 module_param(cpu, int, 0444);
 MODULE_PARM_DESC(cpu, "CPU to raise interrupts on, -1 for the caller's");
@@ -322,12 +328,14 @@ MODULE_PARM_DESC(work_ns, "busy work per bottom half, ns");
 static unsigned int sleep_ms;
 module_param(sleep_ms, uint, 0444);
 MODULE_PARM_DESC(sleep_ms, "msleep() per bottom half where sleeping is legal, ms");
+#endif
 
 const char *irqdefer_param_paths(void)
 {
 	return paths ? paths : "";
 }
 
+#ifndef IRQDEFER_SERIES_7
 int irqdefer_param_cpu(void)
 {
 	return cpu;
@@ -347,6 +355,7 @@ unsigned int irqdefer_param_sleep_ms(void)
 {
 	return sleep_ms;
 }
+#endif
 
 void irqdefer_trace_raise(const char *path, int irq, bool stamped)
 {
@@ -358,10 +367,12 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns)
 	trace_irqdefer_run(path, raised_on, latency_ns);
 }
 
+#ifndef IRQDEFER_SERIES_7
 void irqdefer_warn(const char *msg)
 {
 	WARN(1, "irqdefer: %s\n", msg);
 }
+#endif
 
 static struct irq_work *irqdefer_irq_work_of(struct irqdefer_irq_work *w)
 {

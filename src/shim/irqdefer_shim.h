@@ -57,10 +57,16 @@ struct irqdefer_ctx {
 };
 
 void irqdefer_ctx_read(struct irqdefer_ctx *ctx);
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::cpu::{CpuId::current, nr_cpu_ids}. */
 u32 irqdefer_cpu_id(void);
 u32 irqdefer_nr_cpu_ids(void);
+#endif
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::cpumask::Cpumask on cpu_{online,possible}_mask. */
 bool irqdefer_cpu_online(u32 cpu);
 bool irqdefer_cpu_possible(u32 cpu);
+#endif
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
 void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu);
 
@@ -72,11 +78,13 @@ void irqdefer_timer_setup(struct timer_list *timer,
 			  void (*fn)(struct timer_list *));
 unsigned long irqdefer_jiffies(void);
 
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::time::hrtimer (HrTimer::new, HrTimerCallbackContext). */
 u64 irqdefer_hrtimer_forward_now(struct hrtimer *timer, s64 interval_ns);
-/* hrtimer_setup() (6.13) replaced hrtimer_init() and a store of the function. */
 void irqdefer_hrtimer_setup(struct hrtimer *timer,
 			    enum hrtimer_restart (*fn)(struct hrtimer *),
 			    enum hrtimer_mode mode);
+#endif
 bool irqdefer_hrtimer_is_queued(struct hrtimer *timer);
 
 /* alloc_workqueue("%s", ...): a macro in 7.x (allocation profiling). */
@@ -126,14 +134,20 @@ bool irqdefer_irq_forced_thread(unsigned int irq);
 int irqdefer_bind_current(u32 cpu);
 
 /* init_completion() is an inline. */
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: the kernel crate's helpers, in kernel::bindings. */
 void irqdefer_init_completion(struct completion *c);
 
 void irqdefer_get_task_struct(struct task_struct *task);
+#endif
 void irqdefer_set_current_interruptible(void);
 void irqdefer_set_current_running(void);
 
 /* WARN() with irqdefer's message: a kernel warning with a backtrace. */
+#ifndef IRQDEFER_SERIES_7
+/* 7.x: kernel::warn_on!. */
 void irqdefer_warn(const char *msg);
+#endif
 
 /* The irqdefer tracepoints (irqdefer_trace.h). */
 void irqdefer_trace_raise(const char *path, int irq, bool stamped);
@@ -141,10 +155,12 @@ void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns);
 
 /* Module parameters, declared with module_param() in the shim. */
 const char *irqdefer_param_paths(void);
+#ifndef IRQDEFER_SERIES_7
 int irqdefer_param_cpu(void);
 unsigned int irqdefer_param_rate_hz(void);
 unsigned long irqdefer_param_work_ns(void);
 unsigned int irqdefer_param_sleep_ms(void);
+#endif
 
 /*
  * irq_work: struct irq_work is not in the 6.12 kernel crate's bindings, so
