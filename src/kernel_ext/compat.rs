@@ -67,6 +67,8 @@ mod series {
         bindings::hrtimer_restart_HRTIMER_RESTART;
     pub(crate) const WQ_PERCPU: u32 = 0;
     pub(crate) const KTIMERS: bool = false;
+    pub(crate) const MECHANISM_WQ: &str = "queue_work(system_wq)";
+    pub(crate) const MECHANISM_WQ_UNBOUND: &str = "queue_work(system_unbound_wq)";
 }
 
 #[cfg(irqdefer_series_7)]
@@ -114,6 +116,8 @@ mod series {
     pub(crate) const IRQ_WAKE_THREAD: bindings::irqreturn = bindings::irqreturn::IRQ_WAKE_THREAD;
     pub(crate) const WQ_PERCPU: u32 = bindings::wq_flags_WQ_PERCPU;
     pub(crate) const KTIMERS: bool = true;
+    pub(crate) const MECHANISM_WQ: &str = "queue_work(system_percpu_wq)";
+    pub(crate) const MECHANISM_WQ_UNBOUND: &str = "queue_work(system_dfl_wq)";
 }
 
 pub(crate) use series::*;

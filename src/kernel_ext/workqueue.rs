@@ -22,6 +22,32 @@ pub(crate) fn system_bh() -> &'static Queue {
 #[cfg(irqdefer_series_7)]
 pub(crate) use kernel::workqueue::system_bh;
 
+/// The per-CPU system workqueue: `system_percpu_wq` on 7.x, where
+/// `system_wq` (upstream's `workqueue::system()`) is deprecated and warns
+/// at first use; `system_wq` on 6.12, which has no other.
+#[cfg(not(irqdefer_series_7))]
+pub(crate) use kernel::workqueue::system as system_percpu;
+/// The per-CPU system workqueue: `system_percpu_wq` on 7.x, where
+/// `system_wq` (upstream's `workqueue::system()`) is deprecated and warns
+/// at first use; `system_wq` on 6.12, which has no other.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn system_percpu() -> &'static Queue {
+    // SAFETY: `system_percpu_wq` is set up at boot and never destroyed.
+    unsafe { Queue::from_raw(bindings::system_percpu_wq) }
+}
+
+/// The unbound system workqueue: `system_dfl_wq` on 7.x, where
+/// `system_unbound_wq` is deprecated; `system_unbound_wq` on 6.12.
+#[cfg(not(irqdefer_series_7))]
+pub(crate) use kernel::workqueue::system_unbound as system_dfl;
+/// The unbound system workqueue: `system_dfl_wq` on 7.x, where
+/// `system_unbound_wq` is deprecated; `system_unbound_wq` on 6.12.
+#[cfg(irqdefer_series_7)]
+pub(crate) fn system_dfl() -> &'static Queue {
+    // SAFETY: `system_dfl_wq` is set up at boot and never destroyed.
+    unsafe { Queue::from_raw(bindings::system_dfl_wq) }
+}
+
 /// Waits until the last queueing of `work` has finished running.
 /// Returns whether it had to wait. Must be called from a context that may
 /// sleep.

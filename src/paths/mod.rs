@@ -15,7 +15,7 @@ use crate::device::Device;
 use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::irq::{self, Handler, IrqReturn};
 use crate::kernel_ext::percpu::PerCpu;
-use crate::kernel_ext::{time, trace};
+use crate::kernel_ext::{compat, time, trace};
 use crate::stats::{BusyNs, CpuBusy, PathStats, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
@@ -67,7 +67,7 @@ macro_rules! paths {
     ($(
         $(#[doc = $doc:literal])*
         $variant:ident $name:ident => $file:ident :: $ctor:ident $(($($param:expr),+))? {
-            mechanism: $mechanism:literal,
+            mechanism: $mechanism:expr,
             executor: $executor:literal,
             bound: $bound:literal,
             softirq: $softirq:ident,
@@ -232,9 +232,10 @@ paths! {
         context_rt: Softirq,
         trace: "irq:tasklet_entry",
     },
-    /// Work on `system_wq`.
+    /// Work on the per-CPU system workqueue (`system_percpu_wq`; 6.12:
+    /// `system_wq`, which 7.x deprecates).
     Wq wq => wq::new(wq::On::System) {
-        mechanism: "queue_work(system_wq)",
+        mechanism: compat::MECHANISM_WQ,
         executor: "workqueue",
         bound: true,
         softirq: None,
@@ -252,9 +253,10 @@ paths! {
         context_rt: Kworker,
         trace: "workqueue:workqueue_execute_start",
     },
-    /// Work on `system_unbound_wq`.
+    /// Work on the unbound system workqueue (`system_dfl_wq`; 6.12:
+    /// `system_unbound_wq`, which 7.x deprecates).
     WqUnbound wq_unbound => wq::new(wq::On::SystemUnbound) {
-        mechanism: "queue_work(system_unbound_wq)",
+        mechanism: compat::MECHANISM_WQ_UNBOUND,
         executor: "workqueue",
         bound: false,
         softirq: None,

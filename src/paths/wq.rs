@@ -3,10 +3,12 @@
 //! `wq`, `wq_highpri`, `wq_unbound`, `wq_own`: the top half queues a work
 //! item, run by a `kworker` thread in task context, where it may sleep.
 //!
-//! - `wq`: `system_wq`, per-CPU workers, on the queueing CPU.
+//! - `wq`: the per-CPU system queue (`system_percpu_wq`; 6.12: `system_wq`),
+//!   per-CPU workers, on the queueing CPU.
 //! - `wq_highpri`: `system_highpri_wq`, per-CPU workers at nice -20
 //!   (`kworker/N:MH`).
-//! - `wq_unbound`: `system_unbound_wq`, workers not bound to a CPU.
+//! - `wq_unbound`: the unbound system queue (`system_dfl_wq`; 6.12:
+//!   `system_unbound_wq`), workers not bound to a CPU.
 //! - `wq_own`: `alloc_workqueue("irqdefer_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 1)`: a
 //!   per-CPU queue of the module's own, with a rescuer thread and at most
 //!   one item in flight per CPU.
@@ -108,11 +110,11 @@ pub(crate) fn with_target(
 /// The workqueue a path queues on: the registry's parameter.
 #[derive(Clone, Copy)]
 pub(crate) enum On {
-    /// `system_wq`.
+    /// `system_percpu_wq` (6.12: `system_wq`).
     System,
     /// `system_highpri_wq`.
     SystemHighpri,
-    /// `system_unbound_wq`.
+    /// `system_dfl_wq` (6.12: `system_unbound_wq`).
     SystemUnbound,
     /// A workqueue of the module's own, `irqdefer_wq`.
     Own,
@@ -121,9 +123,9 @@ pub(crate) enum On {
 /// Requests the line of `path`, whose work goes on `queue`.
 pub(crate) fn new(core: Arc<Core>, path: PathId, queue: On) -> Result<impl PinInit<Path, Error>> {
     let target = match queue {
-        On::System => Target::System(workqueue::system()),
+        On::System => Target::System(wq_ext::system_percpu()),
         On::SystemHighpri => Target::System(workqueue::system_highpri()),
-        On::SystemUnbound => Target::System(workqueue::system_unbound()),
+        On::SystemUnbound => Target::System(wq_ext::system_dfl()),
         On::Own => Target::Owned(OwnedQueue::new(
             c_str!("irqdefer_wq"),
             wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
