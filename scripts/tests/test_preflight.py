@@ -166,10 +166,10 @@ class TheListAgrees(unittest.TestCase):
             self.assertIn(f"obj-m := {name}.o", f.read())
         self.assertEqual(make, "make KDIR=/k modules")
 
-    def test_the_readme_names_every_option(self):
-        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-            readme = f.read()
-        section = readme.split("## Your own kernel and a real machine", 1)[1].split("\n## ", 1)[0]
+    def test_the_docs_name_every_option(self):
+        with open(os.path.join(ROOT, "docs", "your-kernel.md"), encoding="utf-8") as f:
+            doc = f.read()
+        section = doc.split("## The preflight", 1)[1].split("\n## ", 1)[0]
         named = {n for n in re.findall(r"`CONFIG_([A-Z_]+)`", section)
                  if n != "GPIO_SIM" and not n.endswith("_VERSION_TEXT")}
         self.assertEqual(sorted(named),
