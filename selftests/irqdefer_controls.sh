@@ -13,15 +13,16 @@ irqdefer_load || { ktap_print_header; ktap_skip_all "insmod failed"; }
 # The controls, as the module publishes them; one test each, and 24 more.
 CONTROLS=$(awk '$1 == "meta" && $2 ~ /^control\./ { printf "%s ", substr($2, 9) }' "$DBG/snapshot")
 ktap_print_header
-ktap_set_plan $(($(count_words $CONTROLS) + 24))
+ktap_set_plan $(($(count_words $CONTROLS) + 25))
 
-# write_errno FILE VALUE: writes VALUE to FILE; prints ok, ERANGE, EINVAL
-# or the error's text.
+# write_errno FILE VALUE: writes VALUE to FILE; prints ok, ERANGE, EINVAL,
+# EBUSY or the error's text.
 write_errno() {
 	_we=$( (echo "$2" > "$1") 2>&1) && { echo ok; return; }
 	case $_we in
 	*"out of range"*) echo ERANGE ;;
 	*"Invalid argument"*) echo EINVAL ;;
+	*"resource busy"*) echo EBUSY ;;
 	*) echo "$_we" ;;
 	esac
 }
@@ -91,6 +92,21 @@ moved_then_defaults() {
 }
 ktap_test_result "defaults restores every control moved off its default, and zeroes the counters" \
 	moved_then_defaults
+# defaults while another reset drains (a bottom half sleeping in the
+# module): EBUSY, and nothing changed, controls included.
+defaults_busy() {
+	set_control paths kthread && set_control sleep_ms 100 || return 1
+	echo 3 > "$DBG/trigger"
+	echo 1 > "$DBG/reset" &
+	usleep 20000
+	e=$(write_errno "$DBG/reset" defaults)
+	wait $!
+	was=$(controls_off_default | tr '\n' ' ')
+	ktap_print_msg "defaults during a reset: $e; off their defaults after: $was"
+	[ "$e" = EBUSY ] && [ "$(control paths value)" = kthread ] && [ "$(control sleep_ms value)" = 100 ]
+}
+ktap_test_result "defaults during another reset: EBUSY, and no control changes" defaults_busy
+echo defaults > "$DBG/reset"
 ktap_test_result "reset refuses 0 and 2 (ERANGE), default and junk (EINVAL)" \
 	test "$(write_errno "$DBG/reset" 0) $(write_errno "$DBG/reset" 2) $(write_errno "$DBG/reset" default) $(write_errno "$DBG/reset" x)" = "ERANGE ERANGE EINVAL EINVAL"
 

@@ -84,8 +84,10 @@ module! {
 
 /// The loaded module. Teardown: [`Drop::drop`] stops the periodic source;
 /// then the fields drop in declaration order: the files (removal waits for
-/// readers and writers inside them, so nothing can trigger or restart the
-/// source after), the hotplug callbacks, the source, the paths (each frees its IRQ, then drains
+/// readers and writers inside them; a write between the stop and the
+/// removal may start the source again, which the source's own drop, after
+/// the files' last reference to it, cancels), the hotplug callbacks, the
+/// source, the paths (each frees its IRQ, then drains
 /// its bottom half: tasklets killed, work flushed, timers shut down, the
 /// thread stopped), and the device last, with the final reference to
 /// [`Core`].

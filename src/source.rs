@@ -235,7 +235,7 @@ impl Source {
     /// `ERANGE`, changing nothing, if the default CPU is offline or the
     /// defaults' load passes the bounds on the running model
     /// ([`check_load`]). Must be called where sleeping is legal.
-    pub(crate) fn restore_defaults(&self) -> Result {
+    fn restore_defaults(&self) -> Result {
         let d = &self.defaults;
         let hotplug = HotplugLock::new();
         if u32::try_from(d.cpu).is_ok_and(|cpu| !hotplug.online(cpu)) {
@@ -280,6 +280,17 @@ impl Source {
     /// starvation guard's.
     pub(crate) fn reset(&self) -> Result {
         self.core.reset()?;
+        self.timer.handler().guard.reset();
+        Ok(())
+    }
+
+    /// `defaults`: [`Source::restore_defaults`], then [`Source::reset`], as
+    /// one: the defaults are restored inside the reset, once nothing can
+    /// fail it any more, so that an `EBUSY` (another reset, a device that
+    /// does not drain) or an `ERANGE` (the defaults refused) changes
+    /// nothing.
+    pub(crate) fn reset_to_defaults(&self) -> Result {
+        self.core.reset_with(|| self.restore_defaults())?;
         self.timer.handler().guard.reset();
         Ok(())
     }

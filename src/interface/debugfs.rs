@@ -90,9 +90,10 @@ impl Attribute for ActionFile {
                     Err(_) => parse_u64(input, 1, 1).map(|_| false)?,
                 };
                 if defaults {
-                    self.source.restore_defaults()?;
+                    self.source.reset_to_defaults()
+                } else {
+                    self.source.reset()
                 }
-                self.source.reset()
             }
             Action::Snapshot | Action::AvailablePaths => Err(EPERM),
         }

@@ -950,15 +950,24 @@ impl Core {
     /// within [`RESET_DRAIN_MS`]; then nothing is zeroed. Must be called
     /// where sleeping is legal.
     pub(crate) fn reset(&self) -> Result {
+        self.reset_with(|| Ok(()))
+    }
+
+    /// [`Core::reset`], calling `first` once the device is closed and
+    /// drained, before anything is zeroed: the one place where a reset can
+    /// no longer fail but for `first` itself, whose error ends it with
+    /// nothing zeroed (`defaults`: the controls are restored only by a
+    /// reset that then zeroes).
+    pub(crate) fn reset_with(&self, first: impl FnOnce() -> Result) -> Result {
         if self.resetting.swap(true, Acquire) {
             return Err(EBUSY);
         }
-        let result = self.reset_held();
+        let result = self.reset_held(first);
         self.resetting.store(false, Release);
         result
     }
 
-    fn reset_held(&self) -> Result {
+    fn reset_held(&self, first: impl FnOnce() -> Result) -> Result {
         let held = self.device.hold(RESET_DRAIN_MS)?;
         let mut waited = 0;
         while !self.stats.iter().all(|s| s.is_idle()) && waited < RESET_DRAIN_MS {
@@ -968,6 +977,7 @@ impl Core {
         if !self.stats.iter().all(|s| s.is_idle()) {
             return Err(EBUSY);
         }
+        first()?;
         self.device.reset();
         for s in self.stats.iter() {
             s.reset();
