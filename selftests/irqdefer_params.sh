@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 10
 
 irqdefer_loaded && irqdefer_unload
 
@@ -28,6 +28,20 @@ ktap_test_result "work_ns=10000001 fails, says why" refused work_ns=10000001 "wo
 ktap_test_result "sleep_ms=101 fails, says why" refused sleep_ms=101 "sleep_ms=101: at most"
 ktap_test_result "rate_hz=10000 work_ns=100000 (6 s/s of atomic work) fails, says why" \
 	refused "rate_hz=10000 work_ns=100000" "rate_hz=10000 with work_ns=100000: more than 1000000000 ns per second"
+
+# A parameter given twice: 6.12's module_param takes the last; 7.x's
+# module! parameters are set once, and the kernel refuses the second.
+case $(uname -r) in
+[0-6].*)
+	irqdefer_load cpu=0 cpu=1
+	ktap_test_result "cpu=0 cpu=1: 6.12 takes the last" test "$(cat $DBG/cpu)" = 1
+	irqdefer_unload
+	;;
+*)
+	ktap_test_result "cpu=0 cpu=1: 7.x fails the load, the kernel says why" \
+		refused "cpu=0 cpu=1" "\`1' invalid for parameter \`cpu'"
+	;;
+esac
 
 irqdefer_load paths=tasklet,wq cpu=0 work_ns=1000
 ktap_test_result "paths=tasklet,wq cpu=0 work_ns=1000 take effect" \
