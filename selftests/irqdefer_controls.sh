@@ -98,7 +98,14 @@ defaults_busy() {
 	set_control paths kthread && set_control sleep_ms 100 || return 1
 	echo 3 > "$DBG/trigger"
 	echo 1 > "$DBG/reset" &
-	usleep 20000
+	# The reset is under way once the device refuses a trigger (a
+	# trigger before that only adds to what it drains).
+	k=0
+	while [ "$(write_errno "$DBG/trigger" 1)" != EBUSY ]; do
+		k=$((k + 1))
+		[ $k -lt 400 ] || { wait $!; ktap_print_msg "the reset never held the device"; return 1; }
+		usleep 5000
+	done
 	e=$(write_errno "$DBG/reset" defaults)
 	wait $!
 	was=$(controls_off_default | tr '\n' ' ')
