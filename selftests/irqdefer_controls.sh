@@ -99,18 +99,21 @@ defaults_busy() {
 	echo 3 > "$DBG/trigger"
 	echo 1 > "$DBG/reset" &
 	# The reset is under way once the device refuses a trigger (a
-	# trigger before that only adds to what it drains).
+	# trigger before that only adds to what it drains). The writes are
+	# the shell's own, without a subshell: on the debug kernel a fork
+	# takes longer than the drain.
 	k=0
-	while [ "$(write_errno "$DBG/trigger" 1)" != EBUSY ]; do
+	until ! echo 1 2>/dev/null > "$DBG/trigger"; do
 		k=$((k + 1))
 		[ $k -lt 400 ] || { wait $!; ktap_print_msg "the reset never held the device"; return 1; }
 		usleep 5000
 	done
-	e=$(write_errno "$DBG/reset" defaults)
+	if echo defaults 2>/tmp/irqdefer-defaults.err > "$DBG/reset"; then e=ok; else e=$(cat /tmp/irqdefer-defaults.err); fi
 	wait $!
 	was=$(controls_off_default | tr '\n' ' ')
 	ktap_print_msg "defaults during a reset: $e; off their defaults after: $was"
-	[ "$e" = EBUSY ] && [ "$(control paths value)" = kthread ] && [ "$(control sleep_ms value)" = 100 ]
+	case $e in *"resource busy"*) ;; *) return 1 ;; esac
+	[ "$(control paths value)" = kthread ] && [ "$(control sleep_ms value)" = 100 ]
 }
 ktap_test_result "defaults during another reset: EBUSY, and no control changes" defaults_busy
 echo defaults > "$DBG/reset"
