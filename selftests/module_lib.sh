@@ -193,5 +193,6 @@ results_header() {
 	echo "meta cmdline $(cat /proc/cmdline)"
 	echo "meta raise_cpu $(control cpu value)"
 	echo "meta preempt $(preempt_model)"
+	grep -E '^meta bh_lock ' "$DBG/snapshot"
 	grep -E '^meta (control|path)\.' "$DBG/snapshot"
 }

@@ -214,6 +214,13 @@ pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
         );
     }
     let merges = matches!(p.function(), "mod_timer" | "call_rcu");
+    if rt && p.fifo_prio_on(rt) > 0 {
+        return expect(
+            Handover::Never,
+            "served by a per-CPU kernel thread of its own at SCHED_FIFO (7.x: ktimers/N \
+             for the timer softirqs, as the registry's sched_rt says), not by ksoftirqd/N",
+        );
+    }
     if rt && p.softirq == "TIMER" {
         return expect(
             Handover::Always,
@@ -281,5 +288,12 @@ mod tests {
         assert_eq!(hog(&timer("-"), true, 51).what, Fate::Starves);
         // Without PREEMPT_RT, at interrupt exit.
         assert_eq!(hog(&timer("fifo1"), false, 51).what, Fate::Runs);
+    }
+
+    #[test]
+    fn timer_softirqs_in_ktimers_never_reach_ksoftirqd() {
+        assert_eq!(overload(&timer("fifo1"), true).what, Handover::Never);
+        // 6.12's RT: the tick raises it, ksoftirqd/N serves it.
+        assert_eq!(overload(&timer("-"), true).what, Handover::Always);
     }
 }
