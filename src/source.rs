@@ -37,7 +37,7 @@
 
 mod guard;
 
-pub(crate) use guard::{GUARD_PCT_DEFAULT, GUARD_PCT_MAX};
+pub(crate) use guard::{GUARD_PCT_DEFAULT, GUARD_PCT_MAX, WINDOW_NS as GUARD_WINDOW_NS};
 
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::cpu::{self, HotplugLock};

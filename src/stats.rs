@@ -30,10 +30,11 @@
 
 #![deny(clippy::arithmetic_side_effects)]
 
-use crate::kernel_ext::context::{Busy, Context};
+use crate::kernel_ext::context::{Busy, Context, TaskRuntime};
 use crate::kernel_ext::percpu::{Counter, PerCpu};
 use crate::kernel_ext::{cpu, time};
 use crate::logic::{context, hist, name, stamp};
+use crate::paths::PathId;
 use core::sync::atomic::{
     AtomicU32, AtomicU64, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
 };
@@ -491,13 +492,50 @@ pub(crate) fn now_since(base: u64) -> u64 {
 /// The time bottom halves kept a CPU busy where no CFS task could run, ns,
 /// for the starvation guard (see `crate::source`): its own figures, beside
 /// the kernel's, which without `CONFIG_IRQ_TIME_ACCOUNTING` charge most
-/// hard interrupt time elsewhere and count no `SCHED_FIFO` thread at all.
+/// hard interrupt time elsewhere and count no task's time as interrupt
+/// time.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub(crate) struct BusyNs {
-    /// In hard interrupt context or serving a softirq.
+    /// In hard interrupt context or serving a softirq: the bottom halves'
+    /// own time.
     pub(crate) irq: u64,
-    /// In real-time or deadline tasks (`SCHED_FIFO` threads).
-    pub(crate) rt_task: u64,
+    /// In favoured tasks ([`Busy::Favoured`]): the whole runtime of the
+    /// tasks that ran the bottom halves, not only the bottom halves' own
+    /// time. On a debug kernel under TCG an IRQ thread or an
+    /// `events_highpri` worker spends far more waking, switching and
+    /// checking than in a bottom half with no work, and a task pinned
+    /// beside them starved with the guard counting none of it.
+    pub(crate) favoured: u64,
+}
+
+/// The task that last ran a path's bottom half on a CPU as a favoured
+/// task: its pid, migrations and runtime then, and the time, ns.
+#[derive(Zeroable)]
+struct ExecutorMark {
+    pid: Counter,
+    migrations: Counter,
+    runtime_ns: Counter,
+    at_ns: Counter,
+}
+
+impl ExecutorMark {
+    /// Moves the mark to the current task, now. Returns the task's runtime
+    /// since the last mark if that was the same task, it has stayed on
+    /// this CPU since, and the mark is at most a guard window old: time
+    /// that is surely this CPU's and recent. Else `None`: the caller
+    /// counts the bottom half's own time.
+    fn runtime_since(&self) -> Option<u64> {
+        let task = TaskRuntime::current();
+        let now = time::ktime_get_ns();
+        let pid = self.pid.swap(u64::from(task.pid), Relaxed);
+        let migrations = self.migrations.swap(task.migrations, Relaxed);
+        let runtime = self.runtime_ns.swap(task.runtime_ns, Relaxed);
+        let at = self.at_ns.swap(now, Relaxed);
+        let age = now.saturating_sub(at);
+        let same = pid == u64::from(task.pid) && migrations == task.migrations;
+        (same && at != 0 && age <= crate::source::GUARD_WINDOW_NS)
+            .then(|| task.runtime_ns.saturating_sub(runtime).min(age))
+    }
 }
 
 /// One CPU's [`BusyNs`], counted by the bottom halves that run there.
@@ -505,24 +543,39 @@ pub(crate) struct BusyNs {
 #[derive(Zeroable)]
 pub(crate) struct CpuBusy {
     irq: Counter,
-    rt_task: Counter,
+    favoured: Counter,
+    /// By path (`PathId as usize`).
+    executors: [ExecutorMark; PathId::COUNT],
 }
 
 impl CpuBusy {
-    /// Adds `ns` of a run in `class` (a CFS task's time is not counted).
-    pub(crate) fn add(&self, class: Busy, ns: u64) {
+    /// Counts a run of `path`'s bottom half in `class` whose own time was
+    /// `own_ns`. In a favoured task, what counts is the task's runtime
+    /// since its last run of `path` here: the run before this one, and all
+    /// the task did around it; `own_ns` for the first run, or the first in
+    /// another task. A task running two paths counts twice: the guard errs
+    /// towards holding. A CFS task's time is not counted.
+    pub(crate) fn add(&self, path: PathId, class: Busy, own_ns: u64) {
         match class {
-            Busy::Irq => self.irq.fetch_add(ns, Relaxed),
-            Busy::RtTask => self.rt_task.fetch_add(ns, Relaxed),
-            Busy::Task => 0,
-        };
+            Busy::Irq => {
+                self.irq.fetch_add(own_ns, Relaxed);
+            }
+            Busy::Favoured => {
+                let since = self
+                    .executors
+                    .get(path as usize)
+                    .and_then(ExecutorMark::runtime_since);
+                self.favoured.fetch_add(since.unwrap_or(own_ns), Relaxed);
+            }
+            Busy::Task => {}
+        }
     }
 
     /// The totals so far (they wrap).
     pub(crate) fn read(&self) -> BusyNs {
         BusyNs {
             irq: self.irq.load(Relaxed),
-            rt_task: self.rt_task.load(Relaxed),
+            favoured: self.favoured.load(Relaxed),
         }
     }
 }

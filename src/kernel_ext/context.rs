@@ -112,9 +112,37 @@ pub(crate) enum Busy {
     Task,
     /// Hard interrupt context, or serving a softirq.
     Irq,
-    /// A real-time or deadline task (`SCHED_FIFO`, `SCHED_RR`,
-    /// `SCHED_DEADLINE`): no CFS task preempts it.
-    RtTask,
+    /// A task a nice-0 CFS task never preempts (`SCHED_FIFO`, `SCHED_RR`,
+    /// `SCHED_DEADLINE`) or gets little of the CPU beside (a negative nice,
+    /// as `events_highpri`'s workers at -20: 1% of a CPU they share).
+    Favoured,
+}
+
+/// The current task's CPU time, for the starvation guard. In task context
+/// only: in an interrupt it is the interrupted task's.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TaskRuntime {
+    /// The task's pid.
+    pub(crate) pid: u32,
+    /// How many times it moved to another CPU (`se.nr_migrations`).
+    pub(crate) migrations: u64,
+    /// The CPU time it has run, ns, up to its last scheduler update
+    /// (`se.sum_exec_runtime`).
+    pub(crate) runtime_ns: u64,
+}
+
+impl TaskRuntime {
+    /// The current task's.
+    pub(crate) fn current() -> Self {
+        // SAFETY: The calls have no preconditions; they read `current`.
+        unsafe {
+            Self {
+                pid: ffi::irqdefer_current_pid(),
+                migrations: ffi::irqdefer_current_migrations(),
+                runtime_ns: ffi::irqdefer_current_runtime_ns(),
+            }
+        }
+    }
 }
 
 impl Busy {
@@ -123,7 +151,7 @@ impl Busy {
         // SAFETY: The call has no preconditions.
         match unsafe { ffi::irqdefer_busy_class() } {
             ffi::IRQDEFER_BUSY_IRQ => Busy::Irq,
-            ffi::IRQDEFER_BUSY_RT_TASK => Busy::RtTask,
+            ffi::IRQDEFER_BUSY_FAVOURED => Busy::Favoured,
             _ => Busy::Task,
         }
     }

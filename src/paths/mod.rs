@@ -1039,7 +1039,11 @@ impl Core {
         time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
         // Up to here: a sleep below keeps no CPU busy.
         if let (Some(since), Some(busy)) = (busy_since, self.busy.get(cpu)) {
-            busy.add(Busy::current(), time::ktime_get_ns().saturating_sub(since));
+            busy.add(
+                path,
+                Busy::current(),
+                time::ktime_get_ns().saturating_sub(since),
+            );
         }
         let sleep_ms = self.settings.sleep_ms.load(Relaxed);
         if sleep_ms > 0 {

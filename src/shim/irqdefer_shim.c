@@ -255,9 +255,24 @@ u32 irqdefer_busy_class(void)
 	if (in_hardirq() || in_nmi() || in_serving_softirq())
 		return IRQDEFER_BUSY_IRQ;
 	if (current->policy == SCHED_FIFO || current->policy == SCHED_RR ||
-	    current->policy == SCHED_DEADLINE)
-		return IRQDEFER_BUSY_RT_TASK;
+	    current->policy == SCHED_DEADLINE || task_nice(current) < 0)
+		return IRQDEFER_BUSY_FAVOURED;
 	return IRQDEFER_BUSY_TASK;
+}
+
+u32 irqdefer_current_pid(void)
+{
+	return current->pid;
+}
+
+u64 irqdefer_current_runtime_ns(void)
+{
+	return READ_ONCE(current->se.sum_exec_runtime);
+}
+
+u64 irqdefer_current_migrations(void)
+{
+	return READ_ONCE(current->se.nr_migrations);
 }
 
 bool irqdefer_irq_forced_thread(unsigned int irq)

@@ -117,11 +117,25 @@ bool irqdefer_fatal_signal_pending(void);
  */
 u64 irqdefer_irq_time_ns(u32 cpu);
 
-/* Where the caller runs, for the starvation guard's own accounting. */
+/*
+ * Where the caller runs, for the starvation guard's own accounting:
+ * IRQDEFER_BUSY_FAVOURED is a task a nice-0 CFS task never preempts
+ * (SCHED_FIFO, SCHED_RR, SCHED_DEADLINE) or gets little of the CPU beside
+ * (a negative nice: at -20, a nice-0 task gets 1 % of a CPU they share).
+ */
 #define IRQDEFER_BUSY_TASK	0	/* a task that CFS tasks share the CPU with */
 #define IRQDEFER_BUSY_IRQ	1	/* hard interrupt, or serving a softirq */
-#define IRQDEFER_BUSY_RT_TASK	2	/* a SCHED_FIFO, SCHED_RR or SCHED_DEADLINE task */
+#define IRQDEFER_BUSY_FAVOURED	2	/* real-time, deadline, or nice below 0 */
 u32 irqdefer_busy_class(void);
+
+/*
+ * The current task's pid; the CPU time it has run, ns, up to its last
+ * scheduler update (se.sum_exec_runtime, which every scheduling class
+ * keeps); and how many times it moved to another CPU (se.nr_migrations).
+ */
+u32 irqdefer_current_pid(void);
+u64 irqdefer_current_runtime_ns(void);
+u64 irqdefer_current_migrations(void);
 
 /*
  * Whether the IRQ core forced the handler of irq, requested without a
