@@ -11,6 +11,7 @@ use irqdefer_report::doc::{Doc, Format};
 use irqdefer_report::figures::Report;
 use irqdefer_report::results::bench as capture;
 use irqdefer_report::results::scenario::Rate;
+use irqdefer_report::view::Unit;
 use irqdefer_report::{bench, check_rate, html, load, term};
 
 /// Renders irqdefer's results. Scenario captures (make demo): a comparison
@@ -91,6 +92,15 @@ struct ScenarioArgs {
     /// Rate of the main tables, histograms and per-CPU plots: "single" or Hz.
     #[arg(long, default_value = "1000", value_parser = parse_rate)]
     rate: Rate,
+    /// Print every table (per boot: each load and rate, the textbook
+    /// table, the hog and overload tables), not the one-screen summary.
+    #[arg(long)]
+    full: bool,
+    /// Times in the terminal: each in the unit that fits it (auto), or all
+    /// as bare numbers in one unit, for scripts (the heading names it:
+    /// p99_us).
+    #[arg(long, value_enum, default_value = "auto")]
+    unit: Unit,
     /// Scenario captures, one per boot (written by scripts/guest/scenario.sh).
     #[arg(required = true, value_name = "RESULTS")]
     results: Vec<PathBuf>,
@@ -140,8 +150,20 @@ fn scenario(args: &ScenarioArgs) -> Result<(), String> {
         write(path, &page.html)?;
         eprintln!("wrote {} ({} plots)", path.display(), page.plots);
     }
-    if !json_stdout {
-        print!("{}", term::render(&report, args.rate));
+    if json_stdout {
+        return Ok(());
+    }
+    if args.full {
+        print!("{}", term::render(&report, args.rate, args.unit));
+        return Ok(());
+    }
+    print!("{}", term::summary(&report, args.rate, args.unit));
+    println!(
+        "\nEvery table (each load and rate, the textbook table measured, the real-time hog, \
+         softirq overload): add --full."
+    );
+    if let Some(path) = &args.html {
+        println!("The report with its plots: {}", path.display());
     }
     Ok(())
 }

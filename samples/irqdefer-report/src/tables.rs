@@ -127,9 +127,9 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
         };
         let mut row = cells![
             path.clone(),
-            fmt_ns(c.latency.p50 as f64),
-            fmt_ns(c.latency.p99 as f64),
-            fmt_ns(c.latency.max as f64),
+            Cell::time(c.latency.p50 as f64),
+            Cell::time(c.latency.p99 as f64),
+            Cell::time(c.latency.max as f64),
             format!("{:.0}", c.runs_per_s),
             pct(c.coalesced_share),
             pct(c.same_cpu_share),
@@ -152,6 +152,56 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
     t
 }
 
+/// The summary: for each path, in each boot, the p99 latency at `rate`
+/// with nothing else on the raising CPU, and where most runs took place.
+/// At most `per_table` boots in one table (the terminal's width).
+pub fn summary_tables(report: &Report, rate: Rate, per_table: usize) -> Vec<Table> {
+    let mut tables = Vec::new();
+    for boots in report.boots.chunks(per_table.max(1)) {
+        let mut columns = vec![Column::left("path")];
+        for b in boots {
+            columns.push(Column::right("p99").group(&b.label));
+            columns.push(Column::left("where").group(&b.label));
+        }
+        let mut t = Table::new(columns).titled(format!(
+            "p99 latency at {rate}, the raising CPU idle, and where most runs took place"
+        ));
+        let mut paths: Vec<String> = Vec::new();
+        for b in boots {
+            for p in b.paths() {
+                if !paths.contains(&p) {
+                    paths.push(p);
+                }
+            }
+        }
+        for path in &paths {
+            let mut row = cells![path.clone()];
+            for b in boots {
+                match b.cell(path, rate, Load::Idle) {
+                    Some(c) if c.runs() > 0 => row.extend(vec![
+                        Cell::time(c.latency.p99 as f64),
+                        Cell::from(most_runs(&c.wherein)),
+                    ]),
+                    Some(_) => row.extend(cells!["no runs", "-"]),
+                    None => row.extend(cells!["-", "-"]),
+                }
+            }
+            t.row(row);
+        }
+        tables.push(t);
+    }
+    tables
+}
+
+/// Where most runs took place ("-" without runs).
+fn most_runs(wherein: &BTreeMap<Where, u64>) -> String {
+    wherein
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .max_by_key(|(_, n)| **n)
+        .map_or("-".into(), |(w, _)| short(*w))
+}
+
 /// p50, p99, runs/s and coalesced share of one boot and load at every
 /// rate: a group of columns per rate.
 pub fn sweep_table(b: &Boot, load: Load) -> Table {
@@ -170,8 +220,8 @@ pub fn sweep_table(b: &Boot, load: Load) -> Table {
         for r in &rates {
             match b.cell(&path, *r, load) {
                 Some(c) => row.extend(cells![
-                    fmt_ns(c.latency.p50 as f64),
-                    fmt_ns(c.latency.p99 as f64),
+                    Cell::time(c.latency.p50 as f64),
+                    Cell::time(c.latency.p99 as f64),
                     format!("{:.0}", c.runs_per_s),
                     pct(c.coalesced_share),
                 ]),
@@ -521,16 +571,12 @@ pub fn hog_table(b: &Boot) -> Table {
                 Cell::from(&e.why),
                 Cell::marked(m.map_or("-", Fate::word), !agrees),
                 Cell::from(w.map_or("-".into(), |w| format!("{}/{}", w.executed, w.raised))),
-                Cell::from(
-                    w.and_then(|w| w.p50)
-                        .filter(|_| w.is_some_and(|w| w.executed > 0))
-                        .map_or("-".into(), |v| fmt_ns(v as f64)),
-                ),
-                Cell::from(
-                    w.and_then(|w| w.p99)
-                        .filter(|_| w.is_some_and(|w| w.executed > 0))
-                        .map_or("-".into(), |v| fmt_ns(v as f64)),
-                ),
+                w.and_then(|w| w.p50)
+                    .filter(|_| w.is_some_and(|w| w.executed > 0))
+                    .map_or("-".into(), |v| Cell::time(v as f64)),
+                w.and_then(|w| w.p99)
+                    .filter(|_| w.is_some_and(|w| w.executed > 0))
+                    .map_or("-".into(), |v| Cell::time(v as f64)),
                 Cell::from(w.map_or("-".into(), |w| {
                     if w.executed == 0 {
                         "-".into()
@@ -680,16 +726,16 @@ pub fn overload_detail_table(b: &Boot) -> Table {
             t.row(cells![
                 path.clone(),
                 format!("{:.0}", c.load_pct()),
-                fmt_ns(c.work_ns as f64),
+                Cell::time(c.work_ns as f64),
                 format!("{:.0}", c.runs_per_s),
                 pct(c.coalesced_share),
                 pct(exit),
                 pct(ksirq),
                 pct(task),
                 pct(other),
-                fmt_ns(c.latency.p50 as f64),
-                fmt_ns(c.latency.p99 as f64),
-                fmt_ns(c.latency.max as f64),
+                Cell::time(c.latency.p50 as f64),
+                Cell::time(c.latency.p99 as f64),
+                Cell::time(c.latency.max as f64),
             ]);
         }
     }

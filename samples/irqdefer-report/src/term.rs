@@ -8,9 +8,9 @@ use crate::figures::{CellFigures, Report};
 use crate::results::scenario::Rate;
 use crate::tables::{
     accel_note, hog_table, main_table, overload_detail_table, overload_table, rt_latency_table,
-    rt_pair, rt_where_table, runs_table, sweep_table, textbook_table, RunsColumn,
+    rt_pair, rt_where_table, runs_table, summary_tables, sweep_table, textbook_table, RunsColumn,
 };
-use crate::view::{Align, Cell, Table};
+use crate::view::{Align, Cell, Table, Unit};
 
 /// Width of the text, continuation lines included.
 const WIDTH: usize = 118;
@@ -33,10 +33,31 @@ fn heading(t: &Table, i: usize) -> String {
 /// widest cell, one space between them, trailing spaces trimmed; a marked
 /// cell ends in ` !`. Then its notes, wrapped.
 pub fn render_table(t: &Table) -> String {
+    render_table_in(t, Unit::Auto)
+}
+
+/// [`render_table`], times in `unit`: with a fixed one, a time cell is a
+/// bare number and its column's heading names the unit (`p99_us`).
+pub fn render_table_in(t: &Table, unit: Unit) -> String {
     let shown: Vec<usize> = (0..t.columns.len())
         .filter(|i| !t.columns[*i].detail)
         .collect();
-    let heads: Vec<String> = shown.iter().map(|i| heading(t, *i)).collect();
+    let timed = |i: usize| {
+        t.rows
+            .iter()
+            .any(|r| r.cells.get(i).is_some_and(|c| c.ns.is_some()))
+    };
+    let heads: Vec<String> = shown
+        .iter()
+        .map(|i| {
+            let h = heading(t, *i);
+            if timed(*i) {
+                h + unit.suffix()
+            } else {
+                h
+            }
+        })
+        .collect();
     let rows: Vec<Vec<String>> = t
         .rows
         .iter()
@@ -44,8 +65,8 @@ pub fn render_table(t: &Table) -> String {
             shown
                 .iter()
                 .map(|i| match r.cells.get(*i) {
-                    Some(c) if c.bad => format!("{} !", c.text),
-                    Some(c) => c.text.clone(),
+                    Some(c) if c.bad => format!("{} !", c.text_in(unit)),
+                    Some(c) => c.text_in(unit),
                     None => String::new(),
                 })
                 .collect()
@@ -119,7 +140,7 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 }
 
 /// A table under a `-- title --` line (wrapped).
-fn section(t: &Table) -> String {
+fn section(t: &Table, unit: Unit) -> String {
     format!(
         "\n{}{}",
         wrap(
@@ -127,14 +148,13 @@ fn section(t: &Table) -> String {
             WIDTH,
             "   "
         ),
-        render_table(t)
+        render_table_in(t, unit)
     )
 }
 
-/// Everything printed on stdout.
-pub fn render(report: &Report, rate: Rate) -> String {
-    let mut out = String::new();
-    out.push_str(&wrap(
+/// The report's first line: what it compares, and under what.
+fn opening(report: &Report) -> String {
+    wrap(
         &format!(
             "irqdefer: interrupt deferral paths compared. Latency is from the raise of the \
              request to the start of the bottom half. {}",
@@ -142,7 +162,55 @@ pub fn render(report: &Report, rate: Rate) -> String {
         ),
         WIDTH,
         "",
-    ));
+    )
+}
+
+/// Boots side by side in the summary: 5 fit in [`WIDTH`] columns.
+const SUMMARY_BOOTS: usize = 5;
+
+/// The default: one screen. Each boot in a line, then for each path and
+/// boot the p99 at `rate` on an idle CPU and where most runs took place,
+/// then any broken invariant. The tables come with `--full`.
+pub fn summary(report: &Report, rate: Rate, unit: Unit) -> String {
+    let mut out = opening(report);
+    out.push('\n');
+    let runs = runs_table(report);
+    for run in &runs.rows {
+        out.push_str(&wrap(&boot_line(&run.cells), WIDTH, "  "));
+    }
+    for t in summary_tables(report, rate, SUMMARY_BOOTS) {
+        out.push_str(&section(&t, unit));
+    }
+    out.push_str(&invariant_warnings(report));
+    out
+}
+
+/// A line per boot whose cells broke raised = executed + coalesced.
+fn invariant_warnings(report: &Report) -> String {
+    let mut out = String::new();
+    for b in &report.boots {
+        let bad: Vec<String> = b
+            .cells
+            .iter()
+            .filter(|c| !c.identity_ok)
+            .map(|c| c.index.to_string())
+            .collect();
+        if !bad.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nWARNING: boot {}: raised != executed + coalesced at rest in cells: {}",
+                b.label,
+                bad.join(" ")
+            );
+        }
+    }
+    out
+}
+
+/// Everything: per boot, the comparison and sweep tables of every load,
+/// the textbook table, the hog and overload tables; then RT against full.
+pub fn render(report: &Report, rate: Rate, unit: Unit) -> String {
+    let mut out = opening(report);
     out.push_str(&wrap(
         "Columns: coal% = coalesced/raised (requests merged into a pending one); same% = runs \
          on the raising CPU; ksirq% = runs in ksoftirqd; raised = module's count, irqs = \
@@ -158,8 +226,8 @@ pub fn render(report: &Report, rate: Rate) -> String {
         out.push('\n');
         out.push_str(&wrap(&boot_line(&run.cells), WIDTH, "  "));
         for load in b.loads() {
-            out.push_str(&section(&main_table(b, load, rate)));
-            out.push_str(&section(&sweep_table(b, load)));
+            out.push_str(&section(&main_table(b, load, rate), unit));
+            out.push_str(&section(&sweep_table(b, load), unit));
         }
         let bad: Vec<&CellFigures> = b.cells.iter().filter(|c| !c.identity_ok).collect();
         if !bad.is_empty() {
@@ -174,22 +242,22 @@ pub fn render(report: &Report, rate: Rate) -> String {
             out,
             "\n{}{}",
             wrap(t.title.as_deref().unwrap_or(""), WIDTH, "  "),
-            render_table(&t)
+            render_table_in(&t, unit)
         );
         if !b.hog_prios().is_empty() {
-            out.push_str(&section(&hog_table(b)));
+            out.push_str(&section(&hog_table(b), unit));
         }
         if !b.overload_paths().is_empty() {
-            out.push_str(&section(&overload_table(b)));
-            out.push_str(&section(&overload_detail_table(b)));
+            out.push_str(&section(&overload_table(b), unit));
+            out.push_str(&section(&overload_detail_table(b), unit));
         }
     }
     if let Some((full, rt)) = rt_pair(report) {
         out.push('\n');
         out.push_str(&"=".repeat(WIDTH));
         out.push('\n');
-        out.push_str(&section(&rt_where_table(full, rt)));
-        out.push_str(&section(&rt_latency_table(full, rt)));
+        out.push_str(&section(&rt_where_table(full, rt), unit));
+        out.push_str(&section(&rt_latency_table(full, rt), unit));
     }
     out
 }

@@ -4,6 +4,42 @@
 //! rendered by the terminal ([`crate::term`]), HTML ([`crate::html`]) and
 //! Markdown ([`crate::markdown`]) writers alike.
 
+use crate::figures::fmt_ns;
+
+/// How times are written: each in the unit that fits it (`812ns`,
+/// `2.39µs`, `1.25ms`), or every one as a bare number in one unit, for
+/// scripts (`sort -n`); the column's heading then names the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Unit {
+    /// The unit that fits each time.
+    #[default]
+    Auto,
+    /// Nanoseconds, whole.
+    Ns,
+    /// Microseconds, two decimals.
+    Us,
+}
+
+impl Unit {
+    /// `ns` as a bare number in this unit; `None` for [`Unit::Auto`].
+    pub fn format(self, ns: f64) -> Option<String> {
+        match self {
+            Unit::Auto => None,
+            Unit::Ns => Some(format!("{ns:.0}")),
+            Unit::Us => Some(format!("{:.2}", ns / 1e3)),
+        }
+    }
+
+    /// The suffix of a time column's heading (`p99_us`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Unit::Auto => "",
+            Unit::Ns => "_ns",
+            Unit::Us => "_us",
+        }
+    }
+}
+
 /// How a column's cells are aligned (numbers to the right).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -75,21 +111,42 @@ impl Column {
 }
 
 /// A cell: its text, and whether it disagrees with what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     /// The text.
     pub text: String,
     /// Marked: a measurement that disagrees with its rule, a broken
     /// invariant.
     pub bad: bool,
+    /// A time, ns: the text is [`fmt_ns`]'s, and a renderer with a fixed
+    /// unit writes the number instead.
+    pub ns: Option<f64>,
 }
 
 impl Cell {
+    /// A time, in the unit that fits it ([`fmt_ns`]), kept as a number.
+    pub fn time(ns: f64) -> Cell {
+        Cell {
+            text: fmt_ns(ns),
+            bad: false,
+            ns: Some(ns),
+        }
+    }
+
+    /// The text, or with a fixed unit, a time as a bare number in it.
+    pub fn text_in(&self, unit: Unit) -> String {
+        match self.ns {
+            Some(ns) => unit.format(ns).unwrap_or_else(|| self.text.clone()),
+            None => self.text.clone(),
+        }
+    }
+
     /// A marked cell.
     pub fn bad(text: impl Into<String>) -> Cell {
         Cell {
             text: text.into(),
             bad: true,
+            ns: None,
         }
     }
 
@@ -98,13 +155,18 @@ impl Cell {
         Cell {
             text: text.into(),
             bad,
+            ns: None,
         }
     }
 }
 
 impl From<String> for Cell {
     fn from(text: String) -> Cell {
-        Cell { text, bad: false }
+        Cell {
+            text,
+            bad: false,
+            ns: None,
+        }
     }
 }
 
@@ -130,7 +192,7 @@ pub enum Kind {
 }
 
 /// A row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// One cell per column.
     pub cells: Vec<Cell>,
@@ -139,7 +201,7 @@ pub struct Row {
 }
 
 /// A table: title, columns, rows, and the notes that follow it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     /// What it shows, if it says so itself.
     pub title: Option<String>,

@@ -10,6 +10,7 @@ use irqdefer_report::figures::Report;
 use irqdefer_report::results::scenario::{parse_str, Rate};
 use irqdefer_report::results::{accel_label, ACCELS};
 use irqdefer_report::tables::{accel_note, runs_table};
+use irqdefer_report::view::Unit;
 use irqdefer_report::{html, term};
 
 /// The real `full` capture, its `meta accel` replaced.
@@ -53,7 +54,7 @@ fn bare_metal_is_labelled_and_not_called_emulated() {
         "{:?}",
         runs.rows[0].cells
     );
-    let out = term::render(&rep, Rate::Hz(1000));
+    let out = term::render(&rep, Rate::Hz(1000), Unit::Auto);
     assert!(
         out.contains("Measured on bare metal (no hypervisor): full."),
         "{out}"

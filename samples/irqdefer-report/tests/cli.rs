@@ -24,7 +24,19 @@ fn renders_real_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("Textbook table, measured"));
+    // One screen by default, which names the page and the flag for more.
+    assert!(!stdout.contains("Textbook table, measured"));
+    assert!(stdout.contains("add --full"), "{stdout}");
+    assert!(stdout.contains(&format!("The report with its plots: {}", html.display())));
+    let full = bin()
+        .arg("--full")
+        .args(common::real_files())
+        .output()
+        .unwrap();
+    assert!(full.status.success());
+    assert!(String::from_utf8(full.stdout)
+        .unwrap()
+        .contains("Textbook table, measured"));
     assert!(std::fs::read_to_string(&html)
         .unwrap()
         .starts_with("<!DOCTYPE html>"));

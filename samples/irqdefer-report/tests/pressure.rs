@@ -14,6 +14,7 @@ use irqdefer_report::results::scenario::{parse_file, Group, Load, Rate};
 use irqdefer_report::tables::{
     hog_table, overload_table, rt_latency_table, rt_pair, rt_where_table, textbook_table,
 };
+use irqdefer_report::view::Unit;
 use irqdefer_report::{html, term};
 
 fn boot(name: &str) -> Boot {
@@ -244,7 +245,7 @@ fn rt_headline() {
 #[test]
 fn renderings_fit_and_hold_the_new_sections() {
     let rep = report();
-    let out = term::render(&rep, Rate::Hz(1000));
+    let out = term::render(&rep, Rate::Hz(1000), Unit::Auto);
     for l in out.lines() {
         assert!(l.chars().count() <= 120, "{} chars: {l}", l.chars().count());
     }

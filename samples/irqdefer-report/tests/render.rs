@@ -7,6 +7,7 @@ mod common;
 
 use irqdefer_report::figures::Report;
 use irqdefer_report::results::scenario::{parse_file, Rate};
+use irqdefer_report::view::Unit;
 use irqdefer_report::{html, term};
 
 fn report() -> Report {
@@ -21,7 +22,7 @@ fn report() -> Report {
 fn terminal_fits_120_columns() {
     let rep = report();
     for rate in rep.rates() {
-        let out = term::render(&rep, rate);
+        let out = term::render(&rep, rate, Unit::Auto);
         for l in out.lines() {
             assert!(l.chars().count() <= 120, "{} chars: {l}", l.chars().count());
         }
@@ -31,7 +32,7 @@ fn terminal_fits_120_columns() {
 #[test]
 fn terminal_tables() {
     let rep = report();
-    let out = term::render(&rep, Rate::Hz(1000));
+    let out = term::render(&rep, Rate::Hz(1000), Unit::Auto);
     assert!(out.contains("TCG"));
     assert!(out.contains("-- threadirqs (model unknown): CPU 1 idle, rate 1000 Hz --"));
     assert!(out.contains(
@@ -50,6 +51,61 @@ fn terminal_tables() {
     // Nothing else is marked: a normal boot follows the book throughout.
     let marked = out.lines().filter(|l| l.contains(" !")).count();
     assert_eq!(marked, 1);
+}
+
+/// The default: one screen, every path with each boot's p99 and where
+/// most runs took place; the full tables only with --full.
+#[test]
+fn summary_is_one_screen() {
+    let rep = report();
+    let out = term::summary(&rep, Rate::Hz(1000), Unit::Auto);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() <= 50, "{} lines:\n{out}", lines.len());
+    for l in &lines {
+        assert!(l.chars().count() <= 120, "{} chars: {l}", l.chars().count());
+    }
+    for path in rep.paths() {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.split_whitespace().next() == Some(path.as_str())),
+            "{path} missing:\n{out}"
+        );
+    }
+    let row = lines.iter().find(|l| l.starts_with("hardirq ")).unwrap();
+    assert!(row.contains("irq-thread"), "{row}");
+    assert!(!out.contains("Textbook table"));
+}
+
+/// A fixed unit: times are bare numbers in it, the heading names it, and
+/// sort -n orders them.
+#[test]
+fn fixed_unit_writes_bare_numbers() {
+    let rep = report();
+    let us = term::summary(&rep, Rate::Hz(1000), Unit::Us);
+    let ns = term::summary(&rep, Rate::Hz(1000), Unit::Ns);
+    assert!(us.contains("_us where"), "{us}");
+    assert!(ns.contains("_ns where"), "{ns}");
+    let row = |out: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with("tasklet "))
+            .unwrap()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    let (u, n) = (row(&us), row(&ns));
+    let u: f64 = u[1].parse().unwrap();
+    let n: f64 = n[1].parse().unwrap();
+    assert!((u * 1e3 - n).abs() <= 5.0, "{u} us against {n} ns");
+    assert!(
+        !us.contains("µs")
+            || !us
+                .lines()
+                .any(|l| l.starts_with("tasklet ") && l.contains("µs"))
+    );
+    let full = term::render(&rep, Rate::Hz(1000), Unit::Us);
+    assert!(full.contains("p99_us"));
 }
 
 #[test]
