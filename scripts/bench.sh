@@ -22,7 +22,7 @@ start=$SECONDS
 # The host tool first, so that its build does not compete with the VM.
 REPORT_DIR=$IRQDEFER_ROOT/samples/irqdefer-report
 msg "building the report tool (samples/irqdefer-report)"
-cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
+cargo build --quiet --locked --release --manifest-path "$REPORT_DIR/Cargo.toml"
 
 # boot NAME SMP WHAT TIMEOUT: one VM run of the guest's bench.sh.
 boot() {

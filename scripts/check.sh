@@ -37,7 +37,7 @@ status=0
 cargo_tests() { # NAME MANIFEST LOG [ARGS...]
 	local name=$1 manifest=$2 log=$3 rc=0 p f
 	shift 3
-	(cd "$(dirname "$manifest")" && cargo test "$@") >"$log" 2>&1 || rc=1
+	(cd "$(dirname "$manifest")" && cargo test --locked "$@") >"$log" 2>&1 || rc=1
 	read -r p f < <(awk '/^test result:/ { p += $4; f += $6; n++ }
 		END { if (n == 0) f = 1; print p + 0, f + 0 }' "$log")
 	((rc == 0 || f > 0)) || f=1

@@ -228,7 +228,7 @@ refuse() {
 # are handed back to the user at the end).
 if [ "$build_report" = 1 ]; then
 	say "building the report tool (cargo build --release)"
-	cargo build --quiet --release --manifest-path "$manifest" ||
+	cargo build --quiet --locked --release --manifest-path "$manifest" ||
 		{ say "the report tool did not build (cargo build --release --manifest-path $manifest)"; exit 1; }
 fi
 if [ "$build_hog" = 1 ]; then

@@ -151,7 +151,7 @@ fi
 
 # The host tool first, so that its build does not compete with the VM.
 msg "building the report tool ($REPORT_DIR)"
-cargo build --quiet --release --manifest-path "$REPORT_DIR/Cargo.toml"
+cargo build --quiet --locked --release --manifest-path "$REPORT_DIR/Cargo.toml"
 report=$REPORT_DIR/target/release/irqdefer-report
 
 # The kernels and modules the boots need (built once, cached).

@@ -14,8 +14,10 @@ PACKAGES=(
 	# kernel build tools
 	flex bison bc libelf-dev libssl-dev cpio kmod
 	xz-utils make gcc perl python3 rsync
-	# Rust for the kernel: a rustc whose library source is packaged
-	rustc-web rust-web-src rust-web-clippy rustfmt-web
+	# Rust for the kernel: a rustc whose library source is packaged, and
+	# the cargo of that rustc (bindgen-cli, the report tool; rustup's, if
+	# there is one, comes first on PATH and is used instead)
+	rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
 	# the VM; libc6-dev: the guest's C helper (scripts/guest/hog.c) is static
 	qemu-system-x86 busybox-static libc6-dev
 	# make bench: cyclictest, packed with its libraries into the initramfs
@@ -46,7 +48,7 @@ if ((${#missing[@]})); then
 fi
 
 if ! [ -x "$BINDGEN" ] || ! "$BINDGEN" --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
-	command -v cargo >/dev/null || die "cargo not found: install rustup's or Debian's cargo"
+	command -v cargo >/dev/null || die "cargo not found, though cargo-web is installed: is /usr/bin on PATH?"
 	msg "building bindgen-cli $BINDGEN_VERSION from crates.io (about 2 minutes)"
 	cargo install --quiet --locked --root "$IRQDEFER_CACHE/tools" \
 		--version "$BINDGEN_VERSION" bindgen-cli

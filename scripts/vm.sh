@@ -99,7 +99,7 @@ done
 bins=cyclictest
 if [ "$mode" = demo-host ]; then
 	msg "building the report tool (samples/irqdefer-report)"
-	cargo build --quiet --release --manifest-path "$IRQDEFER_ROOT/samples/irqdefer-report/Cargo.toml"
+	cargo build --quiet --locked --release --manifest-path "$IRQDEFER_ROOT/samples/irqdefer-report/Cargo.toml"
 	bins+=" $IRQDEFER_ROOT/samples/irqdefer-report/target/release/irqdefer-report"
 fi
 for b in $bins; do
