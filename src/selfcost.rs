@@ -264,13 +264,13 @@ impl Results {
                 .saturating_sub(self.raw(class, Component::Count));
             seq_print!(
                 m,
-                "cost class={} component=measuring ns=- net={}\n",
+                "cost class={} component=measuring net={}\n",
                 class.name(),
                 Ns(measuring)
             );
             seq_print!(
                 m,
-                "cost class={} component=parts ns=- net={}\n",
+                "cost class={} component=parts net={}\n",
                 class.name(),
                 Ns(parts)
             );
