@@ -177,7 +177,11 @@ impl fmt::Display for Ns {
         let sign = if self.0 < 0 { "-" } else { "" };
         let ps = self.0.unsigned_abs();
         let whole = ps.checked_div(1000).unwrap_or(0);
-        let tenths = ps.checked_rem(1000).unwrap_or(0).checked_div(100).unwrap_or(0);
+        let tenths = ps
+            .checked_rem(1000)
+            .unwrap_or(0)
+            .checked_div(100)
+            .unwrap_or(0);
         write!(f, "{}{}.{}", sign, whole, tenths)
     }
 }
@@ -293,7 +297,7 @@ impl Results {
         };
         if iterations
             .checked_mul(extra_ns)
-            .is_none_or(|t| t > EXTRA_TOTAL_NS_MAX)
+            .map_or(true, |t| t > EXTRA_TOTAL_NS_MAX)
         {
             pr_info!(
                 "selfcost: iterations * extra_ns is over {} ns\n",
@@ -366,8 +370,7 @@ impl Results {
             }
         }
         self.extra_ns.store(extra_ns, Relaxed);
-        self.iterations
-            .store(chunks.saturating_mul(CHUNK), Relaxed);
+        self.iterations.store(chunks.saturating_mul(CHUNK), Relaxed);
         Ok(())
     }
 }

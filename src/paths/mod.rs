@@ -996,14 +996,25 @@ impl Core {
     /// into one already pending.
     pub(crate) fn top_half(&self, path: PathId) -> bool {
         let measure = self.settings.measure.load(Relaxed);
-        self.account_top(self.stats(path), path.cname(), self.device.irq(path), measure)
+        self.account_top(
+            self.stats(path),
+            path.cname(),
+            self.device.irq(path),
+            measure,
+        )
     }
 
     /// The accounting of a top half, on `stats`, whose tracepoint names
     /// `name` and `irq`: counts the request and, if `measure`, stamps it
     /// with the time and traces it. [`Core::top_half`] for a path;
     /// `selfcost` times it on statistics of its own.
-    pub(crate) fn account_top(&self, stats: &PathStats, name: &CStr, irq: u32, measure: bool) -> bool {
+    pub(crate) fn account_top(
+        &self,
+        stats: &PathStats,
+        name: &CStr,
+        irq: u32,
+        measure: bool,
+    ) -> bool {
         let cpu = crate::kernel_ext::cpu::current();
         // A top half in task context runs in the thread the IRQ core forced it into.
         let threaded = crate::kernel_ext::context::in_task();

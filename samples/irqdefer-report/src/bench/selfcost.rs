@@ -18,11 +18,31 @@ pub const CLASSES: [&str; 3] = ["hardirq", "softirq", "task"];
 /// does each, and what each is, in the module's order (`src/selfcost.rs`,
 /// `Component`).
 pub const PARTS: [(&str, u32, &str); 6] = [
-    ("clock", 2, "one clock read (`ktime_get`); a run makes two, top and bottom half"),
-    ("context", 1, "a sample of the context (`preempt_count`, flags, `comm`)"),
-    ("classify", 1, "its classification, and the task's name where kept"),
-    ("histogram", 1, "the latency's sum, minimum, maximum, histogram bucket, `same_cpu`"),
-    ("counters", 1, "the context's per-CPU counters (where, three flags)"),
+    (
+        "clock",
+        2,
+        "one clock read (`ktime_get`); a run makes two, top and bottom half",
+    ),
+    (
+        "context",
+        1,
+        "a sample of the context (`preempt_count`, flags, `comm`)",
+    ),
+    (
+        "classify",
+        1,
+        "its classification, and the task's name where kept",
+    ),
+    (
+        "histogram",
+        1,
+        "the latency's sum, minimum, maximum, histogram bucket, `same_cpu`",
+    ),
+    (
+        "counters",
+        1,
+        "the context's per-CPU counters (where, three flags)",
+    ),
     ("trace", 1, "the two `irqdefer` tracepoints, off"),
 ];
 
@@ -80,7 +100,10 @@ pub fn costs(b: &Bench) -> Result<Costs> {
         }
         let net = r.num("net");
         if !net.is_finite() || r.num("ns") < 0.0 {
-            return Err(BenchError(format!("{}: {class} {comp}: a negative time", r.at)));
+            return Err(BenchError(format!(
+                "{}: {class} {comp}: a negative time",
+                r.at
+            )));
         }
         Ok(net)
     };
@@ -109,7 +132,7 @@ pub fn costs(b: &Bench) -> Result<Costs> {
         });
     }
     Ok(Costs {
-        boot: b.name().to_string(),
+        boot: b.header.meta.words("boot").join(" "),
         iterations: b.header.meta.int("cost_iterations").unwrap_or(0),
         classes,
     })
@@ -118,6 +141,9 @@ pub fn costs(b: &Bench) -> Result<Costs> {
 fn ns(x: f64) -> String {
     format!("{x:.1}")
 }
+
+/// A summary row: its name, its figure of a class, what it is.
+type Summary = (&'static str, fn(&ClassCost) -> f64, &'static str);
 
 /// The breakdown: one row per part, ns per run, one column per class.
 pub fn table(c: &Costs) -> Table {
@@ -140,13 +166,37 @@ pub fn table(c: &Costs) -> Table {
         row.push(Cell::from(what.to_string()));
         t.row(row);
     }
-    let summary: [(&str, fn(&ClassCost) -> f64, &str); 6] = [
-        ("sum of the parts", |c| c.sum, "what a measured run does beyond `count`, part by part"),
-        ("`full` − `count`", |c| c.measuring, "the same, timed whole: the cost of measuring"),
-        ("unattributed", |c| c.measuring - c.sum, "the whole less its parts: copies, branches, the `Run` it returns"),
-        ("`count` (the floor)", |c| c.count, "the counting alone: request, coalescing, run, `running`"),
-        ("`full`", |c| c.full, "the whole accounting of a measured run"),
-        ("one counter increment", |c| c.atomic, "a relaxed atomic add: the unit of every counter"),
+    let summary: [Summary; 6] = [
+        (
+            "sum of the parts",
+            |c| c.sum,
+            "what a measured run does beyond `count`, part by part",
+        ),
+        (
+            "`full` − `count`",
+            |c| c.measuring,
+            "the same, timed whole: the cost of measuring",
+        ),
+        (
+            "unattributed",
+            |c| c.measuring - c.sum,
+            "the whole less its parts: copies, branches, the `Run` it returns",
+        ),
+        (
+            "`count` (the floor)",
+            |c| c.count,
+            "the counting alone: request, coalescing, run, `running`",
+        ),
+        (
+            "`full`",
+            |c| c.full,
+            "the whole accounting of a measured run",
+        ),
+        (
+            "one counter increment",
+            |c| c.atomic,
+            "a relaxed atomic add: the unit of every counter",
+        ),
     ];
     for (name, f, what) in summary {
         let mut row = vec![Cell::from(name.to_string())];
@@ -164,7 +214,9 @@ pub fn table(c: &Costs) -> Table {
             "-".into()
         }));
     }
-    row.push(Cell::from("how many floors a measured run's accounting costs".to_string()));
+    row.push(Cell::from(
+        "how many floors a measured run's accounting costs".to_string(),
+    ));
     t.row(row);
     t
 }

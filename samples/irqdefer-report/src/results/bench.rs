@@ -97,8 +97,21 @@ pub const WINDOW_KEYS: &[&str] = &["up0", "up1", "idle0", "idle1", "busy0", "bus
 pub const COUNT_KEYS: &[&str] = &["raised", "executed", "coalesced", "lat_count", "lat_p50"];
 /// Keys whose value is a word, not a number.
 const STRINGS: &[&str] = &[
-    "path", "mode", "paths", "name", "trace", "hist", "chain", "key", "cell", "src", "run", "tool",
-    "policy", "class", "component",
+    "path",
+    "mode",
+    "paths",
+    "name",
+    "trace",
+    "hist",
+    "chain",
+    "key",
+    "cell",
+    "src",
+    "run",
+    "tool",
+    "policy",
+    "class",
+    "component",
 ];
 /// Keys whose value is a decimal number (seconds; `cost`'s ns).
 const FLOATS: &[&str] = &["up0", "up1", "ns", "net"];
