@@ -13,18 +13,20 @@ F=$DBG/selfcost
 # Iterations per part and class, and the known extra cost, ns.
 N=${SELFCOST_N:-5000}
 K=${SELFCOST_EXTRA_NS:-10000}
-# How far from K the extra cost may read, percent.
-TOL_PCT=20
+# How far from K the extra cost may read, percent of K: below, and above.
+# The busy-wait ends on its first clock read past EXTRA_NS, so it never
+# reads short but overshoots by up to a clock read and a spin (about 0.1
+# us under TCG) and by any stall of the vCPU inside it: 7 to 16% seen.
+TOL_LO=5
+TOL_HI=25
 
 # cost CLASS COMPONENT: its net ns per call in the last run's figures.
 cost() {
 	awk -v c="class=$1" -v p="component=$2" '$1 == "cost" && $2 == c && $3 == p {
-		sub(/^net=/, "", $5); print $5 }' "$F"
+		for (i = 4; i <= NF; i++) if (index($i, "net=") == 1) print substr($i, 5) }' "$F"
 }
 limit() { awk -v k="$1" '$2 == "selfcost_limits" { for (i = 3; i <= NF; i++)
 	if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$F"; }
-# within A B TOL: |A - B| <= TOL (decimals).
-within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 classes="hardirq softirq task"
 parts="empty clock context classify histogram counters trace atomic count full measuring parts"
@@ -69,16 +71,17 @@ complete() {
 base() { eval echo "\$base_$1_$2"; }
 save() { for c in $classes; do for p in histogram measuring; do
 	eval "base_${c}_$p=$(cost $c $p)"; done; done; }
-# shows E: in every class, histogram and full - count grew by E (0 or K)
-# over the run without extra cost, within TOL_PCT of K. The busy-wait
-# overshoots by its last clock read and spin: K reads a little high.
+# shows E: in every class, histogram and full - count grew by E (K, or 0
+# for back to the first run) over the run without extra cost, from
+# E - TOL_LO% to E + TOL_HI% of K.
 shows() {
-	t=$((K * TOL_PCT / 100)) ok=0
+	ok=0
 	for c in $classes; do
 		for p in histogram measuring; do
 			d=$(awk -v a="$(cost $c $p)" -v b="$(base $c $p)" 'BEGIN { print a - b }')
 			ktap_print_msg "$c $p: +$d ns against $1 added"
-			within "$d" "$1" "$t" || ok=1
+			awk -v d="$d" -v e="$1" -v k="$K" -v lo="$TOL_LO" -v hi="$TOL_HI" \
+				'BEGIN { exit !(d >= e - k * lo / 100 && d <= e + k * hi / 100) }' || ok=1
 		done
 	done
 	return $ok
@@ -95,11 +98,11 @@ none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return
 ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
 
 run "$K"
-ktap_test_result "an extra $K ns per latency shows in histogram and in full - count, within $TOL_PCT%" shows "$K"
+ktap_test_result "an extra $K ns per latency shows in histogram and in full - count (-$TOL_LO% to +$TOL_HI%)" shows "$K"
 ktap_test_result "the run says what it added" grep -q "^meta selfcost iterations=[0-9]* extra_ns=$K\$" "$F"
 
 run 0
-ktap_test_result "taken away, it is gone: histogram and full - count back to the first run, within $TOL_PCT% of $K" shows 0
+ktap_test_result "taken away, it is gone: histogram and full - count back to the first run (-$TOL_LO% to +$TOL_HI% of $K)" shows 0
 
 raised1=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
 ktap_test_result "the paths' statistics untouched (raised $raised0 -> $raised1)" test "$raised0" -eq "$raised1"
