@@ -35,6 +35,7 @@ mod kernel_ext;
 #[path = "logic/lib.rs"]
 mod logic;
 mod paths;
+mod selfcost;
 mod source;
 mod stats;
 

@@ -189,6 +189,20 @@ impl CpuStats {
         }
     }
 
+    /// Counts a run in `place` with the flags of `ctx`.
+    pub(crate) fn count_context(&self, place: Where, ctx: &Context) {
+        self.wherein(place).fetch_add(1, Relaxed);
+        for (flag, on) in [
+            (Flag::Preemptible, ctx.preemptible()),
+            (Flag::MaySleep, ctx.may_sleep()),
+            (Flag::IrqsDisabled, ctx.irqs_disabled()),
+        ] {
+            if on {
+                self.flag(flag).fetch_add(1, Relaxed);
+            }
+        }
+    }
+
     /// Records a latency of `lat` ns.
     fn record_latency(&self, lat: u64) {
         self.lat_sum.fetch_add(lat, Relaxed);
@@ -224,6 +238,9 @@ pub(crate) struct PathStats {
     /// The task of the last run counted as `softirq_task` or `task_other`
     /// (its `comm`, [`name::pack`]ed): which task that was.
     last_task: [AtomicU64; 2],
+    /// Busy-waiting added to each recorded latency, ns: 0 but in
+    /// `selfcost`'s statistics (see [`PathStats::set_extra_ns`]).
+    extra_ns: AtomicU64,
 }
 
 /// A bottom half in progress; see [`PathStats::begin_run`].
@@ -273,6 +290,7 @@ impl PathStats {
             spurious: AtomicU64::new(0),
             mismatch: AtomicU64::new(0),
             last_task: [AtomicU64::new(0), AtomicU64::new(0)],
+            extra_ns: AtomicU64::new(0),
         })
     }
 
@@ -337,39 +355,11 @@ impl PathStats {
         let cpu = ctx.cpu();
         let c = self.cpu(cpu);
         self.count_run(c, stamp);
-        let mut served = None;
-        if let Some(stamp::Request {
-            cpu: raised_on,
-            time: Some(t),
-        }) = stamp::unpack(stamp)
-        {
-            // Modular: exact across the wrap of the stamp's time field.
-            let lat = stamp::latency(t, now);
-            if let Some(c) = c {
-                if raised_on == cpu {
-                    c.same_cpu.fetch_add(1, Relaxed);
-                }
-                c.record_latency(lat);
-            }
-            served = Some((raised_on, lat));
-        }
+        let served = self.record_served(c, cpu, stamp, now);
         let place = Where::of(&ctx);
-        if matches!(place, Where::SoftirqTask | Where::TaskOther) {
-            for (slot, word) in self.last_task.iter().zip(name::pack(ctx.comm())) {
-                slot.store(word, Relaxed);
-            }
-        }
+        self.note_task(place, &ctx);
         if let Some(c) = c {
-            c.wherein(place).fetch_add(1, Relaxed);
-            for (flag, on) in [
-                (Flag::Preemptible, ctx.preemptible()),
-                (Flag::MaySleep, ctx.may_sleep()),
-                (Flag::IrqsDisabled, ctx.irqs_disabled()),
-            ] {
-                if on {
-                    c.flag(flag).fetch_add(1, Relaxed);
-                }
-            }
+            c.count_context(place, &ctx);
         }
         Run {
             stats: self,
@@ -377,6 +367,67 @@ impl PathStats {
             ctx: Some(ctx),
             served,
         }
+    }
+
+    // The parts of a measured `begin_run`, each its own function so that
+    // `selfcost` (`crate::selfcost`) times the very code the bottom halves
+    // run, one part at a time.
+
+    /// The counters of `cpu`, for `selfcost`: see [`PathStats::cpu`].
+    pub(crate) fn cpu_stats(&self, cpu: u32) -> Option<&CpuStats> {
+        self.cpu(cpu)
+    }
+
+    /// The latency part of a measured run on `cpu` (counters `c`) that
+    /// took `stamp` at `now`: `same_cpu`, the latency's sum, minimum,
+    /// maximum and histogram bucket. Returns the raising CPU and the
+    /// latency, if the request carried a time.
+    pub(crate) fn record_served(
+        &self,
+        c: Option<&CpuStats>,
+        cpu: u32,
+        stamp: u64,
+        now: u64,
+    ) -> Option<(u32, u64)> {
+        let stamp::Request {
+            cpu: raised_on,
+            time: Some(t),
+        } = stamp::unpack(stamp)?
+        else {
+            return None;
+        };
+        // Modular: exact across the wrap of the stamp's time field.
+        let lat = stamp::latency(t, now);
+        if let Some(c) = c {
+            if raised_on == cpu {
+                c.same_cpu.fetch_add(1, Relaxed);
+            }
+            c.record_latency(lat);
+        }
+        // 0 but in `selfcost`'s own statistics, when asked for.
+        let extra = self.extra_ns.load(Relaxed);
+        if extra != 0 {
+            time::busy_wait_ns(extra);
+        }
+        Some((raised_on, lat))
+    }
+
+    /// The task part of a measured run in `place`: the name of the task
+    /// of a run counted as `softirq_task` or `task_other`.
+    pub(crate) fn note_task(&self, place: Where, ctx: &Context) {
+        if matches!(place, Where::SoftirqTask | Where::TaskOther) {
+            for (slot, word) in self.last_task.iter().zip(name::pack(ctx.comm())) {
+                slot.store(word, Relaxed);
+            }
+        }
+    }
+
+    /// Adds `ns` of busy-waiting to every latency recorded here
+    /// ([`PathStats::record_served`]): a cost of known size, which only
+    /// `selfcost` sets, on statistics of its own, to show that it sees
+    /// one. The paths' statistics keep 0.
+    pub(crate) fn set_extra_ns(&self, ns: u64) {
+        self.extra_ns.store(ns, Relaxed);
     }
 
     /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.

@@ -46,6 +46,9 @@
 #   tls   run= seq= irq= thread=        one timerlat activation, ns
 #   cyc   run= tool=cyclictest|irqdefer path= policy= prio= interval_us= ms=
 #         <window> <counts> [min= avg= max= overflows= samples=]
+#   cost  class= component= [ns=] net=  the module's self-timing (selfcost):
+#                                        ns per call of each part of the
+#                                        accounting, per context class
 #   end   phase=PHASE                   each phase, when it finished
 #   meta  tsc_mhz MHZ SOURCE            known only at the end
 #   end   all rc=RC                     last line: anything short is truncated
@@ -109,6 +112,7 @@ all | scaling)
 	MAX_STEPS="1000 2000 5000 10000" MAX_MS=1000
 	ACC_RATE=500 ACC_MS=1000 SCALE_N=$(scale_n $(nwords $ALL)) SCALE_RATE=1000 SCALE_MS=2000
 	HIST_RATE=500 HIST_MS=1000 TL_PERIOD_US=1000 TL_MS=3000 CYC_US=1000 CYC_MS=3000
+	COST_N=50000
 	;;
 smoke)
 	# One path of each kind of context: hard interrupt, softirq, task.
@@ -117,6 +121,7 @@ smoke)
 	MAX_STEPS="1000 10000" MAX_MS=500
 	ACC_RATE=200 ACC_MS=500 SCALE_N="1 $(nwords $PATHS)" SCALE_RATE=1000 SCALE_MS=500
 	HIST_RATE=200 HIST_MS=500 TL_PERIOD_US=1000 TL_MS=1000 CYC_US=1000 CYC_MS=1000
+	COST_N=5000
 	;;
 esac
 # irqdefer_bench_paths=a,b on the kernel command line: only those paths
@@ -140,7 +145,7 @@ CYC_PATHS="$(first_path_where context task_own_thread) $(first_path_where contex
 SCALE_ORDER=$(deal $PATHS)
 case $what in
 scaling) PHASES="idle scale" ;;
-*) PHASES="idle ov max acc hist tl cyc scale" ;;
+*) PHASES="idle cost ov max acc hist tl cyc scale" ;;
 esac
 # irqdefer_bench_phases=a,b likewise: only those phases (idle first, if
 # a phase needs its baseline).
@@ -189,6 +194,14 @@ window() {
 	usleep $(($3 * 1000))
 	echo 0 > "$DBG/rate_hz"
 	echo "$_a $(mark 1)"
+}
+
+# What measuring costs, part by part, timed by the module itself
+# (selfcost): COST_N iterations of each part in each context class, no
+# load running; its `cost` lines as they are.
+phase_cost() {
+	echo "$COST_N" > "$DBG/selfcost" || return
+	grep '^cost ' "$DBG/selfcost" >> "$out"
 }
 
 phase_idle() {
@@ -590,6 +603,7 @@ phase_scale() {
 	echo "meta tl_path ${TL_PATH:--}"
 	echo "meta tl_period_us $TL_PERIOD_US"
 	echo "meta tl_ms $TL_MS"
+	echo "meta cost_iterations ${COST_N:-0}"
 	echo "meta cyc_paths $CYC_PATHS"
 	echo "meta cyc_interval_us $CYC_US"
 	echo "meta cyc_ms $CYC_MS"

@@ -13,6 +13,7 @@ use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::kernel_ext::{context, cpu};
 use crate::paths::{Core, PathId};
+use crate::selfcost;
 use crate::source::{self, Source};
 use crate::stats::{Field, Flag, Where, HIST_BUCKETS};
 use kernel::c_str;
@@ -97,6 +98,24 @@ impl Attribute for ActionFile {
             }
             Action::Snapshot | Action::AvailablePaths => Err(EPERM),
         }
+    }
+}
+
+/// `selfcost`: write `N [EXTRA_NS]` to time what measuring costs, read the
+/// figures ([`crate::selfcost`]).
+struct SelfCostFile {
+    core: Arc<Core>,
+    results: selfcost::Results,
+}
+
+impl Attribute for SelfCostFile {
+    fn show(&self, m: &mut SeqFile) -> Result {
+        self.results.show(m);
+        Ok(())
+    }
+
+    fn store(&self, input: &[u8]) -> Result {
+        self.results.store(&self.core, input)
     }
 }
 
@@ -333,6 +352,13 @@ pub(crate) fn create(source: &Arc<Source>, module: &'static ThisModule) -> Resul
         if add(&mut dir, Dir::ROOT, name, mode, file).is_err() {
             missing = missing.saturating_add(1);
         }
+    }
+    let file = SelfCostFile {
+        core: core.clone(),
+        results: selfcost::Results::new(),
+    };
+    if add(&mut dir, Dir::ROOT, c_str!("selfcost"), CONTROL, file).is_err() {
+        missing = missing.saturating_add(1);
     }
     const READINGS: [(&CStr, Reading); 7] = [
         (c_str!("raised"), Reading::Raised),

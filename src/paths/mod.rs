@@ -16,7 +16,7 @@ use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::irq::{self, Handler, IrqReturn};
 use crate::kernel_ext::percpu::PerCpu;
 use crate::kernel_ext::{compat, time, trace};
-use crate::stats::{BusyNs, CpuBusy, PathStats, Where};
+use crate::stats::{BusyNs, CpuBusy, PathStats, Run, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -995,15 +995,55 @@ impl Core {
     /// caller must schedule the bottom half, `false` if the request merged
     /// into one already pending.
     pub(crate) fn top_half(&self, path: PathId) -> bool {
+        let measure = self.settings.measure.load(Relaxed);
+        self.account_top(
+            self.stats(path),
+            path.cname(),
+            self.device.irq(path),
+            measure,
+        )
+    }
+
+    /// The accounting of a top half, on `stats`, whose tracepoint names
+    /// `name` and `irq`: counts the request and, if `measure`, stamps it
+    /// with the time and traces it. [`Core::top_half`] for a path;
+    /// `selfcost` times it on statistics of its own.
+    pub(crate) fn account_top(
+        &self,
+        stats: &PathStats,
+        name: &CStr,
+        irq: u32,
+        measure: bool,
+    ) -> bool {
         let cpu = crate::kernel_ext::cpu::current();
         // A top half in task context runs in the thread the IRQ core forced it into.
         let threaded = crate::kernel_ext::context::in_task();
-        if !self.settings.measure.load(Relaxed) {
-            return self.stats(path).raise(cpu, None, threaded);
+        if !measure {
+            return stats.raise(cpu, None, threaded);
         }
-        let stamped = self.stats(path).raise(cpu, Some(self.now()), threaded);
-        trace::irqdefer_raise(path.cname(), self.device.irq(path), stamped);
+        let stamped = stats.raise(cpu, Some(self.now()), threaded);
+        trace::irqdefer_raise(name, irq, stamped);
         stamped
+    }
+
+    /// The accounting of a bottom half on `cpu`, on `stats`, whose
+    /// tracepoint names `name`: takes the request and, if `measure`,
+    /// records latency and context and traces the run.
+    /// [`Core::bottom_half`] for a path; `selfcost` times it on statistics
+    /// of its own.
+    pub(crate) fn account_bottom<'a>(
+        &self,
+        stats: &'a PathStats,
+        name: &CStr,
+        cpu: u32,
+        measure: bool,
+    ) -> Run<'a> {
+        let clock = || self.now();
+        let run = stats.begin_run(cpu, measure.then_some(clock));
+        if let Some((raised_on, lat)) = run.served() {
+            trace::irqdefer_run(name, raised_on, lat);
+        }
+        run
     }
 
     /// A bottom half of `path` ran after the path's teardown finished: the
@@ -1031,11 +1071,7 @@ impl Core {
         let measure = self.settings.measure.load(Relaxed);
         let cpu = crate::kernel_ext::cpu::current();
         let busy_since = (self.settings.guard_pct.load(Relaxed) != 0).then(time::ktime_get_ns);
-        let clock = || self.now();
-        let run = self.stats(path).begin_run(cpu, measure.then_some(clock));
-        if let Some((raised_on, lat)) = run.served() {
-            trace::irqdefer_run(path.cname(), raised_on, lat);
-        }
+        let run = self.account_bottom(self.stats(path), path.cname(), cpu, measure);
         time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
         // Up to here: a sleep below keeps no CPU busy.
         if let (Some(since), Some(busy)) = (busy_since, self.busy.get(cpu)) {

@@ -11,6 +11,7 @@
 pub mod kernel;
 pub mod pair;
 pub mod report;
+pub mod selfcost;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -918,6 +919,8 @@ pub struct Analysis {
     /// Beside the kernel's hist triggers, timerlat and cyclictest, where a
     /// boot ran them.
     pub peers: kernel::Peers,
+    /// What measuring costs, part by part (phase `cost`), where a boot ran it.
+    pub costs: Option<selfcost::Costs>,
 }
 
 /// Analyses the captures of every boot: each phase once (scaling once per
@@ -928,6 +931,7 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
     }
     let mut boots = Vec::new();
     let (mut ov, mut mx, mut ac, mut sc) = (None, None, None, Vec::new());
+    let mut costs = None;
     let mut peers = kernel::Peers {
         hist: None,
         timerlat: None,
@@ -954,6 +958,9 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
                 ));
             }
             ov = Some(overhead(b)?);
+        }
+        if phases.contains(&"cost") {
+            costs = Some(selfcost::costs(b)?);
         }
         if phases.contains(&"max") {
             mx = Some(max_rate(b)?);
@@ -984,5 +991,6 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
         accuracy,
         scaling: sc,
         peers,
+        costs,
     })
 }

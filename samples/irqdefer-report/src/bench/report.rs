@@ -743,6 +743,10 @@ pub fn render(a: &Analysis) -> String {
     l.extend(markdown::table(&reader_table(a)));
     l.push(String::new());
 
+    if let Some(c) = &a.costs {
+        render_costs(c, &mut l);
+    }
+
     let steps: Vec<String> = mx.steps.iter().map(u64::to_string).collect();
     para(
         &mut l,
@@ -804,6 +808,32 @@ pub fn render(a: &Analysis) -> String {
     l.extend(markdown::table(&scaling_table(a)));
     l.push(String::new());
     l.join("\n")
+}
+
+/// Section 1a: what measuring costs, part by part, as the module timed it.
+fn render_costs(c: &super::selfcost::Costs, l: &mut Vec<String>) {
+    para(
+        l,
+        format!(
+            "## 1a. What measuring costs, part by part (`{}`, the module's `selfcost`, {} \
+             iterations per part and class)",
+            c.boot, c.iterations
+        ),
+    );
+    para(
+        l,
+        "The module times each part that `full` adds over `count` alone, with the very \
+         functions its top and bottom halves call, on statistics of its own, in each class \
+         of context a bottom half runs in: hard interrupt (an irq_work), softirq (a tasklet), \
+         task (the writer; the `classify` part there takes the name of a task that is no \
+         kernel thread of a known kind, which a `kworker` or an IRQ thread does not). Each \
+         figure is the median over chunks of 200 calls, net of the empty loop, in ns per \
+         run under this boot's emulation: compare them with each other, and with the \
+         overhead above, not with real hardware (docs/benchmarks.md gives an estimate)."
+            .into(),
+    );
+    l.extend(markdown::table(&super::selfcost::table(c)));
+    l.push(String::new());
 }
 
 /// The sections beside the kernel's instruments and the peers.

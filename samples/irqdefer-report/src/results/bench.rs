@@ -41,6 +41,8 @@ pub const META: MetaSpec = &[
     ("cyc_interval_us", false, Value::Int),
     ("cyc_ms", false, Value::Int),
     ("cyclictest", false, Value::Text),
+    // The module's self-timing (issue 24): iterations per part and class.
+    ("cost_iterations", false, Value::Int),
 ];
 
 /// The kinds of data record, and the keys each must carry.
@@ -68,6 +70,7 @@ pub const RECORDS: &[(&str, &[&str])] = &[
     ("hb", &["cell", "src", "lo", "hi", "count"]),
     ("tl", &["run", "path", "period_us", "ms", WINDOW, COUNTS]),
     ("tls", &["run", "seq", "irq", "thread"]),
+    ("cost", &["class", "component", "net"]),
     (
         "cyc",
         &[
@@ -94,11 +97,24 @@ pub const WINDOW_KEYS: &[&str] = &["up0", "up1", "idle0", "idle1", "busy0", "bus
 pub const COUNT_KEYS: &[&str] = &["raised", "executed", "coalesced", "lat_count", "lat_p50"];
 /// Keys whose value is a word, not a number.
 const STRINGS: &[&str] = &[
-    "path", "mode", "paths", "name", "trace", "hist", "chain", "key", "cell", "src", "run", "tool",
+    "path",
+    "mode",
+    "paths",
+    "name",
+    "trace",
+    "hist",
+    "chain",
+    "key",
+    "cell",
+    "src",
+    "run",
+    "tool",
     "policy",
+    "class",
+    "component",
 ];
-/// Keys whose value is a decimal number (seconds).
-const FLOATS: &[&str] = &["up0", "up1"];
+/// Keys whose value is a decimal number (seconds; `cost`'s ns).
+const FLOATS: &[&str] = &["up0", "up1", "ns", "net"];
 
 /// A record's `KEY=VALUE` fields, read by type.
 #[derive(Debug, Clone, PartialEq)]

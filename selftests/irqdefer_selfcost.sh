@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# selfcost: the module times what measuring costs, part by part, in hard
+# interrupt, softirq and task context. The instrument must be able to
+# fail: a known extra cost (a busy-wait of EXTRA_NS added to each latency
+# recorded, the `histogram` part) shows in that part and in `full` less
+# `count`, within a tolerance, and is gone again without it. Bad writes are
+# refused and change nothing; the paths' statistics are never touched.
+
+. "$(dirname "$0")/lib.sh"
+
+F=$DBG/selfcost
+# Iterations per part and class, and the known extra cost, ns.
+N=${SELFCOST_N:-5000}
+K=${SELFCOST_EXTRA_NS:-10000}
+# How far from K the extra cost may read, percent of K: below, and above.
+# The busy-wait ends on its first clock read past EXTRA_NS, so it never
+# reads short but overshoots by up to a clock read and a spin (about 0.1
+# us under TCG) and by any stall of the vCPU inside it: 7 to 16% seen.
+TOL_LO=5
+TOL_HI=25
+
+# cost CLASS COMPONENT: its net ns per call in the last run's figures.
+cost() {
+	awk -v c="class=$1" -v p="component=$2" '$1 == "cost" && $2 == c && $3 == p {
+		for (i = 4; i <= NF; i++) if (index($i, "net=") == 1) print substr($i, 5) }' "$F"
+}
+limit() { awk -v k="$1" '$2 == "selfcost_limits" { for (i = 3; i <= NF; i++)
+	if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$F"; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+classes="hardirq softirq task"
+parts="empty clock context classify histogram counters trace atomic count full measuring parts"
+
+ktap_print_header
+ktap_set_plan 7
+
+irqdefer_loaded && irqdefer_unload
+irqdefer_load || ktap_skip_all "insmod failed"
+[ -e "$F" ] || ktap_skip_all "no $F"
+
+min=$(limit iterations_min) max=$(limit iterations_max) kmax=$(limit extra_ns_max)
+ktap_print_msg "limits: iterations $min..$max, extra_ns 0..$kmax, $(limit extra_total_ns_max) ns of extra in all"
+# refused: nothing before a run, and every bad write refused, leaving none.
+refused() {
+	! grep -q '^cost' "$F" &&
+		write_fails "$F" $((min - 1)) && write_fails "$F" $((max + 1)) &&
+		write_fails "$F" x && write_fails "$F" '' && write_fails "$F" "$min $((kmax + 1))" &&
+		write_fails "$F" "$max $kmax" && write_fails "$F" "$min 1 2" &&
+		! grep -q '^cost' "$F"
+}
+ktap_test_result "no figures before a run; out-of-range and malformed writes refused (ERANGE, EINVAL)" refused
+
+# run EXTRA: one run of N iterations; prints its figures.
+run() {
+	echo "$N $1" > "$F" || return
+	for c in $classes; do
+		line=
+		for p in $parts; do line="$line $p=$(cost $c $p)"; done
+		ktap_print_msg "extra $1 ns, $c:$line"
+	done
+}
+
+# complete: every class has every part, and full costs more than count.
+complete() {
+	for c in $classes; do
+		for p in $parts; do [ -n "$(cost $c $p)" ] || return 1; done
+		below "$(cost $c count)" "$(cost $c full)" || return 1
+	done
+}
+# saved CLASS PART: the figure of the run without extra cost.
+base() { eval echo "\$base_$1_$2"; }
+save() { for c in $classes; do for p in histogram measuring; do
+	eval "base_${c}_$p=$(cost $c $p)"; done; done; }
+# shows E: in every class, histogram and full - count grew by E (K, or 0
+# for back to the first run) over the run without extra cost, from
+# E - TOL_LO% to E + TOL_HI% of K.
+shows() {
+	ok=0
+	for c in $classes; do
+		for p in histogram measuring; do
+			d=$(awk -v a="$(cost $c $p)" -v b="$(base $c $p)" 'BEGIN { print a - b }')
+			ktap_print_msg "$c $p: +$d ns against $1 added"
+			awk -v d="$d" -v e="$1" -v k="$K" -v lo="$TOL_LO" -v hi="$TOL_HI" \
+				'BEGIN { exit !(d >= e - k * lo / 100 && d <= e + k * hi / 100) }' || ok=1
+		done
+	done
+	return $ok
+}
+
+# The paths' own statistics, before: nothing raised.
+raised0=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
+
+run 0
+ktap_test_result "$N iterations: every part in every class, full above count" complete
+save
+# none: the histogram part below K/2 in every class.
+none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return 1; done; }
+ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
+
+run "$K"
+ktap_test_result "an extra $K ns per latency shows in histogram and in full - count (-$TOL_LO% to +$TOL_HI%)" shows "$K"
+ktap_test_result "the run says what it added" grep -q "^meta selfcost iterations=[0-9]* extra_ns=$K\$" "$F"
+
+run 0
+ktap_test_result "taken away, it is gone: histogram and full - count back to the first run (-$TOL_LO% to +$TOL_HI% of $K)" shows 0
+
+raised1=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
+ktap_test_result "the paths' statistics untouched (raised $raised0 -> $raised1)" test "$raised0" -eq "$raised1"
+
+irqdefer_unload
+ktap_finished
