@@ -7,7 +7,7 @@
 # POSIX sh and busybox awk. Sourcing it defines functions and DBG only: it
 # loads nothing and exits on nothing. Everything it says of the module it
 # reads from the module: the snapshot's lines (README, "Interfaces";
-# samples/irqdefer-report/FORMAT.md):
+# docs/capture-format.md):
 #   meta path.NAME KEY=VALUE...       the registry's rule of each path
 #   meta control.NAME value=V default=D [min=N max=N | choices=A,B]
 #   PATH KEY VALUE                    each path's readings
@@ -179,7 +179,7 @@ module_threads() (
 # --- Captures --------------------------------------------------------------
 
 # results_header CAPTURE BOOT ACCEL FLAVOUR: the first lines of a capture
-# (FORMAT.md, "Header"): the version, the meta records every capture has,
+# (docs/capture-format.md, "Header"): the version, the meta records every capture has,
 # the module's controls as it reports them, and its registry. The
 # capture's own meta records follow.
 results_header() {

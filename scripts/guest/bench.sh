@@ -21,7 +21,7 @@
 # measured window is tight around the load.
 #
 # The results file: a bench capture of the results grammar, version 2
-# (samples/irqdefer-report/FORMAT.md has it all; one record per line, data
+# (docs/capture-format.md has it all; one record per line, data
 # records are KEY=VALUE):
 #   irqdefer-results 2
 #   meta capture bench

@@ -49,7 +49,7 @@
 # a real machine.
 #
 # The results file: a scenario capture of the results grammar, version 2
-# (one record per line, space separated; samples/irqdefer-report/FORMAT.md
+# (one record per line, space separated; docs/capture-format.md
 # has the grammar):
 #   irqdefer-results 2
 #   meta capture scenario

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! irqdefer-report: reads irqdefer's results (FORMAT.md: one grammar, one
+//! irqdefer-report: reads irqdefer's results (docs/capture-format.md: one grammar, one
 //! header, for both kinds of capture) and renders them.
 //!
 //! - Scenario captures (`make demo`, one per boot): a terminal table, the

@@ -92,7 +92,7 @@ pub enum KeyError {
     BadIndex(&'static str),
 }
 
-/// Keys an `after` snapshot must carry (FORMAT.md): the counters the
+/// Keys an `after` snapshot must carry (docs/capture-format.md): the counters the
 /// figures need, every latency statistic, every property count.
 pub const REQUIRED: &[&str] = &[
     "irq",

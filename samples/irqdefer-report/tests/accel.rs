@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `meta accel`: where a capture ran (FORMAT.md, "Header"). `make demo`
+//! `meta accel`: where a capture ran (docs/capture-format.md, "Header"). `make demo`
 //! writes `tcg` or `kvm`, `make demo-host` also `metal` (or `vm`, a
 //! hypervisor that is neither); the report labels the runs with it.
 

@@ -354,7 +354,7 @@ fn errors_never_panic_on_prefixes() {
 }
 
 /// The module's registry in the header: one `meta path.<name>` record per
-/// path, as `snapshot` has them (FORMAT.md). The paths come from it: a
+/// path, as `snapshot` has them (docs/capture-format.md). The paths come from it: a
 /// cell of another path, a path's record twice, or a record without its
 /// rule is an error; fields this reader does not know are kept.
 #[test]

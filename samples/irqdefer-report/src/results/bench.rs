@@ -2,7 +2,7 @@
 
 //! The body of a bench capture (`meta capture bench`): the records of
 //! `scripts/guest/bench.sh`, one `KEY=VALUE` record a line, the compact
-//! trace of each accuracy cell, and the end of each phase (FORMAT.md,
+//! trace of each accuracy cell, and the end of each phase (docs/capture-format.md,
 //! "Bench body").
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The results grammar, version 2 (FORMAT.md): one header for every
+//! The results grammar, version 2 (docs/capture-format.md): one header for every
 //! capture, and the body of each kind, scenario ([`scenario`]) and bench
 //! ([`bench`]).
 //!
@@ -221,7 +221,7 @@ pub enum Value {
     Accel,
 }
 
-/// The values of `meta accel` (FORMAT.md, "Header"), each with the label
+/// The values of `meta accel` (docs/capture-format.md, "Header"), each with the label
 /// the report prints: QEMU without hardware virtualisation, QEMU with
 /// KVM, no hypervisor at all (`make demo-host` on real hardware), or a
 /// hypervisor that is neither (`make demo-host` in a VMware, Hyper-V, Xen,
@@ -246,7 +246,7 @@ pub fn accel_label(accel: &str) -> &str {
 /// its value. Keys not listed are kept as text.
 pub type MetaSpec = &'static [(&'static str, bool, Value)];
 
-/// Keys every capture has (FORMAT.md, "Header").
+/// Keys every capture has (docs/capture-format.md, "Header").
 pub const COMMON_META: MetaSpec = &[
     ("capture", true, Value::Text),
     ("kernel", true, Value::Text),

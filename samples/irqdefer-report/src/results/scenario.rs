@@ -2,7 +2,7 @@
 
 //! The body of a scenario capture (`meta capture scenario`): the matrix's
 //! cells, each with the module's snapshot and the kernel's counters
-//! before and after (FORMAT.md, "Scenario body").
+//! before and after (docs/capture-format.md, "Scenario body").
 
 use std::collections::BTreeMap;
 use std::fmt;
