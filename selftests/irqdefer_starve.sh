@@ -132,7 +132,8 @@ guard_engages() { # PATH GUARD_PCT WORK_NS
 	[ "$h1" -eq "$h0" ] && [ "$h2" -gt "$h1" ]
 }
 ktap_test_result "hard interrupt work alone engages the guard" guard_engages hardirq 30 400000
-worker=$(thread_pid irqdefer-worker) && taskset -p 1 "$worker" >/dev/null
+worker=$(thread_pid "$(path_rule kthread_worker "$(rule_key thread)")") &&
+	taskset -p 1 "$worker" >/dev/null
 ktap_test_result "SCHED_FIFO thread work alone engages the guard" guard_engages kthread_worker 50 450000
 echo 0 > "$DBG/work_ns"
 default_control guard_pct
