@@ -98,11 +98,14 @@ install:
 	[ "$$built" = "$$rel" ] || { echo "install: $$ko was built for kernel $$built, not $$rel (KDIR=$(INSTALL_KDIR)): build it first with 'make KDIR=$(INSTALL_KDIR)'" >&2; exit 1; }
 	@$(MAKE) --no-print-directory KDIR=$(INSTALL_KDIR) install-built
 
-# The install itself, of the module built against KDIR. modules_install
-# runs depmod only in a tree with a System.map (a full build tree, not a
-# headers package): then it is run here.
+# The install itself, of the module built against KDIR (in INSTALL_M, by
+# default this tree; scripts/vm.sh installs each flavour's module from
+# out/ into the guest this way). modules_install runs depmod only in a
+# tree with a System.map (a full build tree, not a headers package): then
+# it is run here.
+INSTALL_M ?= $(ROOT:/=)
 install-built:
-	$(KMAKE) modules_install
+	PATH=/usr/bin:$$PATH $(MAKE) -C $(KDIR) M=$(INSTALL_M) $(KMAKE_ARGS) modules_install
 	$(if $(wildcard $(KDIR)/System.map),,PATH=$$PATH:/usr/sbin:/sbin $(DEPMOD) -a \
 		$(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $$(cat $(KDIR)/include/config/kernel.release))
 

@@ -81,6 +81,13 @@ root=$work/root
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,irqdefer/selftests}
 cp /bin/busybox "$root/bin/busybox"
 cp "$KO" "$root/irqdefer/irqdefer.ko"
+# The same module installed as a user installs it, by make install-built
+# (the kernel's modules_install, then depmod), for irqdefer_install.sh's
+# modprobe by name.
+make -s -C "$IRQDEFER_ROOT" KDIR="$tree" INSTALL_M="$(dirname "$(readlink -f "$KO")")" \
+	INSTALL_MOD_PATH="$root" $("$IRQDEFER_ROOT/scripts/kernel.sh" makeargs "$FLAVOUR") \
+	install-built >"$work/install.log" 2>&1 ||
+	die "make install-built into the initramfs failed: $(tail -5 "$work/install.log")"
 cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
 cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
 cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
