@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything `make check` runs after building and linting: the host-side
-# tests (Python's unittest for the VM result judge, cargo test for the
-# module's pure logic in src/logic and for the report tool, whose tests
-# cover the scenario and bench reports), then the selftests in the VM
-# on each kernel flavour built. Prints one closing line, 'check: N passed,
-# N failed[, N skipped]', and exits 1 if anything failed.
+# Everything `make check` runs after building and linting: each kernel of
+# CHECK_KERNELS and its module, built or found cached; a debug kernel's VM
+# run started in the background (CHECK_PARALLEL); the host-side tests
+# (Python's unittest for the VM result judge and the scripts, cargo test
+# for the module's pure logic in src/logic and for the report tool, whose
+# tests cover the scenario and bench reports), the bench smoke run; then
+# the selftests in the VM on each other kernel. Prints one closing line,
+# 'check: N passed, N failed[, N skipped]', and exits 1 if anything
+# failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$IRQDEFER_ROOT"
@@ -45,42 +48,6 @@ cargo_tests() { # NAME MANIFEST LOG [ARGS...]
 	echo "$name: $p passed, $f failed" | tee -a "$log"
 	add_counts "$log"
 }
-
-msg "host tests"
-if python3 -m unittest discover -s scripts/tests -p 'test_*.py' >out/host-tests.log 2>&1; then
-	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+')
-	echo "host: $n passed, 0 failed" | tee -a out/host-tests.log
-else
-	cat out/host-tests.log
-	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+' || echo 0)
-	f=$(grep -oE '(failures|errors)=[0-9]+' out/host-tests.log | grep -oE '[0-9]+' | paste -sd+ | bc)
-	echo "host: $((n - ${f:-1})) passed, ${f:-1} failed" | tee -a out/host-tests.log
-	status=1
-fi
-add_counts out/host-tests.log
-
-# The module's own stamp, histogram and parser code, compiled for the host
-# (unit and property tests: src/logic/tests).
-msg "logic tests (cargo test in src/logic)"
-cargo_tests logic src/logic/Cargo.toml out/logic-tests.log
-
-msg "report tool tests (cargo test in samples/irqdefer-report)"
-# Optimised (with overflow checks, Cargo.toml): the bootstrap tests take
-# 7 s, not 70, and the dependencies are those the VM runs build anyway.
-cargo_tests "report tool" samples/irqdefer-report/Cargo.toml out/report-tests.log --release
-
-# The benchmark harness, in miniature: one short boot; its report
-# (`irqdefer-report bench`) must pass its own sanity checks (figures, not
-# targets, are what a smoke run checks).
-msg "bench smoke (BENCH_SMOKE=1 scripts/bench.sh)"
-if BENCH_SMOKE=1 "$IRQDEFER_ROOT/scripts/bench.sh" >out/bench-smoke.log 2>&1; then
-	echo "bench smoke: 1 passed, 0 failed" | tee -a out/bench-smoke.log
-else
-	tail -30 out/bench-smoke.log
-	echo "bench smoke: 0 passed, 1 failed" | tee -a out/bench-smoke.log
-	status=1
-fi
-add_counts out/bench-smoke.log
 
 # vm_selftests LABEL SERIES FLAVOUR APPEND [SCRIPT...]: one VM run of the
 # selftests (all, or those named) on the SERIES FLAVOUR kernel, booted with
@@ -157,12 +124,14 @@ done
 # in turn).
 parallel=${CHECK_PARALLEL:-$(($(nproc) >= 2))}
 bg_pid= bg_label=
-for k in "${ready[@]}"; do
-	IFS=: read -r series flavour only <<<"$k"
-	scripts=()
+# run_selftests SERIES:FLAVOUR[:SCRIPTS] [bg]: in the foreground, or with
+# bg, in the background.
+run_selftests() {
+	local series flavour only label scripts=() s
+	IFS=: read -r series flavour only <<<"$1"
 	[ -z "$only" ] || for s in ${only//,/ }; do scripts+=("irqdefer_$s.sh"); done
 	label=$series-$flavour
-	if [ "$flavour" = debug ] && ((parallel)) && [ -z "$bg_pid" ]; then
+	if [ "${2:-}" = bg ]; then
 		msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}, beside the others (out/selftests-$label.log)"
 		(
 			KERNEL_SERIES=$series FLAVOUR=$flavour \
@@ -170,10 +139,60 @@ for k in "${ready[@]}"; do
 			echo $? >"out/selftests-$label.rc"
 		) &
 		bg_pid=$! bg_label=$label
-		continue
+		return
 	fi
 	msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}"
 	vm_selftests "$label" "$series" "$flavour" "" "${scripts[@]}"
+}
+# The debug run starts first, then the host tests, the bench smoke run
+# and the other VM runs happen while it runs.
+fg=()
+for k in "${ready[@]}"; do
+	if [[ $k == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
+		run_selftests "$k" bg
+	else
+		fg+=("$k")
+	fi
+done
+
+msg "host tests"
+if python3 -m unittest discover -s scripts/tests -p 'test_*.py' >out/host-tests.log 2>&1; then
+	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+')
+	echo "host: $n passed, 0 failed" | tee -a out/host-tests.log
+else
+	cat out/host-tests.log
+	n=$(grep -oE '^Ran [0-9]+' out/host-tests.log | grep -oE '[0-9]+' || echo 0)
+	f=$(grep -oE '(failures|errors)=[0-9]+' out/host-tests.log | grep -oE '[0-9]+' | paste -sd+ | bc)
+	echo "host: $((n - ${f:-1})) passed, ${f:-1} failed" | tee -a out/host-tests.log
+	status=1
+fi
+add_counts out/host-tests.log
+
+# The module's own stamp, histogram and parser code, compiled for the host
+# (unit and property tests: src/logic/tests).
+msg "logic tests (cargo test in src/logic)"
+cargo_tests logic src/logic/Cargo.toml out/logic-tests.log
+
+msg "report tool tests (cargo test in samples/irqdefer-report)"
+# Optimised (with overflow checks, Cargo.toml): the bootstrap tests take
+# 7 s, not 70, and the dependencies are those the VM runs build anyway.
+cargo_tests "report tool" samples/irqdefer-report/Cargo.toml out/report-tests.log --release
+
+# The benchmark harness, in miniature: one short boot; its report
+# (`irqdefer-report bench`) must pass its own sanity checks (figures, not
+# targets, are what a smoke run checks).
+msg "bench smoke (BENCH_SMOKE=1 scripts/bench.sh)"
+if BENCH_SMOKE=1 "$IRQDEFER_ROOT/scripts/bench.sh" >out/bench-smoke.log 2>&1; then
+	echo "bench smoke: 1 passed, 0 failed" | tee -a out/bench-smoke.log
+else
+	tail -30 out/bench-smoke.log
+	echo "bench smoke: 0 passed, 1 failed" | tee -a out/bench-smoke.log
+	status=1
+fi
+add_counts out/bench-smoke.log
+
+for k in "${fg[@]}"; do
+	run_selftests "$k"
 done
 
 # Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
