@@ -68,7 +68,7 @@ done
 [ -d "$IRQDEFER_CACHE" ] && [ "$IRQDEFER_CACHE" != /root/.cache/irqdefer ] &&
 	die "bare-debian: IRQDEFER_CACHE must be /root/.cache/irqdefer (the kernel trees name it)"
 
-msg "in the chroot: apt-get install make git sudo, then: $*"
+msg "in the chroot: apt-get install make git ca-certificates, then: $*"
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	/bin/bash -c 'set -e
