@@ -559,8 +559,8 @@ pub(crate) struct BusyNs {
     pub(crate) favoured: u64,
 }
 
-/// The task that last ran a path's bottom half on a CPU as a favoured
-/// task: its pid, migrations and runtime then, and the time, ns.
+/// The favoured task that last ran a path's top or bottom half on a CPU:
+/// its pid, migrations and runtime then, and the time, ns.
 #[derive(Zeroable)]
 struct ExecutorMark {
     pid: Counter,
@@ -570,14 +570,11 @@ struct ExecutorMark {
 }
 
 impl ExecutorMark {
-    /// Moves the mark to the current task, now. Returns the task's runtime
+    /// Moves the mark to `task`, at `now`. Returns the task's runtime
     /// since the last mark if that was the same task, it has stayed on
     /// this CPU since, and the mark is at most a guard window old: time
-    /// that is surely this CPU's and recent. Else `None`: the caller
-    /// counts the bottom half's own time.
-    fn runtime_since(&self) -> Option<u64> {
-        let task = TaskRuntime::current();
-        let now = time::ktime_get_ns();
+    /// that is surely this CPU's and recent. Else `None`.
+    fn runtime_since(&self, task: &TaskRuntime, now: u64) -> Option<u64> {
         let pid = self.pid.swap(u64::from(task.pid), Relaxed);
         let migrations = self.migrations.swap(task.migrations, Relaxed);
         let runtime = self.runtime_ns.swap(task.runtime_ns, Relaxed);
@@ -587,16 +584,25 @@ impl ExecutorMark {
         (same && at != 0 && age <= crate::source::GUARD_WINDOW_NS)
             .then(|| task.runtime_ns.saturating_sub(runtime).min(age))
     }
+
+    /// Whether the mark's task is `task`.
+    fn is(&self, task: &TaskRuntime) -> bool {
+        self.pid.load(Relaxed) == u64::from(task.pid)
+    }
 }
 
-/// One CPU's [`BusyNs`], counted by the bottom halves that run there.
+/// One CPU's [`BusyNs`], counted by the top and bottom halves that run
+/// there.
 #[repr(C, align(64))]
 #[derive(Zeroable)]
 pub(crate) struct CpuBusy {
     irq: Counter,
     favoured: Counter,
-    /// By path (`PathId as usize`).
-    executors: [ExecutorMark; PathId::COUNT],
+    /// The threads of top halves forced into threads, by path (`PathId as
+    /// usize`).
+    tops: [ExecutorMark; PathId::COUNT],
+    /// The favoured tasks that ran bottom halves, by path.
+    bottoms: [ExecutorMark; PathId::COUNT],
 }
 
 impl CpuBusy {
@@ -604,21 +610,45 @@ impl CpuBusy {
     /// `own_ns`. In a favoured task, what counts is the task's runtime
     /// since its last run of `path` here: the run before this one, and all
     /// the task did around it; `own_ns` for the first run, or the first in
-    /// another task. A task running two paths counts twice: the guard errs
-    /// towards holding. A CFS task's time is not counted.
+    /// another task; nothing in the thread of `path`'s own top half, which
+    /// [`CpuBusy::add_top`] counts whole. A task running two paths counts
+    /// twice: the guard errs towards holding. A CFS task's time is not
+    /// counted.
     pub(crate) fn add(&self, path: PathId, class: Busy, own_ns: u64) {
         match class {
             Busy::Irq => {
                 self.irq.fetch_add(own_ns, Relaxed);
             }
             Busy::Favoured => {
+                let task = TaskRuntime::current();
+                if self.tops.get(path as usize).is_some_and(|m| m.is(&task)) {
+                    return;
+                }
                 let since = self
-                    .executors
+                    .bottoms
                     .get(path as usize)
-                    .and_then(ExecutorMark::runtime_since);
+                    .and_then(|m| m.runtime_since(&task, time::ktime_get_ns()));
                 self.favoured.fetch_add(since.unwrap_or(own_ns), Relaxed);
             }
             Busy::Task => {}
+        }
+    }
+
+    /// Counts a run of `path`'s top half in a thread (threadirqs,
+    /// PREEMPT_RT: a `SCHED_FIFO` IRQ thread): the thread's runtime since
+    /// its last top half of `path` here, its bottom halves and softirqs
+    /// included. Where that is unknown (the first run), nothing.
+    pub(crate) fn add_top(&self, path: PathId, class: Busy) {
+        if class != Busy::Favoured {
+            return;
+        }
+        let task = TaskRuntime::current();
+        if let Some(ns) = self
+            .tops
+            .get(path as usize)
+            .and_then(|m| m.runtime_since(&task, time::ktime_get_ns()))
+        {
+            self.favoured.fetch_add(ns, Relaxed);
         }
     }
 

@@ -996,12 +996,27 @@ impl Core {
     /// into one already pending.
     pub(crate) fn top_half(&self, path: PathId) -> bool {
         let measure = self.settings.measure.load(Relaxed);
-        self.account_top(
+        let schedule = self.account_top(
             self.stats(path),
             path.cname(),
             self.device.irq(path),
             measure,
-        )
+        );
+        self.count_top_thread(path);
+        schedule
+    }
+
+    /// For the starvation guard, a top half the IRQ core forced into a
+    /// thread (threadirqs, PREEMPT_RT): on PREEMPT_RT every path's top
+    /// half runs in a `SCHED_FIFO` IRQ thread, whose time no CFS task can
+    /// take, and which the kernel counts as task time.
+    fn count_top_thread(&self, path: PathId) {
+        if self.settings.guard_pct.load(Relaxed) == 0 || !crate::kernel_ext::context::in_task() {
+            return;
+        }
+        if let Some(busy) = self.busy.get(crate::kernel_ext::cpu::current()) {
+            busy.add_top(path, Busy::current());
+        }
     }
 
     /// The accounting of a top half, on `stats`, whose tracepoint names
