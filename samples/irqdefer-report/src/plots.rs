@@ -777,7 +777,8 @@ pub fn dot_plot(title: &str, x_desc: &str, series: &[DotSeries], rows: &[DotRow]
 /// the most it can be there, and drops at the next edge. It starts at 1 on
 /// the first non-empty bucket's lower edge and ends at the upper edge of
 /// the last one, at the fraction of the runs in it (beyond, none: 0, below
-/// any log axis). Empty for an empty histogram.
+/// any log axis). Bucket 0 (0 ns) starts at 0.5 ns, as in [`histogram`].
+/// Empty for an empty histogram.
 pub fn ccdf(hist: &[(u32, u64)]) -> Vec<(f64, f64)> {
     let total: u64 = hist.iter().map(|(_, n)| n).sum();
     let (Some(first), Some(last)) = (hist.first(), hist.last()) else {
