@@ -6,6 +6,7 @@
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use irqdefer_logic::hist::bounds;
 
@@ -51,8 +52,70 @@ struct Entry {
 enum Swatch {
     Line,
     Dashed,
+    Dotted,
     Block,
+    Mark(Shape),
 }
+
+/// A marker's shape: the summary figure gives each boot its own, so that
+/// boots differ by more than colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A disc (a 12-gon).
+    Circle,
+    /// A square.
+    Square,
+    /// A triangle, point up.
+    Up,
+    /// A diamond.
+    Diamond,
+    /// A triangle, point down.
+    Down,
+    /// An upright bar.
+    Bar,
+}
+
+impl Shape {
+    /// Every shape, in the order boots take them.
+    pub const ALL: [Shape; 6] = [
+        Shape::Circle,
+        Shape::Square,
+        Shape::Up,
+        Shape::Diamond,
+        Shape::Down,
+        Shape::Bar,
+    ];
+
+    /// The `i`-th shape, cycling.
+    pub fn nth(i: usize) -> Shape {
+        Shape::ALL[i % Shape::ALL.len()]
+    }
+
+    /// The outline, in pixels around the marker's centre.
+    fn outline(self) -> Vec<(i32, i32)> {
+        match self {
+            Shape::Circle => (0..12)
+                .map(|k| {
+                    let a = f64::from(k) * std::f64::consts::PI / 6.0;
+                    (
+                        (5.0 * a.cos()).round() as i32,
+                        (5.0 * a.sin()).round() as i32,
+                    )
+                })
+                .collect(),
+            Shape::Square => vec![(-4, -4), (4, -4), (4, 4), (-4, 4)],
+            Shape::Up => vec![(0, -6), (5, 4), (-5, 4)],
+            Shape::Diamond => vec![(0, -6), (5, 0), (0, 6), (-5, 0)],
+            Shape::Down => vec![(0, 6), (5, -4), (-5, -4)],
+            Shape::Bar => vec![(-2, -6), (2, -6), (2, 6), (-2, 6)],
+        }
+    }
+}
+
+/// The opacity of a data marker of the summary figure: overlapping
+/// markers show through each other. Nothing else in a plot is drawn at
+/// it, so a marker is one SVG polygon carrying `opacity="0.85"`.
+pub const MARKER_OPACITY: f64 = 0.85;
 
 /// The frame every plot shares: title, margins, axis label areas
 /// (`y_area` wide for the y labels). The caller picks the coordinates.
@@ -117,8 +180,20 @@ fn draw_legend<DB: DrawingBackend>(
                     .map_err(e)?;
                 }
             }
+            Swatch::Dotted => {
+                for k in 0..5 {
+                    area.draw(&PathElement::new(
+                        vec![(x + 5 * k, y), (x + 5 * k + 2, y)],
+                        c.stroke_width(2),
+                    ))
+                    .map_err(e)?;
+                }
+            }
             Swatch::Block => area
                 .draw(&Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.filled()))
+                .map_err(e)?,
+            Swatch::Mark(shape) => area
+                .draw(&(EmptyElement::at((x + 10, y)) + Polygon::new(shape.outline(), c.filled())))
                 .map_err(e)?,
         }
         area.draw(&Text::new(
@@ -572,6 +647,240 @@ fn load_plot(
             }
         }
         draw_legend(&lower, &entries, W)?;
+        root.present().map_err(e)?;
+    }
+    Ok(svg)
+}
+
+/// A decade at or below `v`, and one at or above `hi` (at least two
+/// decades apart): the ends of a log axis.
+fn decades(lo: f64, hi: f64) -> (f64, f64) {
+    let a = 10f64.powf(lo.log10().floor());
+    let b = 10f64.powf(hi.log10().ceil()).max(a * 100.0);
+    (a, b)
+}
+
+/// One boot of the summary figure: its legend and its marker.
+pub struct DotSeries {
+    /// Legend.
+    pub label: String,
+    /// Index into the palette.
+    pub colour: usize,
+    /// The marker.
+    pub shape: Shape,
+}
+
+/// One row of the summary figure: a path, and its value (ns) for each
+/// [`DotSeries`], in order; none where it has no marker.
+pub struct DotRow {
+    /// The row's label.
+    pub label: String,
+    /// Per series, ns.
+    pub values: Vec<Option<f64>>,
+}
+
+/// A dot plot: a row per [`DotRow`], top to bottom, and on it a marker per
+/// series that has a value, on a log latency axis. The markers of one row
+/// are set a few pixels apart vertically, in series order, so that equal
+/// values stay visible; the offset carries no value.
+pub fn dot_plot(title: &str, x_desc: &str, series: &[DotSeries], rows: &[DotRow]) -> PlotResult {
+    const DW: u32 = 900;
+    const ROW: u32 = 24;
+    let values = || rows.iter().flat_map(|r| r.values.iter().flatten());
+    let lo = values().fold(f64::MAX, |a, v| a.min(v.max(1.0)));
+    let hi = values().fold(1.0f64, |a, v| a.max(*v));
+    let (x0, x1) = if lo == f64::MAX {
+        (100.0, 1e6)
+    } else {
+        decades(lo, hi)
+    };
+    let n = rows.len().max(1);
+    let label_w = rows
+        .iter()
+        .map(|r| r.label.chars().count() as u32)
+        .max()
+        .unwrap_or(4)
+        * 7
+        + 16;
+    let entries: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry {
+            label: s.label.clone(),
+            colour: PALETTE[s.colour % PALETTE.len()],
+            swatch: Swatch::Mark(s.shape),
+        })
+        .collect();
+    let lh = legend_height(&entries, DW);
+    let ph = 40 + 38 + ROW * n as u32;
+    let ns = series.len().max(1);
+    let step = (0.5 / ns as f64).min(0.12);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (DW, ph + lh)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        let (upper, lower) = root.split_vertically(ph);
+        let mut ch = frame(&upper, title, label_w)
+            .build_cartesian_2d((x0..x1).log_scale(), 0f64..n as f64)
+            .map_err(e)?;
+        ch.configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc(x_desc)
+            .x_label_formatter(&|v| fmt_tick(*v))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 12))
+            .draw()
+            .map_err(e)?;
+        // Row i's centre, from the top.
+        let centre = |i: usize| (n - i) as f64 - 0.5;
+        let guide = RGBColor(0xdd, 0xdd, 0xdd);
+        ch.draw_series(
+            (0..rows.len())
+                .map(|i| PathElement::new(vec![(x0, centre(i)), (x1, centre(i))], guide)),
+        )
+        .map_err(e)?;
+        for (i, r) in rows.iter().enumerate() {
+            let (px, py) = ch.backend_coord(&(x0, centre(i)));
+            upper
+                .draw(&Text::new(
+                    r.label.clone(),
+                    (px - 6, py),
+                    (FONT, 12)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Right, VPos::Center)),
+                ))
+                .map_err(e)?;
+        }
+        for (k, s) in series.iter().enumerate() {
+            let dy = (k as f64 - (ns - 1) as f64 / 2.0) * step;
+            let colour = PALETTE[s.colour % PALETTE.len()].mix(MARKER_OPACITY);
+            ch.draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
+                r.values.get(k).copied().flatten().map(|v| {
+                    EmptyElement::at((v.max(1.0), centre(i) - dy))
+                        + Polygon::new(s.shape.outline(), colour.filled())
+                })
+            }))
+            .map_err(e)?;
+        }
+        draw_legend(&lower, &entries, DW)?;
+        root.present().map_err(e)?;
+    }
+    Ok(svg)
+}
+
+/// The complementary cumulative distribution of a log2 latency histogram
+/// (a cell's `hist`: (bucket, count), non-empty buckets by rising bucket),
+/// as the points of a step line: (latency ns, fraction of runs at or above
+/// it). At each bucket's lower edge the fraction is exact (the runs in it
+/// and every slower bucket); across the bucket the line holds that value,
+/// the most it can be there, and drops at the next edge. It starts at 1 on
+/// the first non-empty bucket's lower edge and ends at the upper edge of
+/// the last one, at the fraction of the runs in it (beyond, none: 0, below
+/// any log axis). Bucket 0 (0 ns) starts at 0.5 ns, as in [`histogram`].
+/// Empty for an empty histogram.
+pub fn ccdf(hist: &[(u32, u64)]) -> Vec<(f64, f64)> {
+    let total: u64 = hist.iter().map(|(_, n)| n).sum();
+    let (Some(first), Some(last)) = (hist.first(), hist.last()) else {
+        return Vec::new();
+    };
+    if total == 0 {
+        return Vec::new();
+    }
+    let mut pts = Vec::new();
+    let mut above = total;
+    for b in first.0..=last.0 {
+        let n = hist.iter().find(|(k, _)| *k == b).map_or(0, |(_, n)| *n);
+        let y = above as f64 / total as f64;
+        pts.push((bucket_lo(b), y));
+        pts.push((bucket_hi(b), y));
+        above = above.saturating_sub(n);
+    }
+    pts
+}
+
+/// One line of a CCDF plot.
+pub struct CcdfSeries<'a> {
+    /// Legend.
+    pub label: String,
+    /// Its place among the lines: the colour cycles through the palette,
+    /// and each pass of the palette draws solid, then dashed, then dotted.
+    pub index: usize,
+    /// The log2 latency histogram (a cell's `hist`).
+    pub hist: &'a [(u32, u64)],
+}
+
+/// A log axis's tick for a fraction: 1, 0.1, 0.01, 0.001, 1e-4.
+fn fmt_fraction(v: f64) -> String {
+    if v >= 1e-3 {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
+/// Latency CCDFs, a step line per series ([`ccdf`]): the fraction of runs
+/// at or above a latency, both axes log.
+pub fn ccdf_plot(title: &str, series: &[CcdfSeries<'_>]) -> PlotResult {
+    const CW: u32 = 660;
+    const CH: u32 = 380;
+    let lines: Vec<Vec<(f64, f64)>> = series.iter().map(|s| ccdf(s.hist)).collect();
+    let pts = || lines.iter().flatten();
+    let lo = pts().fold(f64::MAX, |a, p| a.min(p.0));
+    let hi = pts().fold(1.0f64, |a, p| a.max(p.0));
+    let floor = pts().fold(1.0f64, |a, p| a.min(p.1));
+    let (x0, x1) = if lo == f64::MAX {
+        (100.0, 1e6)
+    } else {
+        decades(lo, hi)
+    };
+    let y0 = 10f64.powf(floor.log10().floor()).min(0.1);
+    let pass = |s: &CcdfSeries<'_>| s.index / PALETTE.len() % 3;
+    let entries: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry {
+            label: format!(
+                "{} (n={})",
+                s.label,
+                s.hist.iter().map(|(_, n)| n).sum::<u64>()
+            ),
+            colour: PALETTE[s.index % PALETTE.len()],
+            swatch: [Swatch::Line, Swatch::Dashed, Swatch::Dotted][pass(s)],
+        })
+        .collect();
+    let lh = legend_height(&entries, CW);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (CW, CH + lh)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        let (upper, lower) = root.split_vertically(CH);
+        let mut ch = frame(&upper, title, 52)
+            .build_cartesian_2d((x0..x1).log_scale(), (y0..1.25).log_scale())
+            .map_err(e)?;
+        ch.configure_mesh()
+            .x_desc("latency (log axis; steps at the log2 buckets' edges)")
+            .y_desc("fraction of runs at or above (log)")
+            .x_label_formatter(&|v| fmt_tick(*v))
+            .y_label_formatter(&|v| fmt_fraction(*v))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 12))
+            .draw()
+            .map_err(e)?;
+        for (s, line) in series.iter().zip(lines) {
+            if line.is_empty() {
+                continue;
+            }
+            let style = PALETTE[s.index % PALETTE.len()].stroke_width(2);
+            match pass(s) {
+                0 => ch.draw_series(LineSeries::new(line, style)),
+                1 => ch.draw_series(DashedLineSeries::new(line, 7, 4, style)),
+                _ => ch.draw_series(DashedLineSeries::new(line, 2, 3, style)),
+            }
+            .map_err(e)?;
+        }
+        draw_legend(&lower, &entries, CW)?;
         root.present().map_err(e)?;
     }
     Ok(svg)

@@ -254,9 +254,9 @@ fn renderings_fit_and_hold_the_new_sections() {
     assert!(out.contains("What changes under PREEMPT_RT"));
     let page = html::render(&rep, Rate::Hz(1000)).unwrap();
     let paths = rep.paths().len();
-    // Per path a histogram and a rate plot, per boot the CPUs, and per
-    // overload boot its two plots.
-    assert_eq!(page.plots, 2 * paths + rep.boots.len() + 2 * 2);
+    // Per path a histogram and a rate plot, per boot the CPUs and a CCDF,
+    // per overload boot its two plots, and the summary figure.
+    assert_eq!(page.plots, 2 * paths + 2 * rep.boots.len() + 2 * 2 + 1);
     assert_eq!(page.html.matches("<svg").count(), page.plots);
     assert!(page.html.contains("<h2>What changes under PREEMPT_RT</h2>"));
     assert!(page.html.contains("<h2>Real-time hog</h2>"));
