@@ -18,9 +18,10 @@
 //! that ran in interrupt context there, timed by themselves: without
 //! `CONFIG_IRQ_TIME_ACCOUNTING` the kernel samples at its tick and charges
 //! most hard interrupt time to whatever the tick interrupted), plus the
-//! whole runtime there of the favoured tasks that ran bottom halves:
-//! `SCHED_FIFO` threads (the IRQ threads, `irq_work/N`, `rcuc/N`,
-//! irqdefer's worker) and negative-nice ones (`events_highpri`'s workers,
+//! whole runtime there of the favoured tasks that ran top or bottom
+//! halves: `SCHED_FIFO` threads (the IRQ threads, top halves forced into
+//! them included, `irq_work/N`, `rcuc/N`, irqdefer's worker) and
+//! negative-nice ones (`events_highpri`'s workers,
 //! nice -20, beside which a nice-0 task gets 1% of the CPU). The kernel
 //! counts none of that as interrupt time, and a bottom half's own time is
 //! the least of it: on the 7.3 debug kernel under TCG at 1000 Hz on every
