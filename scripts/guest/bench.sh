@@ -507,26 +507,30 @@ phase_tl() {
 # SCHED_FIFO 50; then irqdefer's thread paths at the same rate, one at a
 # time; then cyclictest FIFO 50 and those paths at once.
 # cyclictest_run RUN POLICY PRIO: one cyclictest, in the background; its
-# output in /tmp/cyc.RUN.
+# results in /tmp/cyc.RUN.json (--json: rt-tests' machine-readable
+# output), its terminal output in /tmp/cyc.RUN.
 cyclictest_run() {
 	cyclictest -m -q -a "$RAISE_CPU" -t 1 --policy="$2" -p "$3" -i "$CYC_US" \
-		-h 10000 -D "$((CYC_MS / 1000))" > "/tmp/cyc.$1" 2>&1 &
+		-h 10000 -D "$((CYC_MS / 1000))" --json="/tmp/cyc.$1.json" > "/tmp/cyc.$1" 2>&1 &
 	cyc_pid=$!
 }
-# cyclictest_record RUN POLICY PRIO WINDOW: its record and its buckets (us).
+# cyclictest_record RUN POLICY PRIO WINDOW: its record and its buckets
+# (us), from its JSON: thread 0's "histogram" (bucket in us: count),
+# "cycles", "min", "avg", "max" (us). What the histogram does not hold
+# overflowed it.
 cyclictest_record() {
-	# cyclictest pads with zeros, which busybox awk would read as octal.
 	awk -v run="$1" -v pol="$2" -v prio="$3" -v w="$4" -v us="$CYC_US" -v ms="$CYC_MS" '
-		function dec(s) { sub(/^0+/, "", s); return s + 0 }
-		/^[0-9]+ [0-9]+$/ { if (dec($2) > 0) b[dec($1)] = dec($2); next }
-		/^# Min Latencies:/ { mn = dec($4) } /^# Avg Latencies:/ { av = dec($4) }
-		/^# Max Latencies:/ { mx = dec($4) } /^# Histogram Overflows:/ { ov = dec($4) }
-		/^# Total:/ { tot = dec($3) }
+		function num(s) { gsub(/[",:{} ]/, "", s); return s + 0 }
+		/"histogram": *\{/ { inhist = 1; next }
+		inhist && /\}/ { inhist = 0; next }
+		inhist { split($0, kv, ":"); k = num(kv[1]); b[k] = num(kv[2]); tot += b[k]; next }
+		/"cycles":/ { cyc = num($2) } /"min":/ { mn = num($2) }
+		/"avg":/ { av = num($2) } /"max":/ { mx = num($2) }
 		END {
 			printf "cyc run=%s tool=cyclictest path=- policy=%s prio=%d interval_us=%d ms=%d %s raised=0 executed=0 coalesced=0 lat_count=0 lat_p50=0 min=%d avg=%d max=%d overflows=%d samples=%d\n", \
-				run, pol, prio, us, ms, w, mn * 1000, av * 1000, mx * 1000, ov, tot + ov
-			for (k in b) printf "hb cell=cyc.%s src=cyclictest lo=%d hi=%d count=%d\n", run, k * 1000, (k + 1) * 1000, b[k]
-		}' "/tmp/cyc.$1"
+				run, pol, prio, us, ms, w, mn * 1000, av * 1000, mx * 1000, cyc - tot, cyc
+			for (k in b) if (b[k] > 0) printf "hb cell=cyc.%s src=cyclictest lo=%d hi=%d count=%d\n", run, k * 1000, (k + 1) * 1000, b[k]
+		}' "/tmp/cyc.$1.json"
 }
 phase_cyc() {
 	command -v cyclictest > /dev/null || { msg "no cyclictest in the initramfs"; return 1; }
