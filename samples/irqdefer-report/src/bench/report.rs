@@ -334,52 +334,42 @@ pub fn timerlat_table(a: &Analysis) -> Option<Table> {
     ]));
     for r in &tl.rows {
         let at_once = if r.run == "both" { ", at once" } else { "" };
-        if let Some(d) = &r.timerlat {
-            let c = dist_cells(Some(d));
-            t.row(cells![
-                format!("timerlat{at_once}"),
-                "thread − irq, per activation",
-                d.n.to_string(),
-                c[0].clone(),
-                c[1].clone(),
-                c[2].clone(),
-                c[3].clone(),
-            ]);
-        }
-        if let Some(d) = &r.timerlat_irq {
-            let c = dist_cells(Some(d));
-            t.row(cells![
-                format!("timerlat{at_once}"),
+        let timerlat = format!("timerlat{at_once}");
+        let irqdefer = format!("irqdefer `{}`{at_once}", tl.path);
+        // Each measure of the run, with the p50 it reports (irqdefer's is
+        // interpolated in its histogram, not a bucket's).
+        let measures = [
+            (&timerlat, "thread − irq, per activation", &r.timerlat, None),
+            (
+                &timerlat,
                 "irq (the timer's lateness)",
-                d.n.to_string(),
-                c[0].clone(),
-                c[1].clone(),
-                c[2].clone(),
-                c[3].clone(),
-            ]);
-        }
-        if let Some(d) = &r.timerlat_thread {
-            let c = dist_cells(Some(d));
-            t.row(cells![
-                format!("timerlat{at_once}"),
+                &r.timerlat_irq,
+                None,
+            ),
+            (
+                &timerlat,
                 "thread, from the expiry",
-                d.n.to_string(),
-                c[0].clone(),
-                c[1].clone(),
-                c[2].clone(),
-                c[3].clone(),
-            ]);
-        }
-        if let Some(d) = &r.irqdefer {
-            let c = dist_cells(Some(d));
-            t.row(cells![
-                format!("irqdefer `{}`{at_once}", tl.path),
+                &r.timerlat_thread,
+                None,
+            ),
+            (
+                &irqdefer,
                 "top → bottom half (log2 histogram)",
+                &r.irqdefer,
+                Some(r.irqdefer_p50),
+            ),
+        ];
+        for (who, what, dist, p50) in measures {
+            let Some(d) = dist else { continue };
+            let [c50, c90, c99, cmax] = dist_cells(Some(d));
+            t.row(cells![
+                who.clone(),
+                what,
                 d.n.to_string(),
-                us(r.irqdefer_p50),
-                c[1].clone(),
-                c[2].clone(),
-                c[3].clone(),
+                p50.map_or(c50, us),
+                c90,
+                c99,
+                cmax,
             ]);
         }
     }
