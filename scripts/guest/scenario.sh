@@ -176,6 +176,7 @@ end_cell() { # PATH
 		echo "scenario: cell $i: the starvation guard held the source for $_held ticks" >&2
 	{
 		record after "$1"
+		echo "guard_skipped ${_held:-0}"
 		echo "endcell $i"
 	} >> "$out"
 }

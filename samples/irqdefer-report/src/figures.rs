@@ -30,6 +30,9 @@ pub struct CellFigures {
     pub group: &'static str,
     /// Busy work per bottom half, ns.
     pub work_ns: u64,
+    /// Ticks the starvation guard held back: the source fired less than
+    /// the rate asked.
+    pub guard_skipped: u64,
     /// Seconds under load: uptime stop - before.
     pub duration_s: f64,
     /// Seconds to drain: uptime after - stop.
@@ -212,6 +215,7 @@ impl CellFigures {
             load: c.load.name(),
             group: c.group.name(),
             work_ns: c.work_ns,
+            guard_skipped: c.guard_skipped,
             duration_s,
             drain_s: c.uptime_after - c.uptime_stop,
             injected: a.injected,

@@ -121,16 +121,20 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
         Column::left("raised = executed + coalesced").detail(),
     ])
     .titled(format!("{}, rate {rate}", section(b, load)));
+    let mut held = Vec::new();
     for path in b.paths() {
         let Some(c) = b.cell(&path, rate, load) else {
             continue;
         };
+        if c.guard_skipped > 0 {
+            held.push(format!("{path} ({})", c.guard_skipped));
+        }
         let mut row = cells![
             path.clone(),
             Cell::time(c.latency.p50 as f64),
             Cell::time(c.latency.p99 as f64),
             Cell::time(c.latency.max as f64),
-            format!("{:.0}", c.runs_per_s),
+            Cell::marked(format!("{:.0}", c.runs_per_s), c.guard_skipped > 0),
             pct(c.coalesced_share),
             pct(c.same_cpu_share),
             pct(c.ksoftirqd_share),
@@ -148,6 +152,14 @@ pub fn main_table(b: &Boot, load: Load, rate: Rate) -> Table {
             Cell::bad("VIOLATED")
         });
         t.row(row);
+    }
+    if !held.is_empty() {
+        t.note(format!(
+            "! runs/s: the starvation guard held the source back (ticks that fired nothing), \
+             because interrupt context and the paths' favoured threads took more than guard_pct \
+             of the CPU: {}.",
+            held.join(", ")
+        ));
     }
     t
 }

@@ -431,3 +431,43 @@ fn registry_meta_lines() {
         "path `kthread` is not in the module's registry",
     );
 }
+
+/// `guard_skipped`: the ticks the starvation guard held back in a cell.
+/// Once per cell, a number; the main table marks the cell's runs/s and
+/// says why.
+#[test]
+fn guard_skipped_is_read_once_and_marked() {
+    let mut l = lines();
+    let end = find(&l, "endcell 1");
+    l.insert(end - 1, "guard_skipped 37".into());
+    let r = parse_str("ok.txt", &join(&l)).unwrap();
+    let c = r.cells.iter().find(|c| c.index == 1).unwrap();
+    assert_eq!(c.guard_skipped, 37);
+    assert!(r
+        .cells
+        .iter()
+        .filter(|c| c.index != 1)
+        .all(|c| c.guard_skipped == 0));
+
+    let rep = irqdefer_report::figures::Report::of(&[r]);
+    let b = &rep.boots[0];
+    let f = b.cells.iter().find(|c| c.index == 1).unwrap();
+    let rate = match f.rate_hz {
+        Some(hz) => irqdefer_report::results::scenario::Rate::Hz(hz),
+        None => irqdefer_report::results::scenario::Rate::Single,
+    };
+    let load = b.loads()[0];
+    let t = irqdefer_report::tables::main_table(b, load, rate);
+    let row = t.rows.iter().find(|r| r.cells[0].text == f.path).unwrap();
+    assert!(row.cells[4].bad, "runs/s not marked");
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("starvation guard held") && n.contains(&format!("{} (37)", f.path))));
+
+    l.insert(end - 1, "guard_skipped 1".into());
+    expect(&join(&l), end + 1, "duplicate `guard_skipped`");
+    let mut l = lines();
+    l.insert(end - 1, "guard_skipped x".into());
+    expect(&join(&l), end, "guard_skipped");
+}

@@ -186,6 +186,9 @@ pub struct Cell {
     pub group: Group,
     /// Busy work per bottom half, ns (`work_ns`; 0 when not stated).
     pub work_ns: u64,
+    /// Ticks of the periodic source the starvation guard held back during
+    /// the cell (`guard_skipped`; 0 when not stated).
+    pub guard_skipped: u64,
     /// Uptime when the load started.
     pub uptime_before: f64,
     /// Uptime when the load stopped.
@@ -232,6 +235,7 @@ struct OpenCell {
     cell: Cell,
     uptime: [Option<f64>; 3],
     work_ns: Option<u64>,
+    guard_skipped: Option<u64>,
 }
 
 /// A phase of a cell's counters.
@@ -344,6 +348,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                         load,
                         group,
                         work_ns: 0,
+                        guard_skipped: 0,
                         uptime_before: 0.0,
                         uptime_stop: 0.0,
                         uptime_after: 0.0,
@@ -353,9 +358,10 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
                     },
                     uptime: [None; 3],
                     work_ns: None,
+                    guard_skipped: None,
                 });
             }
-            "uptime" | "snapshot" | "interrupts" | "softirqs" | "work_ns" => {
+            "uptime" | "snapshot" | "interrupts" | "softirqs" | "work_ns" | "guard_skipped" => {
                 let Some(o) = open.as_mut() else {
                     return l.err(format!("`{}` outside a cell", t[0]));
                 };
@@ -415,7 +421,7 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ParseError> {
 }
 
 /// One record inside a cell: `uptime`, `snapshot`, `interrupts`,
-/// `softirqs`, `work_ns`.
+/// `softirqs`, `work_ns`, `guard_skipped`.
 fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result<(), ParseError> {
     match t[0] {
         "work_ns" => {
@@ -427,6 +433,16 @@ fn cell_record(l: &Lines<'_>, o: &mut OpenCell, raw: &str, t: &[&str]) -> Result
                 return l.err("duplicate `work_ns`");
             }
             o.cell.work_ns = ns;
+        }
+        "guard_skipped" => {
+            if t.len() != 2 {
+                return l.err("`guard_skipped` needs TICKS");
+            }
+            let n: u64 = l.num("guard_skipped", t[1])?;
+            if o.guard_skipped.replace(n).is_some() {
+                return l.err("duplicate `guard_skipped`");
+            }
+            o.cell.guard_skipped = n;
         }
         "uptime" => {
             let slot = match t.get(1) {
