@@ -52,6 +52,12 @@ trap cleanup EXIT
 msg "a fresh copy of the chroot in $root"
 cp -a "$base/." "$root/"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's own certificate authorities (a network that inspects TLS has
+# one): the machine's network, not a dependency of the project.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 mkdir -p "$root/irqdefer" "$root/root/.cache/irqdefer/kernel" "$root/root/.cache/irqdefer/src"
 git -C "$IRQDEFER_ROOT" archive HEAD | tar -x -C "$root/irqdefer"
 bind() { # SRC DST
@@ -75,6 +81,7 @@ chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -q >/dev/null
 		apt-get install -y -q --no-install-recommends make git ca-certificates >/dev/null
+		update-ca-certificates >/dev/null 2>&1
 		cd /irqdefer
 		echo "bare-debian: $(. /etc/os-release; echo "$PRETTY_NAME"); rustup: $(command -v rustup || echo none); cargo before setup: $(command -v cargo || echo none)"
 		"$@"' _ "$@"
