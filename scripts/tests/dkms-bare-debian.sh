@@ -28,6 +28,11 @@ tree=$(scripts/kernel.sh dir normal) || { scripts/kernel.sh build normal >/dev/n
 release=$(cat "$tree/include/config/kernel.release")
 step "kernel tree $tree, release $release"
 
+# As a machine with that kernel installed has it: its modules directory
+# and, as its headers package makes it, the build link to its tree.
+mkdir -p "/lib/modules/$release"
+ln -sfn "$tree" "/lib/modules/$release/build"
+
 step "Debian's dkms"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dkms >/dev/null
 version=$(awk -F'"' '/^PACKAGE_VERSION=/ { print $2 }' dkms.conf)
