@@ -433,8 +433,7 @@ impl Job {
     /// One chunk: every component, [`CHUNK`] times each, here.
     fn run(&self) {
         let ctx = Context::current();
-        let cpu = ctx.cpu();
-        let c = self.stats.cpu_stats(cpu);
+        let (cpu, c) = self.stats.this_cpu();
         let place = Where::of(&ctx);
         let now = self.core.now();
         let stamp = stamp::pack(cpu, Some(now.saturating_sub(LATENCY_NS)));
@@ -466,9 +465,7 @@ impl Job {
                     black_box(self.stats.record_served(c, cpu, black_box(stamp), now));
                 }),
                 Component::Counters => repeat(|| {
-                    if let Some(c) = black_box(c) {
-                        c.count_context(place, &ctx);
-                    }
+                    black_box(c).count_context(place, &ctx);
                 }),
                 Component::Trace => repeat(|| {
                     trace::irqdefer_raise(name, 0, true);
@@ -490,8 +487,7 @@ impl Job {
     fn pair(&self, measure: bool) {
         let name = c_str!("selfcost");
         black_box(self.core.account_top(&self.stats, name, 0, measure));
-        let cpu = cpu::current();
-        drop(self.core.account_bottom(&self.stats, name, cpu, measure));
+        drop(self.core.account_bottom(&self.stats, name, measure));
     }
 }
 

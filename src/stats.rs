@@ -189,17 +189,19 @@ impl CpuStats {
         }
     }
 
-    /// Counts a run in `place` with the flags of `ctx`.
+    /// Counts a run in `place` with the flags of `ctx`. Straight-line
+    /// code: a loop over the flags called the iterator's methods of `core`
+    /// (not inlined across crates), which cost more than the adds.
     pub(crate) fn count_context(&self, place: Where, ctx: &Context) {
         self.wherein(place).fetch_add(1, Relaxed);
-        for (flag, on) in [
-            (Flag::Preemptible, ctx.preemptible()),
-            (Flag::MaySleep, ctx.may_sleep()),
-            (Flag::IrqsDisabled, ctx.irqs_disabled()),
-        ] {
-            if on {
-                self.flag(flag).fetch_add(1, Relaxed);
-            }
+        if ctx.preemptible() {
+            self.flag(Flag::Preemptible).fetch_add(1, Relaxed);
+        }
+        if ctx.may_sleep() {
+            self.flag(Flag::MaySleep).fetch_add(1, Relaxed);
+        }
+        if ctx.irqs_disabled() {
+            self.flag(Flag::IrqsDisabled).fetch_add(1, Relaxed);
         }
     }
 
@@ -246,7 +248,8 @@ pub(crate) struct PathStats {
 /// A bottom half in progress; see [`PathStats::begin_run`].
 pub(crate) struct Run<'a> {
     stats: &'a PathStats,
-    cpu: u32,
+    /// The counters of the CPU the run started on.
+    counters: &'a CpuStats,
     /// The context, when measured.
     ctx: Option<Context>,
     /// The raising CPU and the latency, when measured.
@@ -267,9 +270,7 @@ impl Run<'_> {
 
     /// Counts a sleep the bottom half made.
     pub(crate) fn count_sleep(&self) {
-        if let Some(c) = self.stats.cpu(self.cpu) {
-            c.slept.fetch_add(1, Relaxed);
-        }
+        self.counters.slept.fetch_add(1, Relaxed);
     }
 }
 
@@ -301,17 +302,21 @@ impl PathStats {
         self.cpus.get(cpu)
     }
 
-    /// A top half on `cpu` asks for the bottom half at `now` (ns since
+    /// The counters of the CPU the caller runs on, and its number: see
+    /// [`PerCpu::this_cpu`].
+    pub(crate) fn this_cpu(&self) -> (u32, &CpuStats) {
+        self.cpus.this_cpu()
+    }
+
+    /// A top half on this CPU asks for the bottom half at `now` (ns since
     /// load; `None` when not measuring). Returns `true` if the caller must
     /// schedule it, `false` if the request was coalesced into one already
     /// pending.
-    pub(crate) fn raise(&self, cpu: u32, now: Option<u64>, threaded: bool) -> bool {
-        let c = self.cpu(cpu);
-        if let Some(c) = c {
-            c.raised.fetch_add(1, Relaxed);
-            if threaded {
-                c.top_threaded.fetch_add(1, Relaxed);
-            }
+    pub(crate) fn raise(&self, now: Option<u64>, threaded: bool) -> bool {
+        let (cpu, c) = self.this_cpu();
+        c.raised.fetch_add(1, Relaxed);
+        if threaded {
+            c.top_threaded.fetch_add(1, Relaxed);
         }
         // A request made without a clock carries no time: its run records
         // no latency.
@@ -323,47 +328,47 @@ impl PathStats {
         {
             true
         } else {
-            if let Some(c) = c {
-                c.coalesced.fetch_add(1, Relaxed);
-            }
+            c.coalesced.fetch_add(1, Relaxed);
             false
         }
     }
 
-    /// The bottom half starts, on `cpu`: takes the pending request and,
+    /// The bottom half starts, on this CPU: takes the pending request and,
     /// when measuring (`clock` is `Some`: it reads now, in ns since load),
     /// records latency and context. The clock is read after the request is
     /// taken, so the request is never newer than `now`: the latency is
     /// [`stamp::latency`], modular, exact for any latency below
     /// [`stamp::WRAP_NS`].
-    pub(crate) fn begin_run(&self, cpu: u32, clock: Option<impl FnOnce() -> u64>) -> Run<'_> {
+    pub(crate) fn begin_run(&self, clock: Option<impl FnOnce() -> u64>) -> Run<'_> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
         let running = self.running.fetch_add(1, AcqRel).wrapping_add(1);
-        self.max_running.fetch_max(running, Relaxed);
+        // A locked update only on a new maximum: racing runs may each
+        // find theirs new, and `fetch_max` keeps the largest.
+        if running > self.max_running.load(Relaxed) {
+            self.max_running.fetch_max(running, Relaxed);
+        }
         let stamp = self.pending.swap(0, AcqRel);
         let Some(now) = clock.map(|read| read()) else {
-            self.count_run(self.cpu(cpu), stamp);
+            let (_, c) = self.this_cpu();
+            self.count_run(c, stamp);
             return Run {
                 stats: self,
-                cpu,
+                counters: c,
                 ctx: None,
                 served: None,
             };
         };
         let ctx = Context::current();
-        let cpu = ctx.cpu();
-        let c = self.cpu(cpu);
+        let (cpu, c) = self.this_cpu();
         self.count_run(c, stamp);
         let served = self.record_served(c, cpu, stamp, now);
         let place = Where::of(&ctx);
         self.note_task(place, &ctx);
-        if let Some(c) = c {
-            c.count_context(place, &ctx);
-        }
+        c.count_context(place, &ctx);
         Run {
             stats: self,
-            cpu,
+            counters: c,
             ctx: Some(ctx),
             served,
         }
@@ -373,18 +378,13 @@ impl PathStats {
     // `selfcost` (`crate::selfcost`) times the very code the bottom halves
     // run, one part at a time.
 
-    /// The counters of `cpu`, for `selfcost`: see [`PathStats::cpu`].
-    pub(crate) fn cpu_stats(&self, cpu: u32) -> Option<&CpuStats> {
-        self.cpu(cpu)
-    }
-
     /// The latency part of a measured run on `cpu` (counters `c`) that
     /// took `stamp` at `now`: `same_cpu`, the latency's sum, minimum,
     /// maximum and histogram bucket. Returns the raising CPU and the
     /// latency, if the request carried a time.
     pub(crate) fn record_served(
         &self,
-        c: Option<&CpuStats>,
+        c: &CpuStats,
         cpu: u32,
         stamp: u64,
         now: u64,
@@ -398,12 +398,10 @@ impl PathStats {
         };
         // Modular: exact across the wrap of the stamp's time field.
         let lat = stamp::latency(t, now);
-        if let Some(c) = c {
-            if raised_on == cpu {
-                c.same_cpu.fetch_add(1, Relaxed);
-            }
-            c.record_latency(lat);
+        if raised_on == cpu {
+            c.same_cpu.fetch_add(1, Relaxed);
         }
+        c.record_latency(lat);
         // 0 but in `selfcost`'s own statistics, when asked for.
         let extra = self.extra_ns.load(Relaxed);
         if extra != 0 {
@@ -416,9 +414,10 @@ impl PathStats {
     /// of a run counted as `softirq_task` or `task_other`.
     pub(crate) fn note_task(&self, place: Where, ctx: &Context) {
         if matches!(place, Where::SoftirqTask | Where::TaskOther) {
-            for (slot, word) in self.last_task.iter().zip(name::pack(ctx.comm())) {
-                slot.store(word, Relaxed);
-            }
+            let [lo, hi] = &self.last_task;
+            let [lo_word, hi_word] = name::pack(ctx.comm_padded());
+            lo.store(lo_word, Relaxed);
+            hi.store(hi_word, Relaxed);
         }
     }
 
@@ -431,10 +430,8 @@ impl PathStats {
     }
 
     /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.
-    fn count_run(&self, c: Option<&CpuStats>, stamp: u64) {
-        if let Some(c) = c {
-            c.executed.fetch_add(1, Relaxed);
-        }
+    fn count_run(&self, c: &CpuStats, stamp: u64) {
+        c.executed.fetch_add(1, Relaxed);
         // Reported once; the counter tells how often.
         if stamp == 0 && self.spurious.fetch_add(1, Relaxed) == 0 {
             pr_warn!("a bottom half ran with no request pending\n");

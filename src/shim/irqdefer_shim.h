@@ -52,7 +52,6 @@ struct workqueue_struct;
 /* The caller's context, sampled by irqdefer_ctx_read(). */
 struct irqdefer_ctx {
 	u32 flags;
-	u32 cpu;
 	char comm[IRQDEFER_COMM_LEN];
 };
 
@@ -69,6 +68,7 @@ bool irqdefer_cpu_possible(u32 cpu);
 #endif
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
 void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu);
+void *irqdefer_this_cpu_ptr(void __percpu *ptr, u32 *cpu);
 
 struct fwnode_handle *irqdefer_alloc_named_fwnode(const char *name);
 
