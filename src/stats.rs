@@ -223,8 +223,45 @@ impl CpuStats {
     }
 }
 
-/// Statistics of one deferral path.
-pub(crate) struct PathStats {
+/// A cost added to every latency recorded ([`PathStats::record_served`]):
+/// none on the paths' statistics ([`NoExtra`], which compiles to nothing);
+/// a busy-wait of known size on `selfcost`'s ([`ExtraNs`]), to show that
+/// `selfcost` sees one.
+pub(crate) trait ExtraCost: Send + Sync {
+    /// Spends the cost.
+    fn spend(&self);
+}
+
+/// No extra cost: the paths' statistics.
+pub(crate) struct NoExtra;
+
+impl ExtraCost for NoExtra {
+    #[inline(always)]
+    fn spend(&self) {}
+}
+
+/// A busy-wait of a set number of ns (0: none): `selfcost`'s statistics.
+pub(crate) struct ExtraNs(AtomicU64);
+
+impl ExtraNs {
+    /// A busy-wait of `ns`.
+    pub(crate) fn new(ns: u64) -> Self {
+        Self(AtomicU64::new(ns))
+    }
+}
+
+impl ExtraCost for ExtraNs {
+    fn spend(&self) {
+        let ns = self.0.load(Relaxed);
+        if ns != 0 {
+            time::busy_wait_ns(ns);
+        }
+    }
+}
+
+/// Statistics of one deferral path; `E`, the extra cost of each recorded
+/// latency, is none but on `selfcost`'s own.
+pub(crate) struct PathStats<E: ExtraCost = NoExtra> {
     cpus: PerCpu<CpuStats>,
     /// The pending request, a [`stamp`] (0 when no bottom half is pending).
     pending: AtomicU64,
@@ -240,14 +277,13 @@ pub(crate) struct PathStats {
     /// The task of the last run counted as `softirq_task` or `task_other`
     /// (its `comm`, [`name::pack`]ed): which task that was.
     last_task: [AtomicU64; 2],
-    /// Busy-waiting added to each recorded latency, ns: 0 but in
-    /// `selfcost`'s statistics (see [`PathStats::set_extra_ns`]).
-    extra_ns: AtomicU64,
+    /// The extra cost of each recorded latency: see [`ExtraCost`].
+    extra: E,
 }
 
 /// A bottom half in progress; see [`PathStats::begin_run`].
-pub(crate) struct Run<'a> {
-    stats: &'a PathStats,
+pub(crate) struct Run<'a, E: ExtraCost = NoExtra> {
+    stats: &'a PathStats<E>,
     /// The counters of the CPU the run started on.
     counters: &'a CpuStats,
     /// The context, when measured.
@@ -256,7 +292,7 @@ pub(crate) struct Run<'a> {
     served: Option<(u32, u64)>,
 }
 
-impl Run<'_> {
+impl<E: ExtraCost> Run<'_, E> {
     /// The context the bottom half runs in, if this run measured it.
     pub(crate) fn context(&self) -> Option<&Context> {
         self.ctx.as_ref()
@@ -274,15 +310,22 @@ impl Run<'_> {
     }
 }
 
-impl Drop for Run<'_> {
+impl<E: ExtraCost> Drop for Run<'_, E> {
     fn drop(&mut self) {
         self.stats.running.fetch_sub(1, AcqRel);
     }
 }
 
 impl PathStats {
-    /// Zeroed statistics.
+    /// Zeroed statistics, with no extra cost.
     pub(crate) fn new() -> Result<Self> {
+        Self::with_extra(NoExtra)
+    }
+}
+
+impl<E: ExtraCost> PathStats<E> {
+    /// Zeroed statistics, with `extra` spent on every latency recorded.
+    pub(crate) fn with_extra(extra: E) -> Result<Self> {
         Ok(Self {
             cpus: PerCpu::new()?,
             pending: AtomicU64::new(0),
@@ -291,7 +334,7 @@ impl PathStats {
             spurious: AtomicU64::new(0),
             mismatch: AtomicU64::new(0),
             last_task: [AtomicU64::new(0), AtomicU64::new(0)],
-            extra_ns: AtomicU64::new(0),
+            extra,
         })
     }
 
@@ -339,7 +382,7 @@ impl PathStats {
     /// taken, so the request is never newer than `now`: the latency is
     /// [`stamp::latency`], modular, exact for any latency below
     /// [`stamp::WRAP_NS`].
-    pub(crate) fn begin_run(&self, clock: Option<impl FnOnce() -> u64>) -> Run<'_> {
+    pub(crate) fn begin_run(&self, clock: Option<impl FnOnce() -> u64>) -> Run<'_, E> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
         let running = self.running.fetch_add(1, AcqRel).wrapping_add(1);
@@ -402,11 +445,8 @@ impl PathStats {
             c.same_cpu.fetch_add(1, Relaxed);
         }
         c.record_latency(lat);
-        // 0 but in `selfcost`'s own statistics, when asked for.
-        let extra = self.extra_ns.load(Relaxed);
-        if extra != 0 {
-            time::busy_wait_ns(extra);
-        }
+        // Nothing but in `selfcost`'s own statistics.
+        self.extra.spend();
         Some((raised_on, lat))
     }
 
@@ -419,14 +459,6 @@ impl PathStats {
             lo.store(lo_word, Relaxed);
             hi.store(hi_word, Relaxed);
         }
-    }
-
-    /// Adds `ns` of busy-waiting to every latency recorded here
-    /// ([`PathStats::record_served`]): a cost of known size, which only
-    /// `selfcost` sets, on statistics of its own, to show that it sees
-    /// one. The paths' statistics keep 0.
-    pub(crate) fn set_extra_ns(&self, ns: u64) {
-        self.extra_ns.store(ns, Relaxed);
     }
 
     /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.

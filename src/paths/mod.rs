@@ -16,7 +16,7 @@ use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::irq::{self, Handler, IrqReturn};
 use crate::kernel_ext::percpu::PerCpu;
 use crate::kernel_ext::{compat, time, trace};
-use crate::stats::{BusyNs, CpuBusy, PathStats, Run, Where};
+use crate::stats::{BusyNs, CpuBusy, ExtraCost, PathStats, Run, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -1008,9 +1008,9 @@ impl Core {
     /// `name` and `irq`: counts the request and, if `measure`, stamps it
     /// with the time and traces it. [`Core::top_half`] for a path;
     /// `selfcost` times it on statistics of its own.
-    pub(crate) fn account_top(
+    pub(crate) fn account_top<E: ExtraCost>(
         &self,
-        stats: &PathStats,
+        stats: &PathStats<E>,
         name: &CStr,
         irq: u32,
         measure: bool,
@@ -1030,12 +1030,12 @@ impl Core {
     /// records latency and context and traces the run.
     /// [`Core::bottom_half`] for a path; `selfcost` times it on statistics
     /// of its own.
-    pub(crate) fn account_bottom<'a>(
+    pub(crate) fn account_bottom<'a, E: ExtraCost>(
         &self,
-        stats: &'a PathStats,
+        stats: &'a PathStats<E>,
         name: &CStr,
         measure: bool,
-    ) -> Run<'a> {
+    ) -> Run<'a, E> {
         let clock = || self.now();
         let run = stats.begin_run(measure.then_some(clock));
         if let Some((raised_on, lat)) = run.served() {
