@@ -58,6 +58,7 @@ pub(crate) use crate::logic::context::Where;
 // the kernel code it needs.
 impl Where {
     /// Classifies a context sample: see [`Where::classify`].
+    #[inline]
     pub(crate) fn of(ctx: &Context) -> Where {
         Where::classify(&context::Sample {
             in_hardirq: ctx.in_hardirq(),
@@ -192,6 +193,7 @@ impl CpuStats {
     /// Counts a run in `place` with the flags of `ctx`. Straight-line
     /// code: a loop over the flags called the iterator's methods of `core`
     /// (not inlined across crates), which cost more than the adds.
+    #[inline]
     pub(crate) fn count_context(&self, place: Where, ctx: &Context) {
         self.wherein(place).fetch_add(1, Relaxed);
         if ctx.preemptible() {
@@ -206,6 +208,7 @@ impl CpuStats {
     }
 
     /// Records a latency of `lat` ns.
+    #[inline]
     fn record_latency(&self, lat: u64) {
         self.lat_sum.fetch_add(lat, Relaxed);
         // A locked update only when the maximum changes.
@@ -347,6 +350,7 @@ impl<E: ExtraCost> PathStats<E> {
 
     /// The counters of the CPU the caller runs on, and its number: see
     /// [`PerCpu::this_cpu`].
+    #[inline]
     pub(crate) fn this_cpu(&self) -> (u32, &CpuStats) {
         self.cpus.this_cpu()
     }
@@ -355,6 +359,7 @@ impl<E: ExtraCost> PathStats<E> {
     /// load; `None` when not measuring). Returns `true` if the caller must
     /// schedule it, `false` if the request was coalesced into one already
     /// pending.
+    #[inline]
     pub(crate) fn raise(&self, now: Option<u64>, threaded: bool) -> bool {
         let (cpu, c) = self.this_cpu();
         c.raised.fetch_add(1, Relaxed);
@@ -382,6 +387,7 @@ impl<E: ExtraCost> PathStats<E> {
     /// taken, so the request is never newer than `now`: the latency is
     /// [`stamp::latency`], modular, exact for any latency below
     /// [`stamp::WRAP_NS`].
+    #[inline]
     pub(crate) fn begin_run(&self, clock: Option<impl FnOnce() -> u64>) -> Run<'_, E> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
@@ -425,6 +431,7 @@ impl<E: ExtraCost> PathStats<E> {
     /// took `stamp` at `now`: `same_cpu`, the latency's sum, minimum,
     /// maximum and histogram bucket. Returns the raising CPU and the
     /// latency, if the request carried a time.
+    #[inline]
     pub(crate) fn record_served(
         &self,
         c: &CpuStats,
@@ -452,6 +459,7 @@ impl<E: ExtraCost> PathStats<E> {
 
     /// The task part of a measured run in `place`: the name of the task
     /// of a run counted as `softirq_task` or `task_other`.
+    #[inline]
     pub(crate) fn note_task(&self, place: Where, ctx: &Context) {
         if matches!(place, Where::SoftirqTask | Where::TaskOther) {
             let [lo, hi] = &self.last_task;
@@ -462,6 +470,7 @@ impl<E: ExtraCost> PathStats<E> {
     }
 
     /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.
+    #[inline]
     fn count_run(&self, c: &CpuStats, stamp: u64) {
         c.executed.fetch_add(1, Relaxed);
         // Reported once; the counter tells how often.
