@@ -394,6 +394,19 @@ unsigned int irqdefer_param_sleep_ms(void)
 }
 #endif
 
+int irqdefer_trace_users;
+
+int irqdefer_trace_reg(void)
+{
+	WRITE_ONCE(irqdefer_trace_users, irqdefer_trace_users + 1);
+	return 0;
+}
+
+void irqdefer_trace_unreg(void)
+{
+	WRITE_ONCE(irqdefer_trace_users, irqdefer_trace_users - 1);
+}
+
 void irqdefer_trace_raise(const char *path, int irq, bool stamped)
 {
 	trace_irqdefer_raise(path, irq, stamped);
