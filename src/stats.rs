@@ -66,6 +66,7 @@ impl Where {
             in_softirq: ctx.in_softirq(),
             in_kthread: ctx.in_kthread(),
             preempt_rt: ctx.preempt_rt(),
+            // The buffer, zero past the NUL: see `Sample::comm`.
             comm: ctx.comm(),
         })
     }
@@ -463,7 +464,7 @@ impl<E: ExtraCost> PathStats<E> {
     pub(crate) fn note_task(&self, place: Where, ctx: &Context) {
         if matches!(place, Where::SoftirqTask | Where::TaskOther) {
             let [lo, hi] = &self.last_task;
-            let [lo_word, hi_word] = name::pack(ctx.comm_padded());
+            let [lo_word, hi_word] = name::pack(ctx.comm());
             lo.store(lo_word, Relaxed);
             hi.store(hi_word, Relaxed);
         }

@@ -71,17 +71,12 @@ impl Context {
         self.has(ctx_flags::PREEMPT_RT)
     }
 
-    /// The name of `current` as [`Context::comm`], in its buffer of 16
-    /// bytes, zero past the NUL (the shim `strscpy`s it into zeros).
-    pub(crate) fn comm_padded(&self) -> &[u8; 16] {
+    /// The name of `current` (`comm`), in its buffer of 16 bytes, zero
+    /// past its NUL (the shim `strscpy`s it into zeros); all zero in hard
+    /// interrupt or NMI context, where it would name whatever was
+    /// interrupted.
+    pub(crate) fn comm(&self) -> &[u8; 16] {
         &self.raw.comm
-    }
-
-    /// The name of `current` (`comm`), up to its NUL; empty in hard
-    /// interrupt or NMI context, where it names whatever was interrupted.
-    pub(crate) fn comm(&self) -> &[u8] {
-        let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
-        self.raw.comm.get(..len).unwrap_or(&[])
     }
 }
 
