@@ -26,17 +26,17 @@ void irqdefer_trace_unreg(void);
  *	was coalesced into one already pending
  */
 TRACE_EVENT_FN(irqdefer_raise,
-	    TP_PROTO(const char *path, int irq, bool stamped),
-	    TP_ARGS(path, irq, stamped),
-	    TP_STRUCT__entry(__string(path, path)
-			     __field(int, irq)
-			     __field(bool, stamped)),
-	    TP_fast_assign(__assign_str(path);
-			   __entry->irq = irq;
-			   __entry->stamped = stamped;),
-	    TP_printk("path=%s irq=%d stamped=%d",
-		      __get_str(path), __entry->irq, __entry->stamped),
-	    irqdefer_trace_reg, irqdefer_trace_unreg
+	       TP_PROTO(const char *path, int irq, bool stamped),
+	       TP_ARGS(path, irq, stamped),
+	       TP_STRUCT__entry(__string(path, path)
+				__field(int, irq)
+				__field(bool, stamped)),
+	       TP_fast_assign(__assign_str(path);
+			      __entry->irq = irq;
+			      __entry->stamped = stamped;),
+	       TP_printk("path=%s irq=%d stamped=%d",
+			 __get_str(path), __entry->irq, __entry->stamped),
+	       irqdefer_trace_reg, irqdefer_trace_unreg
 );
 
 /**
@@ -46,17 +46,17 @@ TRACE_EVENT_FN(irqdefer_raise,
  * @latency_ns: the latency irqdefer records for this run
  */
 TRACE_EVENT_FN(irqdefer_run,
-	    TP_PROTO(const char *path, u32 raised_on, u64 latency_ns),
-	    TP_ARGS(path, raised_on, latency_ns),
-	    TP_STRUCT__entry(__string(path, path)
-			     __field(u32, raised_on)
-			     __field(u64, latency_ns)),
-	    TP_fast_assign(__assign_str(path);
-			   __entry->raised_on = raised_on;
-			   __entry->latency_ns = latency_ns;),
-	    TP_printk("path=%s raised_on=%u latency_ns=%llu",
-		      __get_str(path), __entry->raised_on, __entry->latency_ns),
-	    irqdefer_trace_reg, irqdefer_trace_unreg
+	       TP_PROTO(const char *path, u32 raised_on, u64 latency_ns),
+	       TP_ARGS(path, raised_on, latency_ns),
+	       TP_STRUCT__entry(__string(path, path)
+				__field(u32, raised_on)
+				__field(u64, latency_ns)),
+	       TP_fast_assign(__assign_str(path);
+			      __entry->raised_on = raised_on;
+			      __entry->latency_ns = latency_ns;),
+	       TP_printk("path=%s raised_on=%u latency_ns=%llu",
+			 __get_str(path), __entry->raised_on, __entry->latency_ns),
+	       irqdefer_trace_reg, irqdefer_trace_unreg
 );
 
 #endif /* IRQDEFER_TRACE_H */
