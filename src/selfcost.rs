@@ -298,10 +298,8 @@ impl Results {
             Some(k) => parse(k, 0, EXTRA_NS_MAX, "extra_ns")?,
             None => 0,
         };
-        if iterations
-            .checked_mul(extra_ns)
-            .map_or(true, |t| t > EXTRA_TOTAL_NS_MAX)
-        {
+        // (Not `is_none_or`: 6.12's minimum rustc, 1.78, lacks it.)
+        if !matches!(iterations.checked_mul(extra_ns), Some(t) if t <= EXTRA_TOTAL_NS_MAX) {
             pr_info!(
                 "selfcost: iterations * extra_ns is over {} ns\n",
                 EXTRA_TOTAL_NS_MAX
