@@ -26,9 +26,12 @@
 //! chunk at most.
 //!
 //! `N EXTRA_NS` also adds a busy-wait of `EXTRA_NS` to every latency
-//! recorded on the statistics it times ([`PathStats::set_extra_ns`]): a
-//! cost of known size in one component (`histogram`), which the figures
-//! must show, and `selftests/irqdefer_selfcost.sh` checks that they do.
+//! recorded on the statistics it times ([`ExtraNs`]): a cost of known size
+//! in one component (`histogram`), which the figures must show, and
+//! `selftests/irqdefer_selfcost.sh` checks that they do. The paths'
+//! statistics are of another type ([`crate::stats::NoExtra`]), where that
+//! hook compiles to nothing: `selfcost` times the same source code as the
+//! paths run, but for the hook, which costs them nothing.
 
 #![deny(clippy::arithmetic_side_effects)]
 
@@ -40,7 +43,7 @@ use crate::kernel_ext::tasklet::{Softirq, Tasklet, TaskletHandler};
 use crate::kernel_ext::{cpu, time, trace};
 use crate::logic::stamp;
 use crate::paths::Core;
-use crate::stats::{PathStats, Where};
+use crate::stats::{ExtraCost, ExtraNs, NoExtra, PathStats, Where};
 use core::fmt;
 use core::hint::black_box;
 use core::sync::atomic::{
@@ -295,10 +298,8 @@ impl Results {
             Some(k) => parse(k, 0, EXTRA_NS_MAX, "extra_ns")?,
             None => 0,
         };
-        if iterations
-            .checked_mul(extra_ns)
-            .map_or(true, |t| t > EXTRA_TOTAL_NS_MAX)
-        {
+        // (Not `is_none_or`: 6.12's minimum rustc, 1.78, lacks it.)
+        if !matches!(iterations.checked_mul(extra_ns), Some(t) if t <= EXTRA_TOTAL_NS_MAX) {
             pr_info!(
                 "selfcost: iterations * extra_ns is over {} ns\n",
                 EXTRA_TOTAL_NS_MAX
@@ -313,10 +314,27 @@ impl Results {
         result
     }
 
+    /// Without an extra cost, times the statistics of the paths' own type
+    /// ([`NoExtra`]): the very code they run.
     fn run(&self, core: &Arc<Core>, iterations: u64, extra_ns: u64) -> Result {
+        if extra_ns == 0 {
+            self.run_with(core, iterations, NoExtra)?;
+        } else {
+            self.run_with(core, iterations, ExtraNs::new(extra_ns))?;
+        }
+        self.extra_ns.store(extra_ns, Relaxed);
+        Ok(())
+    }
+
+    fn run_with<E: ExtraCost + 'static>(
+        &self,
+        core: &Arc<Core>,
+        iterations: u64,
+        extra: E,
+    ) -> Result {
         let chunks = iterations.div_ceil(CHUNK);
         let len = usize::try_from(chunks).map_err(|_| ERANGE)?;
-        let job = Arc::new(Job::new(core.clone(), extra_ns)?, GFP_KERNEL)?;
+        let job = Arc::new(Job::new(core.clone(), extra)?, GFP_KERNEL)?;
         let hard = Arc::pin_init(IrqWork::new(value(Runner(job.clone()))), GFP_KERNEL)?;
         let soft = Arc::pin_init(
             Tasklet::new(Softirq::Tasklet, value(Runner(job.clone()))),
@@ -369,7 +387,6 @@ impl Results {
                 }
             }
         }
-        self.extra_ns.store(extra_ns, Relaxed);
         self.iterations.store(chunks.saturating_mul(CHUNK), Relaxed);
         Ok(())
     }
@@ -389,10 +406,10 @@ fn parse(word: &[u8], min: u64, max: u64, what: &str) -> Result<u64> {
 
 /// What the chunks share: the statistics they time, and the last chunk's
 /// times.
-struct Job {
+struct Job<E: ExtraCost> {
     core: Arc<Core>,
     /// Statistics of `selfcost`'s own, never a path's.
-    stats: PathStats,
+    stats: PathStats<E>,
     /// A counter for [`Component::Atomic`].
     counter: AtomicU64,
     /// ns per component of the last chunk.
@@ -403,10 +420,9 @@ struct Job {
     done: AtomicBool,
 }
 
-impl Job {
-    fn new(core: Arc<Core>, extra_ns: u64) -> Result<Self> {
-        let stats = PathStats::new()?;
-        stats.set_extra_ns(extra_ns);
+impl<E: ExtraCost> Job<E> {
+    fn new(core: Arc<Core>, extra: E) -> Result<Self> {
+        let stats = PathStats::with_extra(extra)?;
         Ok(Self {
             core,
             stats,
@@ -433,8 +449,7 @@ impl Job {
     /// One chunk: every component, [`CHUNK`] times each, here.
     fn run(&self) {
         let ctx = Context::current();
-        let cpu = ctx.cpu();
-        let c = self.stats.cpu_stats(cpu);
+        let (cpu, c) = self.stats.this_cpu();
         let place = Where::of(&ctx);
         let now = self.core.now();
         let stamp = stamp::pack(cpu, Some(now.saturating_sub(LATENCY_NS)));
@@ -466,9 +481,7 @@ impl Job {
                     black_box(self.stats.record_served(c, cpu, black_box(stamp), now));
                 }),
                 Component::Counters => repeat(|| {
-                    if let Some(c) = black_box(c) {
-                        c.count_context(place, &ctx);
-                    }
+                    black_box(c).count_context(place, &ctx);
                 }),
                 Component::Trace => repeat(|| {
                     trace::irqdefer_raise(name, 0, true);
@@ -490,8 +503,7 @@ impl Job {
     fn pair(&self, measure: bool) {
         let name = c_str!("selfcost");
         black_box(self.core.account_top(&self.stats, name, 0, measure));
-        let cpu = cpu::current();
-        drop(self.core.account_bottom(&self.stats, name, cpu, measure));
+        drop(self.core.account_bottom(&self.stats, name, measure));
     }
 }
 
@@ -508,22 +520,22 @@ fn repeat(mut f: impl FnMut()) -> u64 {
 }
 
 /// Runs a chunk where the kernel calls it (irq_work, tasklet).
-struct Runner(Arc<Job>);
+struct Runner<E: ExtraCost>(Arc<Job<E>>);
 
-impl Runner {
+impl<E: ExtraCost> Runner<E> {
     fn chunk(&self) {
         self.0.run();
         self.0.done.store(true, Release);
     }
 }
 
-impl IrqWorkHandler for Runner {
+impl<E: ExtraCost> IrqWorkHandler for Runner<E> {
     fn run(&self) {
         self.chunk();
     }
 }
 
-impl TaskletHandler for Runner {
+impl<E: ExtraCost> TaskletHandler for Runner<E> {
     fn run(&self) {
         self.chunk();
     }

@@ -58,6 +58,7 @@ pub(crate) use crate::logic::context::Where;
 // the kernel code it needs.
 impl Where {
     /// Classifies a context sample: see [`Where::classify`].
+    #[inline]
     pub(crate) fn of(ctx: &Context) -> Where {
         Where::classify(&context::Sample {
             in_hardirq: ctx.in_hardirq(),
@@ -65,6 +66,7 @@ impl Where {
             in_softirq: ctx.in_softirq(),
             in_kthread: ctx.in_kthread(),
             preempt_rt: ctx.preempt_rt(),
+            // The buffer, zero past the NUL: see `Sample::comm`.
             comm: ctx.comm(),
         })
     }
@@ -189,21 +191,25 @@ impl CpuStats {
         }
     }
 
-    /// Counts a run in `place` with the flags of `ctx`.
+    /// Counts a run in `place` with the flags of `ctx`. Straight-line
+    /// code: a loop over the flags called the iterator's methods of `core`
+    /// (not inlined across crates), which cost more than the adds.
+    #[inline]
     pub(crate) fn count_context(&self, place: Where, ctx: &Context) {
         self.wherein(place).fetch_add(1, Relaxed);
-        for (flag, on) in [
-            (Flag::Preemptible, ctx.preemptible()),
-            (Flag::MaySleep, ctx.may_sleep()),
-            (Flag::IrqsDisabled, ctx.irqs_disabled()),
-        ] {
-            if on {
-                self.flag(flag).fetch_add(1, Relaxed);
-            }
+        if ctx.preemptible() {
+            self.flag(Flag::Preemptible).fetch_add(1, Relaxed);
+        }
+        if ctx.may_sleep() {
+            self.flag(Flag::MaySleep).fetch_add(1, Relaxed);
+        }
+        if ctx.irqs_disabled() {
+            self.flag(Flag::IrqsDisabled).fetch_add(1, Relaxed);
         }
     }
 
     /// Records a latency of `lat` ns.
+    #[inline]
     fn record_latency(&self, lat: u64) {
         self.lat_sum.fetch_add(lat, Relaxed);
         // A locked update only when the maximum changes.
@@ -221,8 +227,45 @@ impl CpuStats {
     }
 }
 
-/// Statistics of one deferral path.
-pub(crate) struct PathStats {
+/// A cost added to every latency recorded ([`PathStats::record_served`]):
+/// none on the paths' statistics ([`NoExtra`], which compiles to nothing);
+/// a busy-wait of known size on `selfcost`'s ([`ExtraNs`]), to show that
+/// `selfcost` sees one.
+pub(crate) trait ExtraCost: Send + Sync {
+    /// Spends the cost.
+    fn spend(&self);
+}
+
+/// No extra cost: the paths' statistics.
+pub(crate) struct NoExtra;
+
+impl ExtraCost for NoExtra {
+    #[inline(always)]
+    fn spend(&self) {}
+}
+
+/// A busy-wait of a set number of ns (0: none): `selfcost`'s statistics.
+pub(crate) struct ExtraNs(AtomicU64);
+
+impl ExtraNs {
+    /// A busy-wait of `ns`.
+    pub(crate) fn new(ns: u64) -> Self {
+        Self(AtomicU64::new(ns))
+    }
+}
+
+impl ExtraCost for ExtraNs {
+    fn spend(&self) {
+        let ns = self.0.load(Relaxed);
+        if ns != 0 {
+            time::busy_wait_ns(ns);
+        }
+    }
+}
+
+/// Statistics of one deferral path; `E`, the extra cost of each recorded
+/// latency, is none but on `selfcost`'s own.
+pub(crate) struct PathStats<E: ExtraCost = NoExtra> {
     cpus: PerCpu<CpuStats>,
     /// The pending request, a [`stamp`] (0 when no bottom half is pending).
     pending: AtomicU64,
@@ -238,22 +281,22 @@ pub(crate) struct PathStats {
     /// The task of the last run counted as `softirq_task` or `task_other`
     /// (its `comm`, [`name::pack`]ed): which task that was.
     last_task: [AtomicU64; 2],
-    /// Busy-waiting added to each recorded latency, ns: 0 but in
-    /// `selfcost`'s statistics (see [`PathStats::set_extra_ns`]).
-    extra_ns: AtomicU64,
+    /// The extra cost of each recorded latency: see [`ExtraCost`].
+    extra: E,
 }
 
 /// A bottom half in progress; see [`PathStats::begin_run`].
-pub(crate) struct Run<'a> {
-    stats: &'a PathStats,
-    cpu: u32,
+pub(crate) struct Run<'a, E: ExtraCost = NoExtra> {
+    stats: &'a PathStats<E>,
+    /// The counters of the CPU the run started on.
+    counters: &'a CpuStats,
     /// The context, when measured.
     ctx: Option<Context>,
     /// The raising CPU and the latency, when measured.
     served: Option<(u32, u64)>,
 }
 
-impl Run<'_> {
+impl<E: ExtraCost> Run<'_, E> {
     /// The context the bottom half runs in, if this run measured it.
     pub(crate) fn context(&self) -> Option<&Context> {
         self.ctx.as_ref()
@@ -267,21 +310,26 @@ impl Run<'_> {
 
     /// Counts a sleep the bottom half made.
     pub(crate) fn count_sleep(&self) {
-        if let Some(c) = self.stats.cpu(self.cpu) {
-            c.slept.fetch_add(1, Relaxed);
-        }
+        self.counters.slept.fetch_add(1, Relaxed);
     }
 }
 
-impl Drop for Run<'_> {
+impl<E: ExtraCost> Drop for Run<'_, E> {
     fn drop(&mut self) {
         self.stats.running.fetch_sub(1, AcqRel);
     }
 }
 
 impl PathStats {
-    /// Zeroed statistics.
+    /// Zeroed statistics, with no extra cost.
     pub(crate) fn new() -> Result<Self> {
+        Self::with_extra(NoExtra)
+    }
+}
+
+impl<E: ExtraCost> PathStats<E> {
+    /// Zeroed statistics, with `extra` spent on every latency recorded.
+    pub(crate) fn with_extra(extra: E) -> Result<Self> {
         Ok(Self {
             cpus: PerCpu::new()?,
             pending: AtomicU64::new(0),
@@ -290,7 +338,7 @@ impl PathStats {
             spurious: AtomicU64::new(0),
             mismatch: AtomicU64::new(0),
             last_task: [AtomicU64::new(0), AtomicU64::new(0)],
-            extra_ns: AtomicU64::new(0),
+            extra,
         })
     }
 
@@ -301,17 +349,23 @@ impl PathStats {
         self.cpus.get(cpu)
     }
 
-    /// A top half on `cpu` asks for the bottom half at `now` (ns since
+    /// The counters of the CPU the caller runs on, and its number: see
+    /// [`PerCpu::this_cpu`].
+    #[inline]
+    pub(crate) fn this_cpu(&self) -> (u32, &CpuStats) {
+        self.cpus.this_cpu()
+    }
+
+    /// A top half on this CPU asks for the bottom half at `now` (ns since
     /// load; `None` when not measuring). Returns `true` if the caller must
     /// schedule it, `false` if the request was coalesced into one already
     /// pending.
-    pub(crate) fn raise(&self, cpu: u32, now: Option<u64>, threaded: bool) -> bool {
-        let c = self.cpu(cpu);
-        if let Some(c) = c {
-            c.raised.fetch_add(1, Relaxed);
-            if threaded {
-                c.top_threaded.fetch_add(1, Relaxed);
-            }
+    #[inline]
+    pub(crate) fn raise(&self, now: Option<u64>, threaded: bool) -> bool {
+        let (cpu, c) = self.this_cpu();
+        c.raised.fetch_add(1, Relaxed);
+        if threaded {
+            c.top_threaded.fetch_add(1, Relaxed);
         }
         // A request made without a clock carries no time: its run records
         // no latency.
@@ -323,47 +377,48 @@ impl PathStats {
         {
             true
         } else {
-            if let Some(c) = c {
-                c.coalesced.fetch_add(1, Relaxed);
-            }
+            c.coalesced.fetch_add(1, Relaxed);
             false
         }
     }
 
-    /// The bottom half starts, on `cpu`: takes the pending request and,
+    /// The bottom half starts, on this CPU: takes the pending request and,
     /// when measuring (`clock` is `Some`: it reads now, in ns since load),
     /// records latency and context. The clock is read after the request is
     /// taken, so the request is never newer than `now`: the latency is
     /// [`stamp::latency`], modular, exact for any latency below
     /// [`stamp::WRAP_NS`].
-    pub(crate) fn begin_run(&self, cpu: u32, clock: Option<impl FnOnce() -> u64>) -> Run<'_> {
+    #[inline]
+    pub(crate) fn begin_run(&self, clock: Option<impl FnOnce() -> u64>) -> Run<'_, E> {
         // Counted as running before it takes the request, so that a
         // request is always either pending or being run: see `is_idle`.
         let running = self.running.fetch_add(1, AcqRel).wrapping_add(1);
-        self.max_running.fetch_max(running, Relaxed);
+        // A locked update only on a new maximum: racing runs may each
+        // find theirs new, and `fetch_max` keeps the largest.
+        if running > self.max_running.load(Relaxed) {
+            self.max_running.fetch_max(running, Relaxed);
+        }
         let stamp = self.pending.swap(0, AcqRel);
         let Some(now) = clock.map(|read| read()) else {
-            self.count_run(self.cpu(cpu), stamp);
+            let (_, c) = self.this_cpu();
+            self.count_run(c, stamp);
             return Run {
                 stats: self,
-                cpu,
+                counters: c,
                 ctx: None,
                 served: None,
             };
         };
         let ctx = Context::current();
-        let cpu = ctx.cpu();
-        let c = self.cpu(cpu);
+        let (cpu, c) = self.this_cpu();
         self.count_run(c, stamp);
         let served = self.record_served(c, cpu, stamp, now);
         let place = Where::of(&ctx);
         self.note_task(place, &ctx);
-        if let Some(c) = c {
-            c.count_context(place, &ctx);
-        }
+        c.count_context(place, &ctx);
         Run {
             stats: self,
-            cpu,
+            counters: c,
             ctx: Some(ctx),
             served,
         }
@@ -373,18 +428,14 @@ impl PathStats {
     // `selfcost` (`crate::selfcost`) times the very code the bottom halves
     // run, one part at a time.
 
-    /// The counters of `cpu`, for `selfcost`: see [`PathStats::cpu`].
-    pub(crate) fn cpu_stats(&self, cpu: u32) -> Option<&CpuStats> {
-        self.cpu(cpu)
-    }
-
     /// The latency part of a measured run on `cpu` (counters `c`) that
     /// took `stamp` at `now`: `same_cpu`, the latency's sum, minimum,
     /// maximum and histogram bucket. Returns the raising CPU and the
     /// latency, if the request carried a time.
+    #[inline]
     pub(crate) fn record_served(
         &self,
-        c: Option<&CpuStats>,
+        c: &CpuStats,
         cpu: u32,
         stamp: u64,
         now: u64,
@@ -398,43 +449,31 @@ impl PathStats {
         };
         // Modular: exact across the wrap of the stamp's time field.
         let lat = stamp::latency(t, now);
-        if let Some(c) = c {
-            if raised_on == cpu {
-                c.same_cpu.fetch_add(1, Relaxed);
-            }
-            c.record_latency(lat);
+        if raised_on == cpu {
+            c.same_cpu.fetch_add(1, Relaxed);
         }
-        // 0 but in `selfcost`'s own statistics, when asked for.
-        let extra = self.extra_ns.load(Relaxed);
-        if extra != 0 {
-            time::busy_wait_ns(extra);
-        }
+        c.record_latency(lat);
+        // Nothing but in `selfcost`'s own statistics.
+        self.extra.spend();
         Some((raised_on, lat))
     }
 
     /// The task part of a measured run in `place`: the name of the task
     /// of a run counted as `softirq_task` or `task_other`.
+    #[inline]
     pub(crate) fn note_task(&self, place: Where, ctx: &Context) {
         if matches!(place, Where::SoftirqTask | Where::TaskOther) {
-            for (slot, word) in self.last_task.iter().zip(name::pack(ctx.comm())) {
-                slot.store(word, Relaxed);
-            }
+            let [lo, hi] = &self.last_task;
+            let [lo_word, hi_word] = name::pack(ctx.comm());
+            lo.store(lo_word, Relaxed);
+            hi.store(hi_word, Relaxed);
         }
-    }
-
-    /// Adds `ns` of busy-waiting to every latency recorded here
-    /// ([`PathStats::record_served`]): a cost of known size, which only
-    /// `selfcost` sets, on statistics of its own, to show that it sees
-    /// one. The paths' statistics keep 0.
-    pub(crate) fn set_extra_ns(&self, ns: u64) {
-        self.extra_ns.store(ns, Relaxed);
     }
 
     /// Counts a run, on the CPU whose counters are `c`, that took `stamp`.
-    fn count_run(&self, c: Option<&CpuStats>, stamp: u64) {
-        if let Some(c) = c {
-            c.executed.fetch_add(1, Relaxed);
-        }
+    #[inline]
+    fn count_run(&self, c: &CpuStats, stamp: u64) {
+        c.executed.fetch_add(1, Relaxed);
         // Reported once; the counter tells how often.
         if stamp == 0 && self.spurious.fetch_add(1, Relaxed) == 0 {
             pr_warn!("a bottom half ran with no request pending\n");

@@ -14,12 +14,11 @@ pub(crate) struct Context {
 
 impl Context {
     /// Samples the caller's context: `in_hardirq()`, `in_serving_softirq()`,
-    /// `in_task()`, `preemptible()`, whether sleeping is legal, the CPU and,
+    /// `in_task()`, `preemptible()`, whether sleeping is legal and,
     /// outside hard interrupt and NMI context, the name of `current`.
     pub(crate) fn current() -> Self {
         let mut raw = ffi::IrqdeferCtx {
             flags: 0,
-            cpu: 0,
             comm: [0; 16],
         };
         // SAFETY: `raw` is a valid, writable `struct irqdefer_ctx`.
@@ -29,11 +28,6 @@ impl Context {
 
     fn has(&self, flag: u32) -> bool {
         self.raw.flags & flag != 0
-    }
-
-    /// The CPU the sample was taken on.
-    pub(crate) fn cpu(&self) -> u32 {
-        self.raw.cpu
     }
 
     /// `in_hardirq()`.
@@ -77,11 +71,12 @@ impl Context {
         self.has(ctx_flags::PREEMPT_RT)
     }
 
-    /// The name of `current` (`comm`), up to its NUL; empty in hard
-    /// interrupt or NMI context, where it names whatever was interrupted.
-    pub(crate) fn comm(&self) -> &[u8] {
-        let len = self.raw.comm.iter().position(|&b| b == 0).unwrap_or(16);
-        self.raw.comm.get(..len).unwrap_or(&[])
+    /// The name of `current` (`comm`), in its buffer of 16 bytes, zero
+    /// past its NUL (the shim `strscpy`s it into zeros); all zero in hard
+    /// interrupt or NMI context, where it would name whatever was
+    /// interrupted.
+    pub(crate) fn comm(&self) -> &[u8; 16] {
+        &self.raw.comm
     }
 }
 

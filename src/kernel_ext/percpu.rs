@@ -59,6 +59,20 @@ impl<T: Zeroable + Sync> PerCpu<T> {
         // CPU, which has a copy: a valid `T` that lives as long as `self`.
         Some(unsafe { &*ffi::irqdefer_per_cpu_ptr(self.ptr, cpu).cast::<T>() })
     }
+
+    /// The copy of the CPU the caller runs on, and that CPU's number: one
+    /// call, no check (the current CPU is always possible). Outside
+    /// interrupt context and with preemption on, the caller may move to
+    /// another CPU right after: the copy stays valid, it is then another
+    /// CPU's, which for counters updated atomically is no error.
+    pub(crate) fn this_cpu(&self) -> (u32, &T) {
+        let mut cpu = 0u32;
+        // SAFETY: `ptr` is a live per-CPU allocation, `cpu` a valid place
+        // to write; the shim takes the copy of the current CPU, which is
+        // possible, hence has a valid `T` that lives as long as `self`.
+        let t = unsafe { &*ffi::irqdefer_this_cpu_ptr(self.ptr, &mut cpu).cast::<T>() };
+        (cpu, t)
+    }
 }
 
 impl<T: Zeroable + Sync> Drop for PerCpu<T> {

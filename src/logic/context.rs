@@ -26,7 +26,10 @@ pub struct Sample<'a> {
     pub in_kthread: bool,
     /// The kernel is PREEMPT_RT: softirqs never run at interrupt exit.
     pub preempt_rt: bool,
-    /// The current task's `comm`, up to (not including) its NUL.
+    /// The current task's `comm`, up to (not including) its NUL; or its
+    /// whole buffer, zero-padded past the NUL: the classes compare it with
+    /// prefixes that hold no NUL, so either gives the same class (the
+    /// module passes the buffer, and saves the search for the NUL).
     pub comm: &'a [u8],
 }
 

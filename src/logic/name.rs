@@ -8,22 +8,15 @@
 /// The most bytes a packed name holds (`TASK_COMM_LEN`).
 pub const LEN: usize = 16;
 
-/// Packs the first [`LEN`] bytes of `name` (little-endian, zero-padded).
-pub fn pack(name: &[u8]) -> [u64; 2] {
-    let mut bytes = [0u8; LEN];
-    for (dst, src) in bytes.iter_mut().zip(name) {
-        *dst = *src;
-    }
-    let (lo, hi) = bytes.split_at(LEN / 2);
-    [word(lo), word(hi)]
-}
-
-fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    for (dst, src) in w.iter_mut().zip(bytes) {
-        *dst = *src;
-    }
-    u64::from_le_bytes(w)
+/// Packs a name in its buffer of [`LEN`] bytes, zero past its first NUL
+/// (as the kernel's `strscpy` into a zeroed buffer leaves it; the bytes
+/// past the NUL never show, see [`unpack`]): little-endian, with no loop
+/// (the module packs the name of a task on every run counted as
+/// `softirq_task` or `task_other`).
+pub fn pack(bytes: &[u8; LEN]) -> [u64; 2] {
+    let all = u128::from_le_bytes(*bytes);
+    // The low and the high eight bytes: the truncation is the point.
+    [all as u64, all.checked_shr(64).unwrap_or(0) as u64]
 }
 
 /// A name unpacked for display.

@@ -16,7 +16,7 @@ use crate::kernel_ext::context::{Busy, Context};
 use crate::kernel_ext::irq::{self, Handler, IrqReturn};
 use crate::kernel_ext::percpu::PerCpu;
 use crate::kernel_ext::{compat, time, trace};
-use crate::stats::{BusyNs, CpuBusy, PathStats, Run, Where};
+use crate::stats::{BusyNs, CpuBusy, ExtraCost, PathStats, Run, Where};
 use core::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -1023,38 +1023,36 @@ impl Core {
     /// `name` and `irq`: counts the request and, if `measure`, stamps it
     /// with the time and traces it. [`Core::top_half`] for a path;
     /// `selfcost` times it on statistics of its own.
-    pub(crate) fn account_top(
+    pub(crate) fn account_top<E: ExtraCost>(
         &self,
-        stats: &PathStats,
+        stats: &PathStats<E>,
         name: &CStr,
         irq: u32,
         measure: bool,
     ) -> bool {
-        let cpu = crate::kernel_ext::cpu::current();
         // A top half in task context runs in the thread the IRQ core forced it into.
         let threaded = crate::kernel_ext::context::in_task();
         if !measure {
-            return stats.raise(cpu, None, threaded);
+            return stats.raise(None, threaded);
         }
-        let stamped = stats.raise(cpu, Some(self.now()), threaded);
+        let stamped = stats.raise(Some(self.now()), threaded);
         trace::irqdefer_raise(name, irq, stamped);
         stamped
     }
 
-    /// The accounting of a bottom half on `cpu`, on `stats`, whose
+    /// The accounting of a bottom half on this CPU, on `stats`, whose
     /// tracepoint names `name`: takes the request and, if `measure`,
     /// records latency and context and traces the run.
     /// [`Core::bottom_half`] for a path; `selfcost` times it on statistics
     /// of its own.
-    pub(crate) fn account_bottom<'a>(
+    pub(crate) fn account_bottom<'a, E: ExtraCost>(
         &self,
-        stats: &'a PathStats,
+        stats: &'a PathStats<E>,
         name: &CStr,
-        cpu: u32,
         measure: bool,
-    ) -> Run<'a> {
+    ) -> Run<'a, E> {
         let clock = || self.now();
-        let run = stats.begin_run(cpu, measure.then_some(clock));
+        let run = stats.begin_run(measure.then_some(clock));
         if let Some((raised_on, lat)) = run.served() {
             trace::irqdefer_run(name, raised_on, lat);
         }
@@ -1084,12 +1082,15 @@ impl Core {
             return;
         }
         let measure = self.settings.measure.load(Relaxed);
-        let cpu = crate::kernel_ext::cpu::current();
-        let busy_since = (self.settings.guard_pct.load(Relaxed) != 0).then(time::ktime_get_ns);
-        let run = self.account_bottom(self.stats(path), path.cname(), cpu, measure);
+        // The starvation guard's CPU and start, only when it is on.
+        let busy_since = (self.settings.guard_pct.load(Relaxed) != 0)
+            .then(|| (crate::kernel_ext::cpu::current(), time::ktime_get_ns()));
+        let run = self.account_bottom(self.stats(path), path.cname(), measure);
         time::busy_wait_ns(self.settings.work_ns.load(Relaxed));
         // Up to here: a sleep below keeps no CPU busy.
-        if let (Some(since), Some(busy)) = (busy_since, self.busy.get(cpu)) {
+        if let Some((busy, since)) =
+            busy_since.and_then(|(cpu, since)| Some((self.busy.get(cpu)?, since)))
+        {
             busy.add(
                 path,
                 Busy::current(),

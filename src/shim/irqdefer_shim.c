@@ -46,22 +46,30 @@
  */
 void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 {
+	/*
+	 * Each predicate read once: the preempt count, irqs_disabled() (a
+	 * pushf on x86, dear under TCG) and in_task() serve several flags.
+	 */
+	unsigned int count = preempt_count();
+	bool irqs_off = irqs_disabled();
+	bool task = in_task();
 	u32 flags = 0;
 
 	if (in_hardirq())
 		flags |= IRQDEFER_CTX_HARDIRQ;
 	if (in_serving_softirq())
 		flags |= IRQDEFER_CTX_SOFTIRQ;
-	if (in_task())
+	if (task)
 		flags |= IRQDEFER_CTX_TASK;
 	if (in_nmi())
 		flags |= IRQDEFER_CTX_NMI;
-	if (preemptible())
+	/* preemptible(), with the values read above. */
+	if (IS_ENABLED(CONFIG_PREEMPT_COUNT) && !count && !irqs_off)
 		flags |= IRQDEFER_CTX_PREEMPTIBLE;
-	if (irqs_disabled())
+	if (irqs_off)
 		flags |= IRQDEFER_CTX_IRQS_DISABLED;
-	if (in_task() && !preempt_count() && !softirq_count() &&
-	    !irqs_disabled() && !rcu_preempt_depth())
+	if (task && !count && !softirq_count() && !irqs_off &&
+	    !rcu_preempt_depth())
 		flags |= IRQDEFER_CTX_MAY_SLEEP;
 	if (current->flags & PF_KTHREAD)
 		flags |= IRQDEFER_CTX_KTHREAD;
@@ -69,8 +77,10 @@ void irqdefer_ctx_read(struct irqdefer_ctx *ctx)
 		flags |= IRQDEFER_CTX_PREEMPT_RT;
 
 	ctx->flags = flags;
-	ctx->cpu = raw_smp_processor_id();
-	/* The name classifies softirq and task context only. */
+	/*
+	 * The name classifies softirq and task context only. The bytes past
+	 * its NUL stay as the caller left them (zero).
+	 */
 	if (flags & (IRQDEFER_CTX_HARDIRQ | IRQDEFER_CTX_NMI))
 		ctx->comm[0] = '\0';
 	else
@@ -131,6 +141,18 @@ void __percpu *irqdefer_alloc_percpu(size_t size, size_t align)
 void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu)
 {
 	return per_cpu_ptr(ptr, cpu);
+}
+
+/*
+ * raw_cpu_ptr(), and the CPU it is of: one call for the pair the hot paths
+ * need (the CPU may change right after, outside interrupt context).
+ */
+void *irqdefer_this_cpu_ptr(void __percpu *ptr, u32 *cpu)
+{
+	u32 here = raw_smp_processor_id();
+
+	*cpu = here;
+	return per_cpu_ptr(ptr, here);
 }
 
 struct fwnode_handle *irqdefer_alloc_named_fwnode(const char *name)
@@ -371,6 +393,19 @@ unsigned int irqdefer_param_sleep_ms(void)
 	return sleep_ms;
 }
 #endif
+
+int irqdefer_trace_users;
+
+int irqdefer_trace_reg(void)
+{
+	WRITE_ONCE(irqdefer_trace_users, irqdefer_trace_users + 1);
+	return 0;
+}
+
+void irqdefer_trace_unreg(void)
+{
+	WRITE_ONCE(irqdefer_trace_users, irqdefer_trace_users - 1);
+}
 
 void irqdefer_trace_raise(const char *path, int irq, bool stamped)
 {

@@ -52,7 +52,6 @@ struct workqueue_struct;
 /* The caller's context, sampled by irqdefer_ctx_read(). */
 struct irqdefer_ctx {
 	u32 flags;
-	u32 cpu;
 	char comm[IRQDEFER_COMM_LEN];
 };
 
@@ -69,6 +68,7 @@ bool irqdefer_cpu_possible(u32 cpu);
 #endif
 void __percpu *irqdefer_alloc_percpu(size_t size, size_t align);
 void *irqdefer_per_cpu_ptr(void __percpu *ptr, u32 cpu);
+void *irqdefer_this_cpu_ptr(void __percpu *ptr, u32 *cpu);
 
 struct fwnode_handle *irqdefer_alloc_named_fwnode(const char *name);
 
@@ -163,7 +163,14 @@ void irqdefer_set_current_running(void);
 void irqdefer_warn(const char *msg);
 #endif
 
-/* The irqdefer tracepoints (irqdefer_trace.h). */
+/*
+ * The irqdefer tracepoints (irqdefer_trace.h), and how many users they have
+ * (a tracer, perf, BPF): counted by their registration callbacks, before a
+ * tracepoint's static key goes on and after it goes off, under the
+ * tracepoints' mutex. While it reads 0 both are off, and a caller may skip
+ * the calls below.
+ */
+extern int irqdefer_trace_users;
 void irqdefer_trace_raise(const char *path, int irq, bool stamped);
 void irqdefer_trace_run(const char *path, u32 raised_on, u64 latency_ns);
 

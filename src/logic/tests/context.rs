@@ -216,3 +216,26 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    /// A name or its zero-padded buffer: the same class, whatever the flags.
+    #[test]
+    fn padded_comm_classifies_as_comm(
+        name in proptest::collection::vec(1u8..=255, 0..16),
+        prefix in prop_oneof![
+            Just(&b""[..]), Just(&b"irq/"[..]), Just(&b"kworker/"[..]),
+            Just(OWN_THREAD_PREFIX), Just(&b"napi/"[..]), Just(&b"ksoftirqd/"[..])
+        ],
+        flags in any::<[bool; 5]>(),
+    ) {
+        let mut name = [prefix, &name[..]].concat();
+        name.truncate(15);
+        let mut padded = [0u8; 16];
+        padded[..name.len()].copy_from_slice(&name);
+        let [rt, hard, nmi, soft, kthread] = flags;
+        prop_assert_eq!(
+            sample_on(rt, hard, nmi, soft, kthread, &name),
+            sample_on(rt, hard, nmi, soft, kthread, &padded)
+        );
+    }
+}

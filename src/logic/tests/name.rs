@@ -11,7 +11,15 @@
     clippy::arithmetic_side_effects
 )]
 
-use irqdefer_logic::name::{pack, unpack, LEN};
+use irqdefer_logic::name::{unpack, LEN};
+
+/// The first [`LEN`] bytes of `name`, zero-padded, packed.
+fn pack(name: &[u8]) -> [u64; 2] {
+    let mut padded = [0u8; LEN];
+    let n = name.len().min(LEN);
+    padded[..n].copy_from_slice(&name[..n]);
+    irqdefer_logic::name::pack(&padded)
+}
 use proptest::prelude::*;
 
 #[test]
@@ -49,6 +57,13 @@ proptest! {
         let s = name.as_str();
         prop_assert!(s.len() <= LEN);
         prop_assert!(s.bytes().all(|b| b.is_ascii_graphic() || b == b' ' || b == b'?'));
+    }
+
+    #[test]
+    fn packs_little_endian(n in proptest::collection::vec(any::<u8>(), LEN..=LEN)) {
+        let lo = u64::from_le_bytes(n[..8].try_into().unwrap());
+        let hi = u64::from_le_bytes(n[8..].try_into().unwrap());
+        prop_assert_eq!(pack(&n), [lo, hi]);
     }
 
     #[test]
