@@ -16,9 +16,11 @@ K=${SELFCOST_EXTRA_NS:-10000}
 # How far from K the extra cost may read, percent of K: below, and above.
 # The busy-wait ends on its first clock read past EXTRA_NS, so it never
 # reads short but overshoots by up to a clock read and a spin (about 0.1
-# us under TCG) and by any stall of the vCPU inside it: 7 to 16% seen.
+# us under TCG) and by any stall of the vCPU inside it: 7 to 16% seen,
+# and on 7.3 rt, in a boot where every part ran about twice as long, 25
+# to 36%. A missing extra cost reads 0%, one counted twice 100%.
 TOL_LO=5
-TOL_HI=25
+TOL_HI=50
 
 # cost CLASS COMPONENT: its net ns per call in the last run's figures.
 cost() {
