@@ -84,7 +84,16 @@ cp "$KO" "$root/irqdefer/irqdefer.ko"
 # The same module installed as a user installs it, by make install-built
 # (the kernel's modules_install, then depmod), for irqdefer_install.sh's
 # modprobe by name.
-make -s -C "$IRQDEFER_ROOT" KDIR="$tree" INSTALL_M="$(dirname "$(readlink -f "$KO")")" \
+# A module built elsewhere (by DKMS, say) has no kbuild directory beside
+# it: it is staged in one, as the kernel's install reads it.
+moddir=$(dirname "$(readlink -f "$KO")")
+if ! [ -f "$moddir/modules.order" ]; then
+	moddir=$work/module
+	mkdir -p "$moddir"
+	cp "$KO" "$moddir/irqdefer.ko"
+	echo irqdefer.o >"$moddir/modules.order"
+fi
+make -s -C "$IRQDEFER_ROOT" KDIR="$tree" INSTALL_M="$moddir" \
 	INSTALL_MOD_PATH="$root" $("$IRQDEFER_ROOT/scripts/kernel.sh" makeargs "$FLAVOUR") \
 	install-built >"$work/install.log" 2>&1 ||
 	die "make install-built into the initramfs failed: $(tail -5 "$work/install.log")"

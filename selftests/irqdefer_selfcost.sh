@@ -99,12 +99,22 @@ save
 none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return 1; done; }
 ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
 
-run "$K"
-ktap_test_result "an extra $K ns per latency shows in histogram and in full - count (-$TOL_LO% to +$TOL_HI%)" shows "$K"
+# A stall of the vCPU (the host busy with other VMs) inside many chunks
+# moves even the median: the run is made up to three times, and one in
+# which every class reads within the bounds passes. A cost counted twice,
+# or not at all, fails every attempt.
+shows_in_runs() { # E EXTRA
+	for _try in 1 2 3; do
+		run "$2"
+		shows "$1" && return 0
+		ktap_print_msg "attempt $_try outside the bounds"
+	done
+	return 1
+}
+ktap_test_result "an extra $K ns per latency shows in histogram and in full - count (-$TOL_LO% to +$TOL_HI%)" shows_in_runs "$K" "$K"
 ktap_test_result "the run says what it added" grep -q "^meta selfcost iterations=[0-9]* extra_ns=$K\$" "$F"
 
-run 0
-ktap_test_result "taken away, it is gone: histogram and full - count back to the first run (-$TOL_LO% to +$TOL_HI% of $K)" shows 0
+ktap_test_result "taken away, it is gone: histogram and full - count back to the first run (-$TOL_LO% to +$TOL_HI% of $K)" shows_in_runs 0 0
 
 raised1=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
 ktap_test_result "the paths' statistics untouched (raised $raised0 -> $raised1)" test "$raised0" -eq "$raised1"
