@@ -109,15 +109,8 @@ build_for() {
 }
 
 # CHECK_KERNELS: SERIES:FLAVOUR, every selftest; SERIES:FLAVOUR:A,B,...
-# those scripts only (irqdefer_A.sh, irqdefer_B.sh, ...). Every kernel and
-# module is built (or found cached) first, then the VMs run.
-ready=()
-for k in ${CHECK_KERNELS:-6.12:normal}; do
-	IFS=: read -r series flavour only <<<"$k"
-	msg "the $series $flavour kernel and its module"
-	build_for "$series" "$flavour" && ready+=("$k")
-done
-
+# those scripts only (irqdefer_A.sh, irqdefer_B.sh, ...).
+#
 # A debug kernel's run is the longest (11 minutes on 7.3 under TCG) and
 # its guest keeps about one host CPU busy: with two CPUs or more it runs
 # beside the others, its log printed when it ends (CHECK_PARALLEL=0: all
@@ -144,15 +137,27 @@ run_selftests() {
 	msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}"
 	vm_selftests "$label" "$series" "$flavour" "" "${scripts[@]}"
 }
-# The debug run starts first, then the host tests, the bench smoke run
-# and the other VM runs happen while it runs.
+
+# Every kernel and module is built (or found cached) first, a debug one
+# first of all: its VM run starts in the background as soon as it is
+# ready, beside the other builds, the host tests and the other VM runs.
 fg=()
-for k in "${ready[@]}"; do
-	if [[ $k == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
-		run_selftests "$k" bg
+build_and_queue() { # SERIES:FLAVOUR[:SCRIPTS]
+	local series flavour only
+	IFS=: read -r series flavour only <<<"$1"
+	msg "the $series $flavour kernel and its module"
+	build_for "$series" "$flavour" || return 0
+	if [[ $1 == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
+		run_selftests "$1" bg
 	else
-		fg+=("$k")
+		fg+=("$1")
 	fi
+}
+for k in ${CHECK_KERNELS:-6.12:normal}; do
+	[[ $k == *:debug* ]] && build_and_queue "$k"
+done
+for k in ${CHECK_KERNELS:-6.12:normal}; do
+	[[ $k == *:debug* ]] || build_and_queue "$k"
 done
 
 msg "host tests"
