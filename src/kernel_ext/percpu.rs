@@ -67,9 +67,9 @@ impl<T: Zeroable + Sync> PerCpu<T> {
     /// CPU's, which for counters updated atomically is no error.
     pub(crate) fn this_cpu(&self) -> (u32, &T) {
         let mut cpu = 0u32;
-        // SAFETY: `ptr` is a live per-CPU allocation, `cpu` a valid place
-        // to write; the shim takes the copy of the current CPU, which is
-        // possible, hence has a valid `T` that lives as long as `self`.
+        // The shim takes the copy of the current CPU, which is possible,
+        // hence holds a valid `T` that lives as long as `self`.
+        // SAFETY: `ptr` is a live per-CPU allocation; `cpu` is writable.
         let t = unsafe { &*ffi::irqdefer_this_cpu_ptr(self.ptr, &mut cpu).cast::<T>() };
         (cpu, t)
     }

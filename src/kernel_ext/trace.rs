@@ -42,10 +42,10 @@ pub(crate) fn irqdefer_run(path: &CStr, raised_on: u32, latency_ns: u64) {
 /// both are off.
 #[inline(always)]
 fn used() -> bool {
-    // SAFETY: `irqdefer_trace_users` is an `int` of the shim that lives as
-    // long as the module; the shim writes it with `WRITE_ONCE`, and an
-    // `AtomicI32` has the layout of an `int`: a relaxed atomic load of it
-    // is a plain aligned load, as `READ_ONCE` is.
+    // `irqdefer_trace_users` is an `int` of the shim that lives as long as
+    // the module; the shim writes it with `WRITE_ONCE`, and an `AtomicI32`
+    // has the layout of an `int`: a relaxed load is what `READ_ONCE` is.
+    // SAFETY: A live, aligned `int` of the shim, read as an `AtomicI32`.
     let users = unsafe { &*core::ptr::addr_of!(ffi::irqdefer_trace_users).cast::<AtomicI32>() };
     users.load(Relaxed) != 0
 }
