@@ -3,11 +3,11 @@
 #
 # Everything `make check` runs after building and linting: each kernel of
 # CHECK_KERNELS and its module, built or found cached; a debug kernel's VM
-# run started in the background (CHECK_PARALLEL); the host-side tests
+# run started in a background lane (CHECK_PARALLEL); the host-side tests
 # (Python's unittest for the VM result judge and the scripts, cargo test
 # for the module's pure logic in src/logic and for the report tool, whose
 # tests cover the scenario and bench reports), the bench smoke run; then
-# the selftests in the VM on each other kernel. Prints one closing line,
+# the selftests in the VM on each other kernel, in both lanes. Prints one closing line,
 # 'check: N passed, N failed[, N skipped]', and exits 1 if anything
 # failed.
 set -uo pipefail
@@ -47,18 +47,6 @@ cargo_tests() { # NAME MANIFEST LOG [ARGS...]
 	((rc == 0 && f == 0)) || { cat "$log"; status=1; }
 	echo "$name: $p passed, $f failed" | tee -a "$log"
 	add_counts "$log"
-}
-
-# vm_selftests LABEL SERIES FLAVOUR APPEND [SCRIPT...]: one VM run of the
-# selftests (all, or those named) on the SERIES FLAVOUR kernel, booted with
-# APPEND, logged to out/selftests-LABEL.log and counted: by the project's
-# runner (vm.sh test), or with VM_MODE=kselftest by the kernel's.
-vm_selftests() {
-	local label=$1 series=$2 flavour=$3 append=$4 log="out/selftests-$1.log"
-	shift 4
-	KERNEL_SERIES=$series APPEND=$append FLAVOUR=$flavour \
-		"$IRQDEFER_ROOT/scripts/vm.sh" "${VM_MODE:-test}" "$@" 2>&1 | tee "$log"
-	vm_judge "$label" "${PIPESTATUS[0]}"
 }
 
 # vm_judge LABEL RC: counts out/selftests-LABEL.log. A guest that did not
@@ -111,46 +99,116 @@ build_for() {
 # CHECK_KERNELS: SERIES:FLAVOUR, every selftest; SERIES:FLAVOUR:A,B,...
 # those scripts only (irqdefer_A.sh, irqdefer_B.sh, ...).
 #
-# A debug kernel's run is the longest (11 minutes on 7.3 under TCG) and
-# its guest keeps about one host CPU busy: with two CPUs or more it runs
-# beside the others, its log printed when it ends (CHECK_PARALLEL=0: all
-# in turn).
+# The VM runs go in two lanes when the machine has two CPUs or more
+# (CHECK_PARALLEL=0: one). A debug kernel's run is the longest (17
+# minutes on 7.3 under TCG) and its guest keeps about one host CPU busy:
+# it starts in the background lane as soon as its module is built, beside
+# the other builds and the host tests. The other runs wait in a queue:
+# the foreground lane takes them from its head, the background lane,
+# once its debug run has ended, from its tail. Each run is claimed by
+# renaming its file, so each runs once; the background lane's logs are
+# printed and counted when both lanes are done.
 parallel=${CHECK_PARALLEL:-$(($(nproc) >= 2))}
-bg_pid= bg_label=
-# run_selftests SERIES:FLAVOUR[:SCRIPTS] [bg]: in the foreground, or with
-# bg, in the background.
-run_selftests() {
-	local series flavour only label scripts=() s
-	IFS=: read -r series flavour only <<<"$1"
-	[ -z "$only" ] || for s in ${only//,/ }; do scripts+=("irqdefer_$s.sh"); done
-	label=$series-$flavour
-	if [ "${2:-}" = bg ]; then
-		msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}, beside the others (out/selftests-$label.log)"
-		(
-			KERNEL_SERIES=$series FLAVOUR=$flavour \
-				"$IRQDEFER_ROOT/scripts/vm.sh" test "${scripts[@]}" >"out/selftests-$label.log" 2>&1
-			echo $? >"out/selftests-$label.rc"
-		) &
-		bg_pid=$! bg_label=$label
-		return
-	fi
-	msg "VM selftests on the $series $flavour kernel${only:+ (${only//,/, })}"
-	vm_selftests "$label" "$series" "$flavour" "" "${scripts[@]}"
+lanes=out/lanes
+rm -rf "$lanes"
+mkdir -p "$lanes/queue" "$lanes/fg" "$lanes/bg"
+bg_pid=
+queued=0
+
+# enqueue LABEL SERIES FLAVOUR APPEND MODE [SCRIPT...]: a VM run for
+# either lane, in order (MODE: test, the project's runner, or kselftest).
+enqueue() {
+	queued=$((queued + 1))
+	printf '%s\n' "$@" >"$lanes/queue/$(printf %03d $queued)"
+}
+
+# read_run FILE: sets run_label, run_series, run_flavour, run_append,
+# run_mode and run_scripts from a queue file.
+read_run() {
+	{
+		read -r run_label
+		read -r run_series
+		read -r run_flavour
+		read -r run_append
+		read -r run_mode
+		mapfile -t run_scripts
+	} <"$1"
+}
+
+# vm_run FILE: the VM run a queue file describes, logged to
+# out/selftests-LABEL.log; returns vm.sh's status.
+vm_run() {
+	read_run "$1"
+	KERNEL_SERIES=$run_series APPEND=$run_append FLAVOUR=$run_flavour \
+		"$IRQDEFER_ROOT/scripts/vm.sh" "$run_mode" "${run_scripts[@]}" >"out/selftests-$run_label.log" 2>&1
+}
+
+# claim LANE head|tail: moves the next queued run into the lane's
+# directory and prints its path; fails when the queue is empty.
+claim() {
+	local f
+	for f in $(ls "$lanes/queue" | { [ "$2" = tail ] && sort -r || cat; }); do
+		if mv "$lanes/queue/$f" "$lanes/$1/$f" 2>/dev/null; then
+			echo "$lanes/$1/$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# label_of FILE: the run's label; describe FILE: the run, in words.
+label_of() { head -1 "$1"; }
+describe() {
+	read_run "$1"
+	printf 'the %s %s kernel' "$run_series" "$run_flavour"
+	[ -z "$run_append" ] || printf ' booted %s' "$run_append"
+	[ "$run_mode" = test ] || printf ", the kernel's kselftest runner"
+	((${#run_scripts[@]} == 0)) ||
+		printf ' (%s)' "$(printf '%s\n' "${run_scripts[@]}" | sed 's/^irqdefer_//; s/\.sh$//' | paste -sd' ')"
+	echo
+}
+
+# The background lane: its debug run, then, once the queue is complete
+# (the "ready" mark), runs from its tail.
+bg_lane() { # FILE
+	local f=$1
+	while :; do
+		vm_run "$f"
+		echo $? >"$f.rc"
+		until [ -e "$lanes/ready" ]; do sleep 2; done
+		f=$(claim bg tail) || break
+		echo "$SECONDS" >"$f.start"
+	done
+}
+
+# The foreground lane: runs from the head, each printed and counted.
+fg_lane() {
+	local f
+	while f=$(claim fg head); do
+		msg "VM selftests: $(describe "$f")"
+		vm_run "$f"
+		local rc=$?
+		cat "out/selftests-$(label_of "$f").log"
+		vm_judge "$(label_of "$f")" $rc
+	done
 }
 
 # Every kernel and module is built (or found cached) first, a debug one
-# first of all: its VM run starts in the background as soon as it is
+# first of all: its VM run starts in the background lane as soon as it is
 # ready, beside the other builds, the host tests and the other VM runs.
-fg=()
 build_and_queue() { # SERIES:FLAVOUR[:SCRIPTS]
-	local series flavour only
+	local series flavour only scripts=() s f
 	IFS=: read -r series flavour only <<<"$1"
 	msg "the $series $flavour kernel and its module"
 	build_for "$series" "$flavour" || return 0
+	[ -z "$only" ] || for s in ${only//,/ }; do scripts+=("irqdefer_$s.sh"); done
+	enqueue "$series-$flavour" "$series" "$flavour" "" test "${scripts[@]}"
 	if [[ $1 == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
-		run_selftests "$1" bg
-	else
-		fg+=("$1")
+		f=$(claim bg head)
+		echo "$SECONDS" >"$f.start"
+		msg "VM selftests: $(describe "$f"), in the background lane (out/selftests-$(label_of "$f").log)"
+		bg_lane "$f" &
+		bg_pid=$!
 	fi
 }
 for k in ${CHECK_KERNELS:-6.12:normal}; do
@@ -159,6 +217,19 @@ done
 for k in ${CHECK_KERNELS:-6.12:normal}; do
 	[[ $k == *:debug* ]] || build_and_queue "$k"
 done
+
+# Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
+# threadirqs, for the selftests whose expectations depend on it (the load
+# bounds count the softirqs a threaded top half raises as FIFO work).
+# Then the kernel's own kselftest runner, run_kselftest.sh from a
+# kselftest install of selftests/ (scripts/kselftest.sh): three scripts,
+# one of which skips on this kernel (no fault injection); about 15 s.
+if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
+	enqueue threadirqs 6.12 normal threadirqs test irqdefer_bounds.sh irqdefer_controls.sh
+	enqueue kselftest 6.12 normal "" kselftest \
+		irqdefer_load.sh irqdefer_trigger.sh irqdefer_initfail.sh
+fi
+touch "$lanes/ready"
 
 msg "host tests"
 if python3 -m unittest discover -s scripts/tests -p 'test_*.py' >out/host-tests.log 2>&1; then
@@ -196,32 +267,17 @@ else
 fi
 add_counts out/bench-smoke.log
 
-for k in "${fg[@]}"; do
-	run_selftests "$k"
-done
-
-# Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
-# threadirqs, for the selftests whose expectations depend on it (the load
-# bounds count the softirqs a threaded top half raises as FIFO work).
-if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
-	msg "VM selftests on the 6.12 normal kernel booted threadirqs (load bounds)"
-	vm_selftests threadirqs 6.12 normal threadirqs irqdefer_bounds.sh irqdefer_controls.sh
-fi
-
-# The kernel's own kselftest runner, run_kselftest.sh from a kselftest
-# install of selftests/ (scripts/kselftest.sh): three scripts, one of which
-# skips on this kernel (no fault injection); about 15 s.
-if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
-	msg "the kernel's kselftest runner in the VM (6.12 normal, three scripts)"
-	VM_MODE=kselftest vm_selftests kselftest 6.12 normal "" \
-		irqdefer_load.sh irqdefer_trigger.sh irqdefer_initfail.sh
-fi
+fg_lane
 
 if [ -n "$bg_pid" ]; then
-	msg "waiting for the VM selftests on the $bg_label kernel"
+	msg "waiting for the background lane"
 	wait "$bg_pid"
-	cat "out/selftests-$bg_label.log"
-	vm_judge "$bg_label" "$(cat "out/selftests-$bg_label.rc" 2>/dev/null || echo 1)"
+	for f in "$lanes"/bg/[0-9][0-9][0-9]; do
+		[ -e "$f" ] || continue
+		msg "VM selftests in the background lane, from $(cat "$f.start") s: $(describe "$f")"
+		cat "out/selftests-$(label_of "$f").log"
+		vm_judge "$(label_of "$f")" "$(cat "$f.rc" 2>/dev/null || echo 1)"
+	done
 fi
 
 ((failed == 0)) || status=1

@@ -33,7 +33,8 @@ RUST|irqdefer is a Rust module|build the kernel with CONFIG_RUST=y (on 6.12 that
 MODULES|irqdefer is a loadable module|build the kernel with CONFIG_MODULES=y
 MODULE_UNLOAD|irqdefer is unloaded after every run (rmmod: make demo-host, the selftests)|build the kernel with CONFIG_MODULE_UNLOAD=y
 IRQ_SIM|the virtual device is an irq_sim domain: real IRQ numbers, no hardware|IRQ_SIM has no prompt of its own: build the kernel with CONFIG_GPIO_SIM=y or =m, which selects it
-NET|the napi paths need a (dummy) net device and NET_RX_SOFTIRQ|build the kernel with CONFIG_NET=y
+NET|the napi paths need a (dummy) net device and NET_RX_SOFTIRQ, net_tx NET_TX_SOFTIRQ|build the kernel with CONFIG_NET=y
+IRQ_POLL|the irq_poll path is lib/irq_poll.c on IRQ_POLL_SOFTIRQ|build the kernel with CONFIG_IRQ_POLL=y
 DEBUG_FS|the controls and readings are in /sys/kernel/debug/irqdefer|build the kernel with CONFIG_DEBUG_FS=y
 PROC_FS|the per-CPU counts are in /proc/irqdefer|build the kernel with CONFIG_PROC_FS=y
 EOF

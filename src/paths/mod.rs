@@ -29,10 +29,12 @@ use kernel::sync::Arc;
 pub(crate) mod bh_wq;
 pub(crate) mod hardirq;
 pub(crate) mod hrtimer_soft;
+pub(crate) mod irq_poll;
 pub(crate) mod irq_work;
 pub(crate) mod kthread;
 pub(crate) mod kthread_worker;
 pub(crate) mod napi;
+pub(crate) mod net_tx;
 pub(crate) mod rcu;
 pub(crate) mod tasklet;
 pub(crate) mod threaded;
@@ -372,6 +374,31 @@ paths! {
         context_rt: NapiThread,
         trace: "sched:sched_switch",
     },
+    /// A transmit completion (`dev_kfree_skb_irq()`): `NET_TX_SOFTIRQ`
+    /// frees the skb, whose destructor runs the bottom half. The kernel's
+    /// `skb:consume_skb` there does not tell irqdefer's skbs from others:
+    /// no trace event.
+    NetTx net_tx => net_tx::new {
+        mechanism: "dev_kfree_skb_irq()",
+        executor: "net_tx",
+        bound: true,
+        softirq: NetTx,
+        context: Softirq,
+        context_rt: Softirq,
+        trace: "none",
+    },
+    /// An irq_poll instance (`irq_poll_sched()`), the block and RDMA
+    /// drivers' NAPI, polled in `IRQ_POLL_SOFTIRQ`. The kernel has no event
+    /// of its own for the poll: no trace event.
+    IrqPoll irq_poll => irq_poll::new {
+        mechanism: "irq_poll_sched()",
+        executor: "irq_poll",
+        bound: true,
+        softirq: IrqPoll,
+        context: Softirq,
+        context_rt: Softirq,
+        trace: "none",
+    },
 }
 
 /// What the registry says of a path: its mechanism and the kernel's rule
@@ -489,19 +516,23 @@ pub(crate) enum Vector {
     Rcu,
     /// `NET_RX_SOFTIRQ`.
     NetRx,
+    /// `NET_TX_SOFTIRQ`.
+    NetTx,
+    /// `IRQ_POLL_SOFTIRQ`.
+    IrqPoll,
 }
 
 impl Vector {
     /// Whether, where the IRQ core forces top halves into threads, it runs
     /// in a `SCHED_FIFO` thread: the top half's own when the path's top
-    /// half raises it (a tasklet, BH work, a NAPI poll: run as the thread
-    /// re-enables bottom halves), and for the timer softirqs `ktimers/N`
-    /// (FIFO 1) on kernels that have it (7.x; 6.12 runs them in
-    /// `ksoftirqd/N`). RCU's runs from the tick, in `ksoftirqd/N` or, on
+    /// half raises it (a tasklet, BH work, a NAPI poll, an irq_poll, a
+    /// transmit completion: run as the thread re-enables bottom halves),
+    /// and for the timer softirqs `ktimers/N` (FIFO 1) on kernels that
+    /// have it (7.x; 6.12 runs them in `ksoftirqd/N`). RCU's runs from the tick, in `ksoftirqd/N` or, on
     /// PREEMPT_RT, `rcuc/N` (`context_rt`).
     pub(crate) fn fifo_when_forced(self) -> bool {
         match self {
-            Vector::Hi | Vector::Tasklet | Vector::NetRx => true,
+            Vector::Hi | Vector::Tasklet | Vector::NetRx | Vector::NetTx | Vector::IrqPoll => true,
             Vector::Timer | Vector::Hrtimer => crate::kernel_ext::compat::KTIMERS,
             Vector::None | Vector::Rcu => false,
         }
@@ -517,6 +548,8 @@ impl Vector {
             Vector::Hrtimer => "HRTIMER",
             Vector::Rcu => "RCU",
             Vector::NetRx => "NET_RX",
+            Vector::NetTx => "NET_TX",
+            Vector::IrqPoll => "IRQ_POLL",
         }
     }
 }

@@ -27,6 +27,7 @@
 #include <linux/sched/rt.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/skbuff.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -544,4 +545,39 @@ void irqdefer_napi_destroy(struct napi_struct *napi)
 	napi_disable(napi);
 	netif_napi_del(napi);
 	free_netdev(dev);
+}
+
+/*
+ * An skb carrying @owner as its data, allocated GFP_ATOMIC if @atomic
+ * (interrupt context), else GFP_KERNEL. NULL if memory is short.
+ */
+struct sk_buff *irqdefer_skb_alloc(void *owner, bool atomic)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(sizeof(owner), atomic ? GFP_ATOMIC : GFP_KERNEL);
+	if (skb)
+		skb_put_data(skb, &owner, sizeof(owner));
+	return skb;
+}
+
+void *irqdefer_skb_owner(const struct sk_buff *skb)
+{
+	void *owner;
+
+	memcpy(&owner, skb->data, sizeof(owner));
+	return owner;
+}
+
+/* Frees @skb in NET_TX_SOFTIRQ, where @destructor runs. */
+void irqdefer_skb_free_irq(struct sk_buff *skb,
+			   void (*destructor)(struct sk_buff *skb))
+{
+	skb->destructor = destructor;
+	dev_kfree_skb_irq(skb);
+}
+
+void irqdefer_skb_consume(struct sk_buff *skb)
+{
+	consume_skb(skb);
 }

@@ -11,6 +11,7 @@
 #include <linux/bits.h>
 #include <linux/fs.h>		/* struct file_operations */
 #include <linux/hrtimer.h>
+#include <linux/irq_poll.h>	/* struct irq_poll, for bindgen (Kbuild) */
 #include <linux/irq_work_types.h>
 /*
  * For __percpu: in 7.3 (asm/percpu_types.h) it names x86's per-CPU
@@ -31,6 +32,7 @@ struct kthread_work;
 struct kthread_worker;
 struct napi_struct;
 struct net_device;
+struct sk_buff;
 struct task_struct;
 struct tasklet_struct;
 struct timer_list;
@@ -231,5 +233,18 @@ void *irqdefer_napi_data(struct napi_struct *napi);
 bool irqdefer_napi_schedule(struct napi_struct *napi);
 bool irqdefer_napi_complete_done(struct napi_struct *napi, int work_done);
 void irqdefer_napi_destroy(struct napi_struct *napi);
+
+/*
+ * Transmit completion: an skb whose data is @owner, freed from an
+ * interrupt handler by dev_kfree_skb_irq() (an inline), which queues it on
+ * the CPU's completion queue for NET_TX_SOFTIRQ; @destructor runs when
+ * that softirq frees it. alloc_skb(), skb_put_data() and (6.12 without
+ * tracepoints) consume_skb() are inlines.
+ */
+struct sk_buff *irqdefer_skb_alloc(void *owner, bool atomic);
+void *irqdefer_skb_owner(const struct sk_buff *skb);
+void irqdefer_skb_free_irq(struct sk_buff *skb,
+			   void (*destructor)(struct sk_buff *skb));
+void irqdefer_skb_consume(struct sk_buff *skb);
 
 #endif /* IRQDEFER_SHIM_H */
