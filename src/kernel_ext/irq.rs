@@ -88,18 +88,82 @@ pub(crate) trait ThreadedHandler: Sync {
     fn handle_threaded(&self) -> IrqReturn;
 }
 
+/// A requested line: freed when dropped. Shared by both registrations, as
+/// upstream's `RegistrationInner`.
+///
+/// # Invariants
+///
+/// `irq` is requested with `cookie`, the address of the pinned
+/// registration that holds this, whose handler outlives it (the field
+/// drops first).
+struct RegistrationInner {
+    irq: u32,
+    cookie: *mut c_void,
+}
+
+// SAFETY: `cookie` is only handed back to `free_irq`, from any thread.
+unsafe impl Send for RegistrationInner {}
+// SAFETY: `&RegistrationInner` gives no access to `cookie`.
+unsafe impl Sync for RegistrationInner {}
+
+/// A line's primary handler and thread function, as `request_threaded_irq`
+/// takes them.
+type Callback = unsafe extern "C" fn(c_int, *mut c_void) -> bindings::irqreturn;
+
+impl RegistrationInner {
+    /// Requests `irq` with `handler` (and `thread`), passing `cookie` back
+    /// to both.
+    ///
+    /// # Safety
+    ///
+    /// `cookie` is the address of a pinned registration whose handler is
+    /// initialised, and that holds the result, so that the line is freed
+    /// before the handler is dropped; the callbacks accept that cookie.
+    unsafe fn request(
+        irq: u32,
+        handler: Callback,
+        thread: Option<Callback>,
+        flags: Flags,
+        name: &'static CStr,
+        cookie: *mut c_void,
+    ) -> Result<Self> {
+        // SAFETY: The callbacks and the cookie are the caller's duty; `name` is `'static`.
+        to_result(unsafe {
+            bindings::request_threaded_irq(
+                irq,
+                Some(handler),
+                thread,
+                flags.into_inner(),
+                name.as_char_ptr(),
+                cookie,
+            )
+        })?;
+        // INVARIANT: requested with `cookie`, by the caller's duty.
+        Ok(Self { irq, cookie })
+    }
+}
+
+impl Drop for RegistrationInner {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the line is requested with this cookie. `free_irq`
+        // waits for running handlers to finish and stops the line's thread, so none runs
+        // once it returns.
+        unsafe { bindings::free_irq(self.irq, self.cookie) };
+    }
+}
+
 /// A requested IRQ line with its top half.
 ///
 /// # Invariants
 ///
-/// While the registration exists, `irq` is requested with a pointer to
-/// `self` as cookie and [`handle_irq_callback::<T>`] as handler; `self` is
-/// pinned, so the cookie stays valid until [`PinnedDrop`] frees the line.
-#[pin_data(PinnedDrop)]
+/// `inner` requested the line with a pointer to `self` as cookie and
+/// [`handle_irq_callback::<T>`] as handler; `self` is pinned, so the cookie
+/// stays valid until `inner`, dropped before `handler`, frees the line.
+#[pin_data]
 pub(crate) struct Registration<T: Handler + 'static> {
+    inner: RegistrationInner,
     #[pin]
     handler: T,
-    irq: u32,
     #[pin]
     _pin: PhantomPinned,
 }
@@ -115,39 +179,21 @@ impl<T: Handler + 'static> Registration<T> {
     ) -> impl PinInit<Self, Error> {
         try_pin_init!(&this in Self {
             handler <- handler,
-            irq: {
-                // The cookie is `this`: its `handler` was initialised just above, and it
-                // stays pinned and valid until `drop` calls `free_irq`.
-                // SAFETY: The callback has the kernel's signature, the cookie is valid (above),
-                // `name` is `'static`.
-                to_result(unsafe {
-                    bindings::request_threaded_irq(
-                        irq,
-                        Some(handle_irq_callback::<T>),
-                        None,
-                        flags.into_inner(),
-                        name.as_char_ptr(),
-                        this.as_ptr().cast::<c_void>(),
-                    )
-                })?;
-                irq
+            // SAFETY: The cookie is `this`: its `handler` is initialised just above, and
+            // `inner` is declared before it, so the line is freed first.
+            // `handle_irq_callback::<T>` takes that cookie.
+            inner: unsafe {
+                RegistrationInner::request(
+                    irq,
+                    handle_irq_callback::<T>,
+                    None,
+                    flags,
+                    name,
+                    this.as_ptr().cast(),
+                )?
             },
             _pin: PhantomPinned,
         })
-    }
-}
-
-#[pinned_drop]
-impl<T: Handler + 'static> PinnedDrop for Registration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the line is requested with this cookie. `free_irq`
-        // waits for running handlers to finish, so none runs once it returns.
-        unsafe {
-            bindings::free_irq(
-                self.irq,
-                core::ptr::from_ref::<Self>(&*self).cast_mut().cast(),
-            )
-        };
     }
 }
 
@@ -174,11 +220,11 @@ unsafe extern "C" fn handle_irq_callback<T: Handler + 'static>(
 ///
 /// As for [`Registration`], with [`handle_threaded_irq_callback::<T>`] and
 /// [`thread_fn_callback::<T>`] as handler and thread function.
-#[pin_data(PinnedDrop)]
+#[pin_data]
 pub(crate) struct ThreadedRegistration<T: ThreadedHandler + 'static> {
+    inner: RegistrationInner,
     #[pin]
     handler: T,
-    irq: u32,
     #[pin]
     _pin: PhantomPinned,
 }
@@ -193,37 +239,19 @@ impl<T: ThreadedHandler + 'static> ThreadedRegistration<T> {
     ) -> impl PinInit<Self, Error> {
         try_pin_init!(&this in Self {
             handler <- handler,
-            irq: {
-                // SAFETY: As in `Registration::new`; both callbacks have
-                // the signatures the kernel expects.
-                to_result(unsafe {
-                    bindings::request_threaded_irq(
-                        irq,
-                        Some(handle_threaded_irq_callback::<T>),
-                        Some(thread_fn_callback::<T>),
-                        flags.into_inner(),
-                        name.as_char_ptr(),
-                        this.as_ptr().cast::<c_void>(),
-                    )
-                })?;
-                irq
+            // SAFETY: As in `Registration::new`; both callbacks take that cookie.
+            inner: unsafe {
+                RegistrationInner::request(
+                    irq,
+                    handle_threaded_irq_callback::<T>,
+                    Some(thread_fn_callback::<T>),
+                    flags,
+                    name,
+                    this.as_ptr().cast(),
+                )?
             },
             _pin: PhantomPinned,
         })
-    }
-}
-
-#[pinned_drop]
-impl<T: ThreadedHandler + 'static> PinnedDrop for ThreadedRegistration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the line is requested with this
-        // cookie. `free_irq` waits for the top half and stops the thread.
-        unsafe {
-            bindings::free_irq(
-                self.irq,
-                core::ptr::from_ref::<Self>(&*self).cast_mut().cast(),
-            )
-        };
     }
 }
 
