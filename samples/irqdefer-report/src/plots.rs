@@ -48,6 +48,39 @@ struct Entry {
     swatch: Swatch,
 }
 
+impl Entry {
+    /// A line of the palette's colour `colour` (an index).
+    fn line(label: String, colour: usize) -> Self {
+        Entry {
+            label,
+            colour: PALETTE[colour % PALETTE.len()],
+            swatch: Swatch::Line,
+        }
+    }
+}
+
+/// The legend of line series (label, palette index), then, if
+/// `percentiles`, the black solid p50 and dashed p99 keys.
+fn line_legend<'a>(
+    series: impl Iterator<Item = (&'a str, usize)>,
+    percentiles: bool,
+) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = series.map(|(l, c)| Entry::line(l.into(), c)).collect();
+    if percentiles {
+        entries.push(Entry {
+            label: "p50".into(),
+            colour: BLACK,
+            swatch: Swatch::Line,
+        });
+        entries.push(Entry {
+            label: "p99".into(),
+            colour: BLACK,
+            swatch: Swatch::Dashed,
+        });
+    }
+    entries
+}
+
 #[derive(Clone, Copy)]
 enum Swatch {
     Line,
@@ -259,14 +292,9 @@ pub fn histogram(title: &str, series: &[HistSeries<'_>]) -> PlotResult {
     let ytop = (ymax * 1.1).min(100.0);
     let entries: Vec<Entry> = series
         .iter()
-        .map(|s| Entry {
-            label: format!(
-                "{} (n={})",
-                s.label,
-                s.hist.iter().map(|(_, n)| n).sum::<u64>()
-            ),
-            colour: PALETTE[s.colour % PALETTE.len()],
-            swatch: Swatch::Line,
+        .map(|s| {
+            let n: u64 = s.hist.iter().map(|(_, n)| n).sum();
+            Entry::line(format!("{} (n={n})", s.label), s.colour)
         })
         .collect();
     let lh = legend_height(&entries, W);
@@ -340,24 +368,7 @@ pub fn rate_plot(title: &str, rates: &[Rate], series: &[RateSeries]) -> PlotResu
     let y1 = 10f64.powf(hi.log10().ceil()).max(y0 * 100.0);
     let n = rates.len() as i32;
     let names: Vec<String> = rates.iter().map(Rate::to_string).collect();
-    let mut entries: Vec<Entry> = series
-        .iter()
-        .map(|s| Entry {
-            label: s.label.clone(),
-            colour: PALETTE[s.colour % PALETTE.len()],
-            swatch: Swatch::Line,
-        })
-        .collect();
-    entries.push(Entry {
-        label: "p50".into(),
-        colour: BLACK,
-        swatch: Swatch::Line,
-    });
-    entries.push(Entry {
-        label: "p99".into(),
-        colour: BLACK,
-        swatch: Swatch::Dashed,
-    });
+    let entries = line_legend(series.iter().map(|s| (s.label.as_str(), s.colour)), true);
     let lh = legend_height(&entries, W);
 
     let mut svg = String::new();
@@ -559,26 +570,10 @@ fn load_plot(
     y_desc: &str,
     log: Option<(f64, f64)>,
 ) -> PlotResult {
-    let mut entries: Vec<Entry> = series
-        .iter()
-        .map(|s| Entry {
-            label: s.label.clone(),
-            colour: PALETTE[s.colour % PALETTE.len()],
-            swatch: Swatch::Line,
-        })
-        .collect();
-    if series.iter().any(|s| !s.dashed.is_empty()) {
-        entries.push(Entry {
-            label: "p50".into(),
-            colour: BLACK,
-            swatch: Swatch::Line,
-        });
-        entries.push(Entry {
-            label: "p99".into(),
-            colour: BLACK,
-            swatch: Swatch::Dashed,
-        });
-    }
+    let entries = line_legend(
+        series.iter().map(|s| (s.label.as_str(), s.colour)),
+        series.iter().any(|s| !s.dashed.is_empty()),
+    );
     let lh = legend_height(&entries, W);
     let mut svg = String::new();
     {

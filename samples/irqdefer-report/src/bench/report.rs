@@ -27,24 +27,9 @@ fn columns(heads: &[&str]) -> Vec<Column> {
     heads.iter().map(|h| Column::left(h)).collect()
 }
 
-/// "met: met on N/M paths, not met on K, inconclusive on J".
+/// [`tally_status`] of each row's status.
 fn tally(rows: &[OverheadRow], status: impl Fn(&OverheadRow) -> Status) -> String {
-    let st: Vec<Status> = rows.iter().map(status).collect();
-    let count = |s: Status| st.iter().filter(|x| **x == s).count();
-    let n = st.len();
-    let word = if count(Status::Met) == n {
-        "met"
-    } else if count(Status::NotMet) > 0 {
-        "NOT MET"
-    } else {
-        "inconclusive"
-    };
-    format!(
-        "{word}: met on {}/{n} paths, not met on {}, inconclusive on {}",
-        count(Status::Met),
-        count(Status::NotMet),
-        count(Status::Inconclusive) + count(Status::Unresolved)
-    )
+    tally_status(rows.iter().map(status))
 }
 
 /// The verdict of each target.
