@@ -6,8 +6,9 @@
 //!
 //! `tests/data/bench-smoke.txt` is a real capture of `BENCH_SMOKE=1
 //! scripts/bench.sh` (out/bench/smoke.txt), converted to the version 2
-//! header: its first line `irqdefer-bench 1` became `irqdefer-results 2`
-//! and `meta capture bench` was added after it; nothing else changed
+//! header: its first line `irqdefer-bench 1` became `irqdefer-results 2`,
+//! and `meta capture bench` and `meta ov_modes full count reader hog` (the
+//! modes its harness ran) were added after it; nothing else changed
 //! (tests/data/README.md).
 
 mod common;
@@ -29,6 +30,25 @@ fn smoke() -> Bench {
 
 fn analysis() -> Analysis {
     analyse(&[smoke()]).expect("the real capture passes the sanity checks")
+}
+
+#[test]
+fn overhead_modes_must_be_listed() {
+    let without: String = smoke_text()
+        .lines()
+        .filter(|l| !l.starts_with("meta ov_modes"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let b = parse_str("smoke.txt", &without).expect("parses");
+    let e = analyse(&[b]).expect_err("no ov_modes");
+    assert!(e.0.contains("without `meta ov_modes`"), "{}", e.0);
+    let partial = smoke_text().replace(
+        "meta ov_modes full count reader hog",
+        "meta ov_modes full count",
+    );
+    let b = parse_str("smoke.txt", &partial).expect("parses");
+    let e = analyse(&[b]).expect_err("no reader, no hog");
+    assert!(e.0.contains("without the mode reader"), "{}", e.0);
 }
 
 /// A record's `KEY=VALUE` fields.

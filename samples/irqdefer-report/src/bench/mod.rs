@@ -36,11 +36,10 @@ pub const SUSTAIN_S: f64 = 1.0;
 /// The overhead phase's modes, in order: irqdefer `full` and `count`,
 /// `count` with the kernel's tracepoints for the same events (`trace`) or
 /// its hist triggers (`hist`), `full` with a reader or a hog on CPU 0.
-/// A capture lists those it ran in `meta ov_modes` (older ones ran the
-/// first two and the last two).
+/// A capture lists those it ran in `meta ov_modes`.
 pub const MODES: [&str; 6] = ["full", "count", "trace", "hist", "reader", "hog"];
-/// The modes a capture without `meta ov_modes` ran.
-const OLD_MODES: [&str; 4] = ["full", "count", "reader", "hog"];
+/// The modes every overhead phase runs, whose runs/s the report shows.
+const RATE_MODES: [&str; 4] = ["full", "count", "reader", "hog"];
 
 /// Bad or implausible results: one line, and exit 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,11 +243,13 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
         check_counts(r, &format!("overhead {p} {m} round {rnd}"))?;
     }
     let ran = boot.words("ov_modes");
-    let modes: Vec<&'static str> = if ran.is_empty() {
-        OLD_MODES.to_vec()
-    } else {
-        MODES.iter().copied().filter(|m| ran.contains(m)).collect()
-    };
+    if ran.is_empty() {
+        return fail("an overhead phase without `meta ov_modes`");
+    }
+    let modes: Vec<&'static str> = MODES.iter().copied().filter(|m| ran.contains(m)).collect();
+    if let Some(m) = RATE_MODES.iter().find(|m| !modes.contains(m)) {
+        return fail(format!("`meta ov_modes` without the mode {m}"));
+    }
     // The kernel's instruments of each path (`inst` records).
     let inst: BTreeMap<&str, &Record> = boot
         .b
@@ -341,7 +342,7 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
         }
         let mut runs_s = BTreeMap::new();
         let mut coalesced = BTreeMap::new();
-        for m in OLD_MODES {
+        for m in RATE_MODES {
             runs_s.insert(m, median0(&runs(m)?));
             coalesced.insert(m, coal(m));
         }
