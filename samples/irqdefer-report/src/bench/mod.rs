@@ -22,7 +22,8 @@ use crate::results::bench::{Bench, EventKind, Record, COUNT_KEYS};
 use crate::results::PathRule;
 use pair::{pair, Tally};
 use stats::{
-    judge, judge_below_one, median, median0, paired_ratio, percentile, Interval, Verdict, Worse,
+    judge, judge_below_one, judge_share, median, median0, paired_ratio, percentile, Interval,
+    Verdict, Worse,
 };
 
 /// Full measurement may cost at most this share of throughput.
@@ -173,8 +174,13 @@ pub struct OverheadRow {
     pub p50: BTreeMap<&'static str, f64>,
     /// Reads of `snapshot` per second by the reader.
     pub reads_s: f64,
-    /// `full` against `count`.
+    /// `full` against `count`, CPU per run (or runs/s) round by round
+    /// from `/proc/stat`.
     pub full_vs_count: Verdict,
+    /// `full` against `count` decided: what the module timed `full` to
+    /// add ([`selfcost`], the costliest context class) as a share of the
+    /// CPU per run under `count`, where the capture has both phases.
+    pub measured_share: Option<Verdict>,
     /// The reader against the hog.
     pub reader_vs_hog: Verdict,
     /// Runs/s with the reader against alone.
@@ -182,6 +188,14 @@ pub struct OverheadRow {
     /// Against the kernel's instruments for the same events, where the
     /// capture ran them.
     pub cost: Option<CostRow>,
+}
+
+impl OverheadRow {
+    /// The overhead verdict: the measured share where there is one, else
+    /// the `/proc/stat` comparison.
+    pub fn overhead_verdict(&self) -> &Verdict {
+        self.measured_share.as_ref().unwrap_or(&self.full_vs_count)
+    }
 }
 
 /// One path's CPU time per run: irqdefer `full`, and `count` with the
@@ -225,9 +239,15 @@ pub struct Overhead {
     pub rows: Vec<OverheadRow>,
 }
 
+/// How far the module's own timing of `full − count` may be off, as a
+/// fraction: six runs of it on one kernel spread over −7%..+7% of their
+/// median (docs/benchmarks.md), doubled.
+pub const SELFCOST_SPREAD: f64 = 0.15;
+
 /// The overhead phase of one boot: `full` against `count`, the reader
-/// against the hog.
-pub fn overhead(b: &Bench) -> Result<Overhead> {
+/// against the hog; with the module's own timing of what `full` adds
+/// (`costs`), its share of the CPU per run as well.
+pub fn overhead(b: &Bench, costs: Option<&selfcost::Costs>) -> Result<Overhead> {
     let boot = &Boot { b };
     let rounds = boot.int("rounds")?;
     let idle = boot.idle_load()?;
@@ -410,6 +430,15 @@ pub fn overhead(b: &Bench) -> Result<Overhead> {
             coalesced,
             p50,
             reads_s: median0(&reads),
+            measured_share: match costs {
+                Some(c) => Some(judge_share(
+                    c.measuring_max(),
+                    SELFCOST_SPREAD,
+                    &cost("count")?,
+                    OV_TARGET,
+                )),
+                None => None,
+            },
             full_vs_count: v,
             reader_vs_hog: rd,
             cost: cost_row,
@@ -958,9 +987,12 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
                     boot.name()
                 ));
             }
-            ov = Some(overhead(b)?);
-        }
-        if phases.contains(&"cost") {
+            // The same boot's `cost` phase, if it ran one (it runs first).
+            if phases.contains(&"cost") {
+                costs = Some(selfcost::costs(b)?);
+            }
+            ov = Some(overhead(b, costs.as_ref())?);
+        } else if phases.contains(&"cost") {
             costs = Some(selfcost::costs(b)?);
         }
         if phases.contains(&"max") {

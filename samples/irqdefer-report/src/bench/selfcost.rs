@@ -81,6 +81,14 @@ pub struct Costs {
     pub classes: Vec<ClassCost>,
 }
 
+impl Costs {
+    /// What `full` adds over `count` per run, ns, in the costliest class:
+    /// a run's top and bottom halves may run in any of them.
+    pub fn measuring_max(&self) -> f64 {
+        self.classes.iter().map(|c| c.measuring).fold(0.0, f64::max)
+    }
+}
+
 /// Reads phase `cost` of `b`: every class has every row, no figure is
 /// negative but the derived ones' noise.
 pub fn costs(b: &Bench) -> Result<Costs> {

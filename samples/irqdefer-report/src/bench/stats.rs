@@ -528,6 +528,52 @@ pub fn judge(test: &[f64], reference: &[f64], target: f64, basis: &str, worse: W
     }
 }
 
+/// A verdict on the share of CPU per run that a closely known cost takes:
+/// `cost_ns` (the module's own timing of what `full` adds, within
+/// `±spread` of it, a fraction) against the CPU per run measured per round
+/// (`per_run_us`, from `/proc/stat`), as `cost / per run` against
+/// `target`. Its interval: the cost's range over the bootstrap interval of
+/// the per-run median. Met when it lies at or below `target`, not met when
+/// above, inconclusive when it holds it; unresolved when the CPU per run
+/// is not above the idle noise.
+pub fn judge_share(cost_ns: f64, spread: f64, per_run_us: &[f64], target: f64) -> Verdict {
+    let Some(per_run) = median_ci(per_run_us).filter(|iv| iv.lo > 0.0) else {
+        return Verdict {
+            status: Status::Unresolved,
+            change: None,
+            ci: None,
+            verdict: "unresolved (CPU per run below the idle noise)".into(),
+        };
+    };
+    let share = Interval {
+        est: cost_ns / 1e3 / per_run.est,
+        lo: cost_ns * (1.0 - spread) / 1e3 / per_run.hi,
+        hi: cost_ns * (1.0 + spread) / 1e3 / per_run.lo,
+        n: per_run.n,
+    };
+    let status = if share.hi <= target {
+        Status::Met
+    } else if share.lo > target {
+        Status::NotMet
+    } else {
+        Status::Inconclusive
+    };
+    Verdict {
+        status,
+        change: Some(share.est),
+        ci: Some(share),
+        verdict: format!(
+            "{} ({:.0} ns of {:.1} µs per run: {:.1}% [{:.1}, {:.1}])",
+            status.word(),
+            cost_ns,
+            per_run.est,
+            share.est * 100.0,
+            share.lo * 100.0,
+            share.hi * 100.0
+        ),
+    }
+}
+
 /// A verdict on the ratio `test / reference` per round against 1: met
 /// when the interval lies below 1 (the test costs less), not met when it
 /// lies above, inconclusive when it holds 1.
