@@ -20,8 +20,9 @@ PACKAGES=(
 	rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
 	# the VM; libc6-dev: the guest's C helper (scripts/guest/hog.c) is static
 	qemu-system-x86 busybox-static libc6-dev
-	# make bench: cyclictest, packed with its libraries into the initramfs
-	rt-tests
+	# make bench: cyclictest and perf (perf kwork beside irqdefer), packed
+	# with their libraries into the initramfs
+	rt-tests linux-perf
 )
 # Per series: the kernel source (when the machine's own sources carry it;
 # else fetch_kernel_source), the libclang for bindgen, and the debug

@@ -109,10 +109,12 @@ for c in "$IRQDEFER_ROOT"/scripts/guest/*.c; do
 	gcc -static -O2 -o "$root/irqdefer/$(basename "$c" .c)" "$c" ||
 		die "cannot build $c: gcc -static needs libc6-dev (scripts/setup.sh)"
 done
-# Host binaries the guest runs (make bench: cyclictest, from rt-tests;
+# Host binaries the guest runs (make bench: cyclictest, from rt-tests, and
+# perf, from linux-perf, 33 MB with its libraries, for the bench only;
 # demo-host: the report tool), with their shared libraries at the same
 # paths, where the host has them.
 bins=cyclictest
+[ "$mode" != bench ] || bins+=" perf"
 if [ "$mode" = demo-host ]; then
 	msg "building the report tool (samples/irqdefer-report)"
 	cargo build --quiet --locked --release --manifest-path "$IRQDEFER_ROOT/samples/irqdefer-report/Cargo.toml"

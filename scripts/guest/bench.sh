@@ -46,6 +46,11 @@
 #   tls   run= seq= irq= thread=        one timerlat activation, ns
 #   cyc   run= tool=cyclictest|irqdefer path= policy= prio= interval_us= ms=
 #         <window> <counts> [min= avg= max= overflows= samples=]
+#   kw    run=alone|perf path= kinds= rate= ms= <window> <counts> lmean=
+#         perf kwork beside irqdefer: the path alone, then the same load
+#         under `perf kwork -k KINDS record` (perf= its exit status)
+#   kwl   path= kind= name= cpu= count= avg_ns= max_ns=   one line of
+#         `perf kwork latency` on that recording
 #   cost  class= component= [ns=] net=  the module's self-timing (selfcost):
 #                                        ns per call of each part of the
 #                                        accounting, per context class
@@ -64,6 +69,7 @@ T=/sys/kernel/tracing
 RAISE_CPU=1
 . "$(dirname "$0")/module_lib.sh"
 . "$(dirname "$0")/bench-inst.sh"
+. "$(dirname "$0")/bench-window.sh"
 
 case $what in
 all | scaling | smoke) ;;
@@ -112,7 +118,7 @@ all | scaling)
 	MAX_STEPS="1000 2000 5000 10000" MAX_MS=1000
 	ACC_RATE=500 ACC_MS=1000 SCALE_N=$(scale_n $(nwords $ALL)) SCALE_RATE=1000 SCALE_MS=2000
 	HIST_RATE=500 HIST_MS=1000 TL_PERIOD_US=1000 TL_MS=3000 CYC_US=1000 CYC_MS=3000
-	COST_N=50000
+	COST_N=50000 KW_RATE=1000 KW_MS=2000
 	;;
 smoke)
 	# One path of each kind of context: hard interrupt, softirq, task.
@@ -121,12 +127,15 @@ smoke)
 	MAX_STEPS="1000 10000" MAX_MS=500
 	ACC_RATE=200 ACC_MS=500 SCALE_N="1 $(nwords $PATHS)" SCALE_RATE=1000 SCALE_MS=500
 	HIST_RATE=200 HIST_MS=500 TL_PERIOD_US=1000 TL_MS=1000 CYC_US=1000 CYC_MS=1000
-	COST_N=5000
+	COST_N=5000 KW_RATE=1000 KW_MS=1000
+	# perf kwork's two kinds: a softirq and a work item.
+	KW_PATHS="$(first_path_where context softirq) $(first_path_where executor workqueue)"
 	;;
 esac
 # irqdefer_bench_paths=a,b on the kernel command line: only those paths
 # (to try a phase on a few).
 [ -z "${irqdefer_bench_paths:-}" ] || PATHS=$(echo "$irqdefer_bench_paths" | tr , ' ')
+KW_PATHS=${KW_PATHS:-$PATHS}
 # The overhead phase's modes: irqdefer full and count, count with the
 # kernel's tracepoints for the same events (trace) or its hist triggers
 # (hist), full with a reader or a hog on CPU 0. Odd rounds run them in
@@ -145,24 +154,13 @@ CYC_PATHS="$(first_path_where context task_own_thread) $(first_path_where contex
 SCALE_ORDER=$(deal $PATHS)
 case $what in
 scaling) PHASES="idle scale" ;;
-*) PHASES="idle cost ov max acc hist tl cyc scale" ;;
+*) PHASES="idle cost ov max acc hist tl cyc kwork scale" ;;
 esac
 # irqdefer_bench_phases=a,b likewise: only those phases (idle first, if
 # a phase needs its baseline).
 [ -z "${irqdefer_bench_phases:-}" ] || PHASES=$(echo "$irqdefer_bench_phases" | tr , ' ')
 
 msg() { echo "bench $boot: $*" >&2; }
-
-# The window's edges: uptime, and from the all-CPU line of /proc/stat the
-# idle and busy ticks. Idle (idle + iowait) is the precise one: with
-# NO_HZ_IDLE it is the nohz idle clock, which stops for each interrupt, so
-# CPU time = vCPUs x elapsed - idle sees interrupt work done while idle.
-# The busy columns are tick-sampled and miss most of it; kept for reference.
-mark() {
-	read -r _c u n s i w q sq st _rest < /proc/stat
-	read -r _up _idle < /proc/uptime
-	echo "up$1=$_up idle$1=$((i + w)) busy$1=$((u + n + s + q + sq + st))"
-}
 
 # Sums of the counters over paths "a,b,..."; lat_* are meaningful for one.
 counts() {
@@ -185,15 +183,6 @@ setup() {
 	set_control paths "$1"
 	set_control measure "$2"
 	echo 1 > "$DBG/reset"
-}
-
-# One loaded window: rate $2 on paths $1 for $3 ms. Prints the window.
-window() {
-	_a=$(mark 0)
-	echo "$2" > "$DBG/rate_hz"
-	usleep $(($3 * 1000))
-	echo 0 > "$DBG/rate_hz"
-	echo "$_a $(mark 1)"
 }
 
 # What measuring costs, part by part, timed by the module itself
@@ -572,6 +561,63 @@ phase_cyc() {
 	done
 }
 
+# perf kwork beside irqdefer: each path whose bottom half perf kwork
+# times (a softirq, by vector; a work item, by its function: the
+# registry's softirq= and executor=), at KW_RATE for KW_MS, first alone,
+# then under `perf kwork record` (what recording costs against `full`);
+# then `perf kwork latency` of that recording, one kwl record per line of
+# its table. perf starts the load itself (through `sh -c`), so that the
+# recording covers the window and nothing else.
+kw_kinds() {
+	_k=
+	[ "$(path_rule "$1" softirq)" = none ] || _k=softirq
+	case $(path_rule "$1" executor) in
+	workqueue | bh_workqueue) _k=${_k:+$_k,}workqueue ;;
+	esac
+	echo "$_k"
+}
+
+phase_kwork() {
+	command -v perf > /dev/null || { msg "no perf in the initramfs"; return 1; }
+	for p in $KW_PATHS; do
+		k=$(kw_kinds "$p")
+		[ -n "$k" ] || continue
+		msg "perf kwork: $p ($k) at $KW_RATE Hz for $KW_MS ms, alone then recorded"
+		setup "$p" full
+		w=$(window "$p" "$KW_RATE" "$KW_MS")
+		settle_paths "$p"
+		echo "kw run=alone path=$p kinds=$k rate=$KW_RATE ms=$KW_MS $w $(counts "$p") lmean=$(snap "$p" lat_mean)" >> "$out"
+		setup "$p" full
+		rm -f /tmp/kw.data /tmp/kw.window
+		# perf records while its command runs: the window, in a shell of its own.
+		perf kwork -k "$k" record -o /tmp/kw.data -- \
+			sh -c ". $(dirname "$0")/bench-window.sh && window $p $KW_RATE $KW_MS > /tmp/kw.window" \
+			> /tmp/kw.log 2>&1
+		rc=$?
+		settle_paths "$p"
+		echo "kw run=perf path=$p kinds=$k rate=$KW_RATE ms=$KW_MS $(cat /tmp/kw.window) $(counts "$p") lmean=$(snap "$p" lat_mean) perf=$rc" >> "$out"
+		[ $rc -eq 0 ] || { sed 's/^/perf: /' /tmp/kw.log >&2; continue; }
+		perf kwork -k "$k" latency -i /tmp/kw.data 2> /dev/null | kwork_lines "$p" >> "$out"
+	done
+	rm -f /tmp/kw.data
+}
+
+# kwork_lines PATH: perf kwork latency's table (`| name | cpu | avg delay
+# | count | max delay | ...`, delays in ms) as kwl records. The name is
+# perf's: (s)VECTOR:NR for a softirq, (w)FUNCTION for a work item.
+kwork_lines() {
+	awk -F'|' -v path="$1" 'NF >= 6 && $2 ~ /^ *[0-9]+ *$/ {
+		name = $1; gsub(/^ +| +$/, "", name)
+		kind = substr(name, 1, 3) == "(s)" ? "softirq" : substr(name, 1, 3) == "(w)" ? "workqueue" : "other"
+		gsub(/ /, "_", name)
+		avg = $3; gsub(/[^0-9.]/, "", avg)
+		cnt = $4; gsub(/[^0-9]/, "", cnt)
+		max = $5; gsub(/[^0-9.]/, "", max)
+		printf "kwl path=%s kind=%s name=%s cpu=%d count=%d avg_ns=%.0f max_ns=%.0f\n", \
+			path, kind, name, $2 + 0, cnt, avg * 1e6, max * 1e6
+	}'
+}
+
 phase_scale() {
 	for n in $SCALE_N; do
 		ps=$(echo $SCALE_ORDER | awk -v n="$n" '{ s = $1; for (i = 2; i <= n && i <= NF; i++) s = s "," $i; print s }')
@@ -611,6 +657,10 @@ phase_scale() {
 	echo "meta cyc_paths $CYC_PATHS"
 	echo "meta cyc_interval_us $CYC_US"
 	echo "meta cyc_ms $CYC_MS"
+	echo "meta kw_paths $KW_PATHS"
+	echo "meta kw_rate $KW_RATE"
+	echo "meta kw_ms $KW_MS"
+	echo "meta perf $(perf version 2>/dev/null | sed -n 's/^perf version //p')"
 	echo "meta cyclictest $(cyclictest --help 2>&1 | sed -n 's/^cyclictest V \([0-9.]*\).*/\1/p' | head -1)"
 	# The kernel's instruments for each path (phases ov and hist).
 	for p in $PATHS; do inst_record "$p"; done

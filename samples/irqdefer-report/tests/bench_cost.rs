@@ -5,14 +5,14 @@
 //! timed it, as a share of the CPU per run under `count`.
 //!
 //! `tests/data/bench-smoke4.txt` is a real capture of `BENCH_SMOKE=1
-//! scripts/bench.sh` with the cost phase (20 paths' registry), unchanged
-//! (tests/data/README.md); taken while kernels were being built, so its
-//! CPU per run is the harness's, not a result.
+//! scripts/bench.sh` with the cost and kwork phases (20 paths' registry),
+//! unchanged (tests/data/README.md); taken while a kernel was being built,
+//! so its CPU per run is the harness's, not a result.
 
 mod common;
 
 use irqdefer_report::bench::stats::{judge_share, Status};
-use irqdefer_report::bench::{analyse, report, selfcost, Analysis, OV_TARGET};
+use irqdefer_report::bench::{analyse, kwork, report, selfcost, Analysis, OV_TARGET};
 use irqdefer_report::results::bench::parse_str;
 
 const SMOKE4: &str = "bench-smoke4.txt";
@@ -74,4 +74,35 @@ fn the_share_can_fail_or_stay_open() {
     // No CPU above the idle noise in some round: no verdict.
     let v = judge_share(400.0, 0.15, &[-1.0, 0.0], OV_TARGET);
     assert_eq!(v.status, Status::Unresolved);
+}
+
+#[test]
+fn perf_kwork_beside_irqdefer() {
+    let a = analysis();
+    let k = a.kwork.as_ref().expect("the capture ran the kwork phase");
+    assert!(k.perf.starts_with("6."), "{}", k.perf);
+    let row = |p: &str| k.rows.iter().find(|r| r.path == p).expect(p);
+    // The softirq path: perf's row for its vector, one softirq per run
+    // (nothing else of TASKLET runs in the VM).
+    let t = row("tasklet");
+    assert_eq!(
+        (t.kind.as_str(), t.perf_name.as_str()),
+        ("softirq", "(s)TASKLET:6")
+    );
+    assert_eq!(t.perf_count, t.runs);
+    // The work item: perf's busiest function, one execution per run.
+    let w = row("wq");
+    assert_eq!(w.kind, "workqueue");
+    assert!(w.perf_name.starts_with("(w)_R"), "{}", w.perf_name);
+    assert_eq!(w.perf_count, w.runs);
+    for r in &k.rows {
+        // irqdefer's span holds perf's (it starts earlier, ends later).
+        assert!(r.mean_ns > r.perf_avg_ns, "{r:?}");
+        // Recording costs CPU.
+        assert!(r.cpu_perf_us > r.cpu_alone_us, "{r:?}");
+        assert!(!kwork::definition(&r.kind).is_empty());
+    }
+    let md = report::render(&a);
+    assert!(md.contains("## 3e. perf kwork beside irqdefer"), "{md}");
+    assert!(md.contains("`(s)TASKLET:6`"));
 }

@@ -9,6 +9,7 @@
 //! kernel's trace, and scaling. [`report`] renders them.
 
 pub mod kernel;
+pub mod kwork;
 pub mod pair;
 pub mod report;
 pub mod selfcost;
@@ -951,6 +952,8 @@ pub struct Analysis {
     pub peers: kernel::Peers,
     /// What measuring costs, part by part (phase `cost`), where a boot ran it.
     pub costs: Option<selfcost::Costs>,
+    /// perf kwork beside irqdefer (phase `kwork`), where a boot ran it.
+    pub kwork: Option<kwork::Kwork>,
 }
 
 /// Analyses the captures of every boot: each phase once (scaling once per
@@ -961,7 +964,7 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
     }
     let mut boots = Vec::new();
     let (mut ov, mut mx, mut ac, mut sc) = (None, None, None, Vec::new());
-    let mut costs = None;
+    let (mut costs, mut kw) = (None, None);
     let mut peers = kernel::Peers {
         hist: None,
         timerlat: None,
@@ -998,6 +1001,9 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
         if phases.contains(&"max") {
             mx = Some(max_rate(b)?);
         }
+        if phases.contains(&"kwork") {
+            kw = Some(kwork::kwork(&boot, b, boot.idle_load()?)?);
+        }
         if phases.contains(&"acc") {
             ac = Some(accuracy(b)?);
         }
@@ -1025,5 +1031,6 @@ pub fn analyse(captures: &[Bench]) -> Result<Analysis> {
         scaling: sc,
         peers,
         costs,
+        kwork: kw,
     })
 }

@@ -776,6 +776,9 @@ pub fn render(a: &Analysis) -> String {
     l.push(String::new());
 
     render_peers(a, &mut l);
+    if let Some(k) = &a.kwork {
+        render_kwork(k, &mut l);
+    }
 
     let sc = &a.scaling;
     para(
@@ -794,6 +797,77 @@ pub fn render(a: &Analysis) -> String {
     l.extend(markdown::table(&scaling_table(a)));
     l.push(String::new());
     l.join("\n")
+}
+
+/// Section 3e: perf kwork beside irqdefer.
+fn render_kwork(k: &super::kwork::Kwork, l: &mut Vec<String>) {
+    para(
+        l,
+        format!(
+            "## 3e. perf kwork beside irqdefer (`{}`, perf {}, {} Hz, {} ms per path)",
+            k.boot, k.perf, k.rate, k.ms
+        ),
+    );
+    para(
+        l,
+        "Each path whose bottom half perf kwork times ran alone, then under `perf kwork -k \
+         KINDS record`; `perf kwork latency` of that recording against irqdefer's mean for \
+         the same runs. perf kwork times a softirq per vector and CPU (every softirq of the \
+         vector, the kernel's own beside the path's) and a work item per function; the \
+         spans differ by definition (last column), so irqdefer's latency is the longer by \
+         what the top half does before it asks and what the kernel does between perf's entry \
+         event and the work's first instruction. Recording costs CPU (perf's own process \
+         included: the whole machine's CPU per run) and latency: both are shown against the \
+         same load alone."
+            .into(),
+    );
+    let mut t = Table::new(columns(&[
+        "path",
+        "perf kwork's name",
+        "runs perf / irqdefer",
+        "perf avg µs",
+        "irqdefer mean µs",
+        "irqdefer − perf",
+        "irqdefer alone µs",
+        "CPU µs/run alone",
+        "under perf record",
+        "spans",
+    ]));
+    for r in &k.rows {
+        t.row(cells![
+            format!("{} ({})", r.path, r.kind),
+            if r.perf_name.is_empty() {
+                "— (none listed)".to_string()
+            } else {
+                format!("`{}`", r.perf_name)
+            },
+            format!("{} / {}", r.perf_count, r.runs),
+            f1(Some(r.perf_avg_ns / 1e3)),
+            f1(Some(r.mean_ns / 1e3)),
+            format!("{:+.1}", (r.mean_ns - r.perf_avg_ns) / 1e3),
+            f1(Some(r.mean_alone_ns / 1e3)),
+            f1(Some(r.cpu_alone_us)),
+            format!(
+                "{} (×{:.2})",
+                f1(Some(r.cpu_perf_us)),
+                if r.cpu_alone_us > 0.0 {
+                    r.cpu_perf_us / r.cpu_alone_us
+                } else {
+                    f64::NAN
+                }
+            ),
+            super::kwork::definition(&r.kind),
+        ]);
+    }
+    t.note(
+        "perf 6.1 names a work item by its function's symbol, cut to 32 characters: \
+         irqdefer's work runs through the `kernel` crate's `Work` (upstream's abstraction), \
+         whose function is a generic Rust symbol (v0 mangling, `_RNv...`), which perf 6.1 \
+         does not demangle. The `(w)` rows are irqdefer's by their count and CPU; the \
+         softirq rows, `(s)VECTOR:NR`, read as the kernel names the vector.",
+    );
+    l.extend(markdown::table(&t));
+    l.push(String::new());
 }
 
 /// Section 1a: what measuring costs, part by part, as the module timed it.

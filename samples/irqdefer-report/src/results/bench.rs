@@ -43,6 +43,11 @@ pub const META: MetaSpec = &[
     ("cyclictest", false, Value::Text),
     // The module's self-timing (issue 24): iterations per part and class.
     ("cost_iterations", false, Value::Int),
+    // perf kwork beside irqdefer (phase kwork): its rate, window, perf.
+    ("kw_paths", false, Value::Words),
+    ("kw_rate", false, Value::Int),
+    ("kw_ms", false, Value::Int),
+    ("perf", false, Value::Text),
 ];
 
 /// The kinds of data record, and the keys each must carry.
@@ -71,6 +76,16 @@ pub const RECORDS: &[(&str, &[&str])] = &[
     ("tl", &["run", "path", "period_us", "ms", WINDOW, COUNTS]),
     ("tls", &["run", "seq", "irq", "thread"]),
     ("cost", &["class", "component", "net"]),
+    (
+        "kw",
+        &[
+            "run", "path", "kinds", "rate", "ms", WINDOW, COUNTS, "lmean",
+        ],
+    ),
+    (
+        "kwl",
+        &["path", "kind", "name", "cpu", "count", "avg_ns", "max_ns"],
+    ),
     (
         "cyc",
         &[
@@ -112,6 +127,8 @@ const STRINGS: &[&str] = &[
     "policy",
     "class",
     "component",
+    "kinds",
+    "kind",
 ];
 /// Keys whose value is a decimal number (seconds; `cost`'s ns).
 const FLOATS: &[&str] = &["up0", "up1", "ns", "net"];
