@@ -42,7 +42,7 @@ def option_names():
 
 # A configuration that has every option, and the toolchain's version texts.
 GOOD = "".join(f"CONFIG_{n}=y\n" for n in ["RUST", "MODULES", "MODULE_UNLOAD", "IRQ_SIM",
-                                            "NET", "DEBUG_FS", "PROC_FS"])
+                                            "NET", "IRQ_POLL", "DEBUG_FS", "PROC_FS"])
 RUSTC_TEXT = "rustc 9.99.0 (irqdefer test)"
 BINDGEN_TEXT = "bindgen 9.99.0"
 
@@ -77,7 +77,7 @@ class Preflight(unittest.TestCase):
 
     def test_the_list_is_read(self):
         self.assertEqual(option_names(), ["RUST", "MODULES", "MODULE_UNLOAD", "IRQ_SIM",
-                                          "NET", "DEBUG_FS", "PROC_FS"])
+                                          "NET", "IRQ_POLL", "DEBUG_FS", "PROC_FS"])
 
     def test_every_option_present_passes(self):
         p = preflight("config", self.write("config", GOOD))

@@ -83,6 +83,41 @@ class VmResultTest(unittest.TestCase):
         rc, _, _ = judge(GOOD.replace("irqdefer: loaded", report))
         self.assertEqual(rc, 1)
 
+    # A real report of the kernel's debugfs/rmmod race (7.3 rt,
+    # irqdefer_torture.sh), two CPUs' reports interleaved, registers left out.
+    RACE = """\
+[  233.504002] debugfs file owner did not clean up at exit: coalesced
+[  233.504802] WARNING: fs/debugfs/file.c:461 at full_proxy_open_regular+0x77/0xda, CPU#0: cat/12153
+[  233.507574] Modules linked in: irqdefer(O) [last unloaded: irqdefer(O)]
+[  233.508734] debugfs file owner did not clean up at exit: latency
+[  233.508748] WARNING: fs/debugfs/file.c:461 at full_proxy_open_regular+0x77/0xda, CPU#1: cat/12158
+[  233.509391] Modules linked in: irqdefer(O) [last unloaded: irqdefer(O)]
+[  233.509912] Call Trace:
+[  233.510422]  ? open_proxy_open+0xae/0xae
+[  233.510662] ---[ end trace 0000000000000000 ]---
+[  233.519727] Call Trace:
+[  233.519815]  ? open_proxy_open+0xae/0xae
+[  233.520509] ---[ end trace 0000000000000000 ]---"""
+
+    def test_debugfs_rmmod_race_is_the_kernels(self):
+        rc, _, err = judge(GOOD.replace("[    0.1] irqdefer: loaded", self.RACE))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("debugfs/rmmod race", err)
+
+    def test_debugfs_leak_after_unload_is_a_splat(self):
+        # The module gone: listed only as last unloaded. A real leak.
+        gone = self.RACE.replace("Modules linked in: irqdefer(O) [last",
+                                 "Modules linked in: [last")
+        rc, _, err = judge(GOOD.replace("[    0.1] irqdefer: loaded", gone))
+        self.assertEqual(rc, 1)
+        self.assertIn("splat", err)
+
+    def test_other_splat_inside_the_race_report_counts(self):
+        bad = self.RACE.replace("[  233.510422]  ? open_proxy_open+0xae/0xae",
+                                "[  233.510422] BUG: KASAN: use-after-free in irqdefer")
+        rc, _, _ = judge(GOOD.replace("[    0.1] irqdefer: loaded", bad))
+        self.assertEqual(rc, 1)
+
     def test_boot_banners_are_not_splats(self):
         rc, _, _ = judge(GOOD.replace("irqdefer: loaded", "rcu: \tRCU lockdep checking is enabled."))
         self.assertEqual(rc, 0)

@@ -31,10 +31,6 @@ use kernel::types::Opaque;
 /// is not a kernel constant; `irq_poll_budget` is 256 per softirq run).
 const WEIGHT: c_int = 64;
 
-/// How long the drop waits, at most, for an owed poll, ms: the softirq
-/// runs it at the next interrupt exit or in `ksoftirqd/N`.
-const DRAIN_MS: u32 = 1000;
-
 /// What an irq_poll instance polls.
 pub(crate) trait IrqPollHandler: Sync {
     /// Polls, in `IRQ_POLL_SOFTIRQ`. Never concurrently with itself; must
@@ -101,12 +97,11 @@ impl<T: IrqPollHandler + 'static> IrqPoll<T> {
 impl<T: IrqPollHandler + 'static> PinnedDrop for IrqPoll<T> {
     fn drop(self: Pin<&mut Self>) {
         // The owner no longer schedules (it drops its IRQ first). An owed poll is scheduled,
-        // or will be by the poll under way: let it run (an offline CPU's list moves to a
-        // live one, `irq_poll_cpu_dead()`). Bounded all the same.
-        let mut waited = 0;
-        while self.owed.load(SeqCst) && waited < DRAIN_MS {
+        // or will be by the poll under way after it completes: let it run first, however
+        // long, as `tasklet_kill()` waits (an offline CPU's list moves to a live one,
+        // `irq_poll_cpu_dead()`). Disabling first would drop that second scheduling.
+        while self.owed.load(SeqCst) {
             super::time::msleep(1);
-            waited = waited.saturating_add(1);
         }
         // SAFETY: `raw` is set up (type invariant). `irq_poll_disable` waits for a scheduled
         // or running poll to complete and leaves the instance disabled.

@@ -22,11 +22,6 @@ use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering::SeqCst};
 use kernel::bindings;
 use kernel::prelude::*;
 
-/// How long the drop waits, at most, for queued skbs, ms: the softirq
-/// frees them at the next interrupt exit or in `ksoftirqd/N` (an offline
-/// CPU's queue moves to a live one, `dev_cpu_dead()`).
-const DRAIN_MS: u32 = 1000;
-
 /// What an skb's destructor runs.
 pub(crate) trait TxHandler: Sync {
     /// Runs as `NET_TX_SOFTIRQ` frees an skb. Must not sleep. Runs
@@ -131,11 +126,12 @@ impl<T: TxHandler + 'static> TxCompletion<T> {
 #[pinned_drop]
 impl<T: TxHandler + 'static> PinnedDrop for TxCompletion<T> {
     fn drop(self: Pin<&mut Self>) {
-        // The owner no longer completes (it drops its IRQ first): wait for what is queued.
-        let mut waited = 0;
-        while self.queued.load(SeqCst) != 0 && waited < DRAIN_MS {
+        // The owner no longer completes (it drops its IRQ first): wait for what is queued,
+        // however long, as `tasklet_kill()` does. The softirq frees it at an interrupt exit
+        // or in `ksoftirqd/N` (an offline CPU's queue moves to a live one, `dev_cpu_dead()`);
+        // the destructors use `self` until they count themselves out.
+        while self.queued.load(SeqCst) != 0 {
             super::time::msleep(1);
-            waited = waited.saturating_add(1);
         }
         // A destructor that counted itself out may still be returning: it runs in a
         // softirq, which is an RCU read-side critical section.
