@@ -73,14 +73,21 @@ complete() {
 base() { eval echo "\$base_$1_$2"; }
 save() { for c in $classes; do for p in histogram measuring; do
 	eval "base_${c}_$p=$(cost $c $p)"; done; done; }
+# best CLASS PART: the lowest figure of the runs of shows_in_runs so far.
+best() { eval echo "\$best_$1_$2"; }
+keep_best() { for c in $classes; do for p in histogram measuring; do
+	eval "best_${c}_$p=\$(awk -v a=\"$(cost $c $p)\" -v b=\"$(best $c $p)\" \
+		'BEGIN { print (b == \"\" || a < b) ? a : b }')"; done; done; }
+forget_best() { for c in $classes; do for p in histogram measuring; do
+	eval "best_${c}_$p="; done; done; }
 # shows E: in every class, histogram and full - count grew by E (K, or 0
 # for back to the first run) over the run without extra cost, from
-# E - TOL_LO% to E + TOL_HI% of K.
+# E - TOL_LO% to E + TOL_HI% of K, each figure at its lowest so far.
 shows() {
 	ok=0
 	for c in $classes; do
 		for p in histogram measuring; do
-			d=$(awk -v a="$(cost $c $p)" -v b="$(base $c $p)" 'BEGIN { print a - b }')
+			d=$(awk -v a="$(best $c $p)" -v b="$(base $c $p)" 'BEGIN { print a - b }')
 			ktap_print_msg "$c $p: +$d ns against $1 added"
 			awk -v d="$d" -v e="$1" -v k="$K" -v lo="$TOL_LO" -v hi="$TOL_HI" \
 				'BEGIN { exit !(d >= e - k * lo / 100 && d <= e + k * hi / 100) }' || ok=1
@@ -99,15 +106,18 @@ save
 none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return 1; done; }
 ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
 
-# A stall of the vCPU (the host busy with other VMs) inside many chunks
-# moves even the median: the run is made up to three times, and one in
-# which every class reads within the bounds passes. A cost counted twice,
-# or not at all, fails every attempt.
+# A stall of the vCPU (the host busy with other VMs: two VMs' four vCPUs
+# on two cores) inside many chunks moves even a run's median, and only
+# ever up. So the run is made up to five times, each figure kept at its
+# lowest, until every class reads within the bounds. A cost counted
+# twice, or not at all, is out of them in every run.
 shows_in_runs() { # E EXTRA
-	for _try in 1 2 3; do
+	forget_best
+	for _try in 1 2 3 4 5; do
 		run "$2"
+		keep_best
 		shows "$1" && return 0
-		ktap_print_msg "attempt $_try outside the bounds"
+		ktap_print_msg "run $_try: the lowest figures so far are outside the bounds"
 	done
 	return 1
 }
