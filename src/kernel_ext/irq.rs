@@ -145,9 +145,9 @@ impl RegistrationInner {
 
 impl Drop for RegistrationInner {
     fn drop(&mut self) {
-        // SAFETY: By the type invariant the line is requested with this cookie. `free_irq`
-        // waits for running handlers to finish and stops the line's thread, so none runs
-        // once it returns.
+        // `free_irq` waits for running handlers to finish and stops the line's thread, so
+        // none runs once it returns.
+        // SAFETY: By the type invariant the line is requested with this cookie.
         unsafe { bindings::free_irq(self.irq, self.cookie) };
     }
 }
@@ -179,9 +179,9 @@ impl<T: Handler + 'static> Registration<T> {
     ) -> impl PinInit<Self, Error> {
         try_pin_init!(&this in Self {
             handler <- handler,
-            // SAFETY: The cookie is `this`: its `handler` is initialised just above, and
-            // `inner` is declared before it, so the line is freed first.
-            // `handle_irq_callback::<T>` takes that cookie.
+            // The cookie is `this`: its `handler` is initialised just above, and `inner` is
+            // declared before it, so the line is freed first.
+            // SAFETY: As above; `handle_irq_callback::<T>` takes that cookie.
             inner: unsafe {
                 RegistrationInner::request(
                     irq,

@@ -120,10 +120,10 @@ unsafe extern "C" fn poll_callback<T: IrqPollHandler + 'static>(
     iop: *mut ffi::irq_poll,
     _budget: c_int,
 ) -> c_int {
-    // SAFETY: `iop` points at `raw` of a pinned `IrqPoll<T>`; `Opaque` is
-    // `repr(transparent)`, so `container_of!` finds the instance.
-    let this =
-        unsafe { &*kernel::container_of!(iop.cast::<Opaque<ffi::irq_poll>>(), IrqPoll<T>, raw) };
+    let raw = iop.cast::<Opaque<ffi::irq_poll>>();
+    // `Opaque` is `repr(transparent)`, so `container_of!` finds the instance.
+    // SAFETY: `iop` points at `raw` of a pinned, live `IrqPoll<T>` (the caller's duty).
+    let this = unsafe { &*kernel::container_of!(raw, IrqPoll<T>, raw) };
     // Started: a request from now on is owed a poll of its own.
     this.owed.store(false, SeqCst);
     this.handler.poll();
