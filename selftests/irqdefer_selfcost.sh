@@ -71,8 +71,8 @@ complete() {
 }
 # saved CLASS PART: the figure of the run without extra cost.
 base() { eval echo "\$base_$1_$2"; }
-save() { for c in $classes; do for p in histogram measuring; do
-	eval "base_${c}_$p=$(cost $c $p)"; done; done; }
+save_best() { for c in $classes; do for p in histogram measuring; do
+	eval "base_${c}_$p=$(best $c $p)"; done; done; }
 # best CLASS PART: the lowest figure of the runs of shows_in_runs so far.
 best() { eval echo "\$best_$1_$2"; }
 keep_best() { for c in $classes; do for p in histogram measuring; do
@@ -101,7 +101,13 @@ raised0=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
 
 run 0
 ktap_test_result "$N iterations: every part in every class, full above count" complete
-save
+# The figures without extra cost are the lower of two runs: a stall in the
+# first would move every difference after it down.
+forget_best
+keep_best
+run 0
+keep_best
+save_best
 # none: the histogram part below K/2 in every class.
 none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return 1; done; }
 ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
