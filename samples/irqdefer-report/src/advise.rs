@@ -371,10 +371,15 @@ impl Advice {
                 let w = c.and_then(|c| c.window.as_ref());
                 let name = format!("fifo{p} hog {} Hz", b.meta("rthog_rate"));
                 match (fate, w) {
-                    (Some(Fate::Runs), Some(w)) => {
+                    (Some(f @ (Fate::Runs | Fate::MovedOff)), Some(w)) => {
                         measured.push((name.clone(), w.p50, w.p99));
+                        let off = if f == Fate::MovedOff {
+                            ", every run off the hog's CPU"
+                        } else {
+                            ""
+                        };
                         v.hog = Some(format!(
-                            "runs under FIFO {p}: {}/{} in the window, p99 {} (the rules \
+                            "runs under FIFO {p}{off}: {}/{} in the window, p99 {} (the rules \
                              predict {}: {})",
                             w.executed,
                             w.raised,

@@ -842,12 +842,12 @@ impl Gate {
             }
             if t.stat == Stat::Starves {
                 for h in &c.hog {
-                    if h.measured_a == Fate::Runs && h.measured_b == Fate::Starves {
+                    if h.measured_a != Fate::Starves && h.measured_b == Fate::Starves {
                         out.push(Hit {
                             term: t.text.clone(),
                             path: h.path.clone(),
                             cell: format!("fifo{} hog", h.prio),
-                            value: "runs -> starves".into(),
+                            value: format!("{} -> starves", h.measured_a.word()),
                         });
                     }
                 }

@@ -114,8 +114,11 @@ pub struct Window {
     pub p50: Option<u64>,
     /// 99th percentile, ns.
     pub p99: Option<u64>,
-    /// Runs on the raising CPU.
+    /// Runs on the CPU that ran their top half.
     pub same_cpu: u64,
+    /// Runs on the hog's CPU (the raising CPU, where the scenario pins the
+    /// hog), where the capture has per-CPU counts.
+    pub on_hog_cpu: Option<u64>,
 }
 
 /// The latency histogram of a cell's hog window (its `stop` snapshot's
@@ -132,7 +135,7 @@ pub fn window_hist(c: &Cell) -> Option<[u64; irqdefer_logic::hist::BUCKETS]> {
 }
 
 impl Window {
-    fn of(c: &Cell) -> Option<Window> {
+    fn of(c: &Cell, hog_cpu: Option<u32>) -> Option<Window> {
         let stop = c.stop.as_ref()?;
         let (b, s) = (&c.before.snapshot, &stop.snapshot);
         let seconds = c.uptime_stop - c.uptime_before;
@@ -162,6 +165,10 @@ impl Window {
             p50: quantile(500),
             p99: quantile(990),
             same_cpu: s.same_cpu.saturating_sub(b.same_cpu),
+            on_hog_cpu: hog_cpu.filter(|_| !s.cpu_executed.is_empty()).map(|cpu| {
+                let n = |m: &BTreeMap<u32, u64>| m.get(&cpu).copied().unwrap_or(0);
+                n(&s.cpu_executed).saturating_sub(n(&b.cpu_executed))
+            }),
         })
     }
 }
@@ -177,7 +184,7 @@ fn share(n: u64, d: u64) -> f64 {
 impl CellFigures {
     /// Computes the figures of a cell from its `after` snapshot (counters
     /// are reset just before `before`).
-    pub fn of(c: &Cell) -> CellFigures {
+    pub fn of(c: &Cell, raise_cpu: Option<u32>) -> CellFigures {
         let a = &c.after.snapshot;
         let duration_s = c.uptime_stop - c.uptime_before;
         let wherein: BTreeMap<Where, u64> = Where::ALL
@@ -246,7 +253,7 @@ impl CellFigures {
             per_cpu,
             hist: a.hist.iter().map(|(b, n)| (*b, *n)).collect(),
             softirqs,
-            window: Window::of(c),
+            window: Window::of(c, raise_cpu),
         }
     }
 
@@ -300,7 +307,16 @@ pub struct Boot {
 impl Boot {
     /// Computes a boot's figures.
     pub fn of(r: &Scenario) -> Boot {
-        let cells: Vec<CellFigures> = r.cells.iter().map(CellFigures::of).collect();
+        let raise_cpu = r
+            .header
+            .meta
+            .int("raise_cpu")
+            .and_then(|n| u32::try_from(n).ok());
+        let cells: Vec<CellFigures> = r
+            .cells
+            .iter()
+            .map(|c| CellFigures::of(c, raise_cpu))
+            .collect();
         let threadirqs = r.meta("boot") == "threadirqs"
             || r.meta("cmdline")
                 .split_whitespace()

@@ -546,7 +546,8 @@ pub fn hog_table(b: &Boot) -> Table {
     }
     let mut t = Table::new(columns).titled(format!(
         "Real-time hog ({}, {}): SCHED_FIFO busy loop pinned on CPU {} at {} Hz for {} s; \
-         expected from the kernel's rules, then measured ('!' = disagrees)",
+         expected from the kernel's rules, then measured ('!' = disagrees; 'moved off': every \
+         run off the hog's CPU, which tests no rule)",
         b.label,
         model(b),
         b.meta("raise_cpu"),
@@ -554,6 +555,9 @@ pub fn hog_table(b: &Boot) -> Table {
         b.meta("rthog_seconds"),
     ));
     let mut notes = Vec::new();
+    // Paths whose runs in the window all took place off the hog's CPU, with
+    // the priorities.
+    let mut moved: Vec<(String, Vec<String>)> = Vec::new();
     for path in b.paths() {
         let Some(rule) = b.registry.get(&path) else {
             continue;
@@ -566,8 +570,13 @@ pub fn hog_table(b: &Boot) -> Table {
             let m = c.and_then(pressure::measured_fate);
             let w = c.and_then(|c| c.window.as_ref());
             any |= c.is_some();
-            let agrees = m.is_none_or(|m| m == e.what);
-            if !agrees {
+            let agrees = m.is_none_or(|m| pressure::agrees(e.what, m));
+            if m == Some(Fate::MovedOff) {
+                match moved.last_mut() {
+                    Some((last, prios)) if *last == path => prios.push(p.to_string()),
+                    _ => moved.push((path.clone(), vec![p.to_string()])),
+                }
+            } else if !agrees {
                 notes.push(format!(
                     "! {path} under FIFO {p}: expected {} ({}); measured {} ({} runs of {} \
                      raised in the window).",
@@ -593,7 +602,7 @@ pub fn hog_table(b: &Boot) -> Table {
                     if w.executed == 0 {
                         "-".into()
                     } else {
-                        pct(w.same_cpu as f64 / w.executed as f64)
+                        pct(w.on_hog_cpu.unwrap_or(w.same_cpu) as f64 / w.executed as f64)
                     }
                 })),
             ]);
@@ -607,6 +616,21 @@ pub fn hog_table(b: &Boot) -> Table {
          halves raised then; a starved path runs once the hog stops.",
         b.meta("rthog_setup")
     ));
+    if !moved.is_empty() {
+        let list: Vec<String> = moved
+            .iter()
+            .map(|(path, prios)| format!("{path} (FIFO {})", prios.join(", ")))
+            .collect();
+        t.note(format!(
+            "moved off: every run in the window took place off the hog's CPU {}, so the hog \
+             never competed with the executor and the rule was not tested (an unbound \
+             kworker runs on any CPU; on 7.x an IRQ thread follows its interrupt's affinity, \
+             every CPU for irq_sim, and cannot be pinned, and what its top half queues locally \
+             follows it): {}.",
+            b.meta("raise_cpu"),
+            list.join(", ")
+        ));
+    }
     for n in notes {
         t.note(n);
     }

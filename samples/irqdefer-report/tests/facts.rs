@@ -102,7 +102,18 @@ fn hog_predictions_from_the_registry_agree() {
         for prio in b.hog_prios() {
             let e = pressure::hog(rule, false, prio);
             let measured = pressure::measured_fate(b.hog_cell(&p, prio).unwrap()).unwrap();
-            assert_eq!(measured, e.what, "{p} at {prio}: {}", e.why);
+            assert!(
+                pressure::agrees(e.what, measured),
+                "{p} at {prio}: {}",
+                e.why
+            );
+            // Only the unbound workqueue's kworker may run off the hog's CPU
+            // on 6.12 (no forced IRQ threads on full).
+            if measured == pressure::Fate::MovedOff {
+                assert_eq!(p, "wq_unbound");
+            } else {
+                assert_eq!(measured, e.what, "{p} at {prio}: {}", e.why);
+            }
         }
     }
     assert!(!hog_table(&b).any_bad());

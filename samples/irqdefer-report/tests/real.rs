@@ -82,7 +82,7 @@ fn first_cell_figures() {
 fn identities_hold_on_real_data() {
     for f in common::real_files() {
         let r = parse_file(&f).unwrap();
-        for c in r.cells.iter().map(CellFigures::of) {
+        for c in r.cells.iter().map(|c| CellFigures::of(c, None)) {
             assert!(c.identity_ok, "{}: cell {}", f.display(), c.index);
             // Every run is counted in exactly one place...
             assert_eq!(c.runs(), c.executed, "cell {}", c.index);
