@@ -15,6 +15,8 @@
 # and src/) are bind-mounted, so that a run does not spend half an hour
 # building kernels the host has: everything else (Debian packages,
 # bindgen-cli, the report tool, the module, the VM) is the chroot's own.
+# BARE_COLD=1 binds nothing: the run fetches Debian's kernel sources and
+# builds every kernel itself, as on a machine that never ran irqdefer.
 # Default COMMAND: make check on the 7.3 normal kernel. Root only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -67,9 +69,13 @@ bind() { # SRC DST
 for d in proc sys dev dev/pts; do
 	bind "/$d" "$root/$d"
 done
-for d in kernel src; do
-	[ -d "$IRQDEFER_CACHE/$d" ] && bind "$IRQDEFER_CACHE/$d" "$root/root/.cache/irqdefer/$d"
-done
+if [ "${BARE_COLD:-0}" = 1 ]; then
+	msg "cold: no kernel tree or source from this machine"
+else
+	for d in kernel src; do
+		[ -d "$IRQDEFER_CACHE/$d" ] && bind "$IRQDEFER_CACHE/$d" "$root/root/.cache/irqdefer/$d"
+	done
+fi
 # A kernel tree records its source by absolute path: the same path inside.
 [ -d "$IRQDEFER_CACHE" ] && [ "$IRQDEFER_CACHE" != /root/.cache/irqdefer ] &&
 	die "bare-debian: IRQDEFER_CACHE must be /root/.cache/irqdefer (the kernel trees name it)"
