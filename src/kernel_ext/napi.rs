@@ -136,6 +136,10 @@ unsafe extern "C" fn poll_callback<T: NapiHandler + 'static>(
     // again meanwhile, and NAPI polls it again.
     // SAFETY: `n` is this poll's instance, owned by its poller until this call.
     let _ = unsafe { ffi::irqdefer_napi_complete_done(n, 1) };
+    // `napi` outlives this callback although the poll is complete: drop's `napi_disable()`
+    // may now go ahead, but `netif_napi_del()`'s `synchronize_net()` waits for the callback
+    // to return (it runs in an RCU read-side section: `NET_RX_SOFTIRQ`, or the thread with
+    // bottom halves disabled), and only then is the `Napi<T>` freed.
     napi.polls.fetch_add(1, SeqCst);
     1
 }
