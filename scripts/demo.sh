@@ -149,6 +149,11 @@ if [ -n "${DEMO_PLAN:-}" ]; then
 	exit 0
 fi
 
+# What each series needs installed (cargo among it, on a bare machine).
+for s in "${series[@]}"; do
+	KERNEL_SERIES=$s "$IRQDEFER_ROOT/scripts/setup.sh"
+done
+
 # The host tool first, so that its build does not compete with the VM.
 msg "building the report tool ($REPORT_DIR)"
 cargo build --quiet --locked --release --manifest-path "$REPORT_DIR/Cargo.toml"
@@ -158,7 +163,6 @@ report=$REPORT_DIR/target/release/irqdefer-report
 for s in "${series[@]}"; do
 	for f in $(for b in $BOOTS; do flavour_of "$b"; done | sort -u); do
 		msg "the $s $f kernel and its module"
-		KERNEL_SERIES=$s "$IRQDEFER_ROOT/scripts/setup.sh"
 		KERNEL_SERIES=$s "$IRQDEFER_ROOT/scripts/kernel.sh" build "$f" >/dev/null
 		if [ "$s/$f" = 6.12/normal ]; then
 			make --no-print-directory KERNEL_SERIES=6.12 modules >/dev/null
