@@ -131,6 +131,9 @@ pub struct Verdict {
     /// Under the hog, where asked: the fate measured, and the one the
     /// kernel's rules predict with why.
     pub hog: Option<String>,
+    /// Under the hog, every run in its window took place off the hog's CPU:
+    /// the path survived it because the kernel ran its executor elsewhere.
+    pub hog_moved_off: bool,
     /// The worst p50 and p99 of the cells, ns.
     pub worst_p50: Option<u64>,
     /// The worst p99.
@@ -312,6 +315,7 @@ impl Advice {
                 rule: rule.words_on(b.rt()),
                 evidence: Vec::new(),
                 hog: None,
+                hog_moved_off: false,
                 worst_p50: None,
                 worst_p99: None,
                 reasons: Vec::new(),
@@ -373,7 +377,8 @@ impl Advice {
                 match (fate, w) {
                     (Some(f @ (Fate::Runs | Fate::MovedOff)), Some(w)) => {
                         measured.push((name.clone(), w.p50, w.p99));
-                        let off = if f == Fate::MovedOff {
+                        v.hog_moved_off = f == Fate::MovedOff;
+                        let off = if v.hog_moved_off {
                             ", every run off the hog's CPU"
                         } else {
                             ""
@@ -546,6 +551,21 @@ impl Advice {
                 "p99, p50: the worst of the cells. ran, may sleep, same%: per cell where they \
                  differ (a / b). rule: the registry's (meta path.<name>) on this model.",
             );
+            let moved: Vec<&str> = self
+                .fits
+                .iter()
+                .filter(|v| v.hog_moved_off)
+                .map(|v| v.path.as_str())
+                .collect();
+            if !moved.is_empty() {
+                t.note(format!(
+                    "Moved off: under the hog, every run of {} took place on another CPU (the \
+                     kernel ran the executor there: on 7.x an IRQ thread follows its \
+                     interrupt's affinity and cannot be pinned). They fit because a CPU was \
+                     free; with every CPU held, the rule in the hog's table applies.",
+                    moved.join(", ")
+                ));
+            }
             d.table(t);
         }
         if !self.rejected.is_empty() {

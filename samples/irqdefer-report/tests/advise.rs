@@ -174,6 +174,37 @@ fn the_fifo_hog_uses_the_captures_hog_cells() {
     assert!(err.contains("no real-time hog cells"), "{err}");
 }
 
+/// On 7.3 `rt` (the sample capture) the forced IRQ threads ran off the
+/// hog's CPU: a path that fits only so says it.
+#[test]
+fn a_path_that_fits_by_moving_off_says_so() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/sample/rt.txt");
+    let sample = sample.display().to_string();
+    // The paths the note names.
+    let moved = |out: &str| -> String {
+        let note = out.split("Moved off:").nth(1).expect("a moved-off note");
+        note.split("took place on another CPU")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (code, out, err) = run(&["advise", "--fifo-hog=51", "--sleep", &sample]);
+    assert_eq!(code, Some(0), "{err}");
+    let note = moved(&out);
+    assert!(note.contains(" threaded,"), "{note}");
+    assert!(!note.contains("kthread"), "{note}");
+    // A path that ran on the hog's CPU is not named: hardirq may not sleep,
+    // so ask without --sleep.
+    let (code, out, _) = run(&["advise", "--fifo-hog=51", &sample]);
+    assert_eq!(code, Some(0));
+    let note = moved(&out);
+    assert!(note.contains("hardirq_forced"), "{note}");
+    assert!(
+        !note.replace("hardirq_forced", "").contains("hardirq"),
+        "{note}"
+    );
+}
+
 #[test]
 fn models_and_rates() {
     let k = Constraints::default();
