@@ -3,7 +3,9 @@
 # Cross-check with ftrace: irqdefer's own tracepoints agree with its
 # counters (one irqdefer_raise per top half, one irqdefer_run per measured
 # run, through coalescing), and the kernel's tracepoints saw the same work: irq_handler_entry
-# for every top half, tasklet_entry for every tasklet run.
+# for every top half, tasklet_entry for every tasklet run; and the
+# kernel's tools name each path's work function, irqdefer_<path>_work,
+# once per run (workqueue_execute_start's function).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -11,7 +13,7 @@ T=/sys/kernel/tracing
 [ -d $T/events/irq ] || ktap_skip_all "no tracefs with irq events at $T"
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 7
 
 irqdefer_loaded && irqdefer_unload
 irqdefer_load paths=tasklet work_ns=150000 || ktap_skip_all "insmod failed"
@@ -77,6 +79,32 @@ for p in $ALL_PATHS; do
 		{ ktap_print_msg "$p: no event $t in $T/events"; events_ok=0; }
 done
 ktap_test_result "every path's trace event exists in tracefs, or is none" test $events_ok -eq 1
+
+# Each path whose work the kernel traces as workqueue_execute_start: its
+# work function under its own name, once per run (upstream's Work would
+# show one mangled Rust name for all of them).
+named() {
+	_ok=0
+	echo > $T/set_event
+	echo 1 > $T/events/workqueue/workqueue_execute_start/enable
+	for p in $ALL_PATHS; do
+		[ "$(path_rule "$p" trace)" = workqueue:workqueue_execute_start ] || continue
+		echo "$p" > "$DBG/paths"
+		echo 1 > "$DBG/reset"
+		echo > $T/trace
+		echo 1 > $T/tracing_on
+		echo 20 > "$DBG/trigger"
+		wait_for at_rest 30
+		echo 0 > $T/tracing_on
+		n=$(grep -cE "workqueue_execute_start:.*function.irqdefer_${p}_work( |\$)" $T/trace)
+		ktap_print_msg "$p: $(snap "$p" executed) runs, workqueue_execute_start names irqdefer_${p}_work $n times"
+		[ "$n" -eq "$(snap "$p" executed)" ] && [ "$n" -gt 0 ] || _ok=1
+	done
+	echo > $T/set_event
+	echo > $T/trace
+	return $_ok
+}
+ktap_test_result "workqueue_execute_start names each path's work function irqdefer_<path>_work, once per run" named
 
 rm -f /tmp/irqdefer-trace.txt
 irqdefer_unload

@@ -21,5 +21,6 @@ pub(crate) fn new(core: Arc<Core>, path: PathId) -> Result<impl PinInit<Path, Er
         path,
         Target::System(system_bh()),
         new_work!("irqdefer::bh_wq::Item::work"),
+        wq::BH_WQ,
     )
 }

@@ -18,7 +18,7 @@
 use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
-use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue};
+use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue, WorkFn};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::workqueue::{self, Queue, Work, WorkItem};
@@ -43,6 +43,17 @@ impl WorkItem for Item {
         this.bottom.run();
     }
 }
+
+// Each path's work function, named `irqdefer_<path>_work` for the kernel's
+// tools (`workqueue_execute_start`'s `function=`, perf kwork, bcc's wqlat;
+// `irqdefer_load.sh` finds each in `/proc/kallsyms`).
+wq_ext::work_fns! { Item {
+    WQ = irqdefer_wq_work,
+    WQ_HIGHPRI = irqdefer_wq_highpri_work,
+    WQ_UNBOUND = irqdefer_wq_unbound_work,
+    WQ_OWN = irqdefer_wq_own_work,
+    BH_WQ = irqdefer_bh_wq_work,
+} }
 
 /// Where the work goes.
 pub(crate) enum Target {
@@ -95,12 +106,13 @@ pub(crate) fn with_target(
     path: PathId,
     target: Target,
     work: impl PinInit<Work<Item>>,
+    run: WorkFn<Item>,
 ) -> Result<impl PinInit<Path, Error>> {
     let bottom = Bottom::new(core.clone(), path);
     let item = Arc::pin_init(
         pin_init!(Item {
             bottom,
-            work <- work,
+            work <- wq_ext::named(work, run),
         }),
         GFP_KERNEL,
     )?;
@@ -122,15 +134,24 @@ pub(crate) enum On {
 
 /// Requests the line of `path`, whose work goes on `queue`.
 pub(crate) fn new(core: Arc<Core>, path: PathId, queue: On) -> Result<impl PinInit<Path, Error>> {
-    let target = match queue {
-        On::System => Target::System(wq_ext::system_percpu()),
-        On::SystemHighpri => Target::System(workqueue::system_highpri()),
-        On::SystemUnbound => Target::System(wq_ext::system_dfl()),
-        On::Own => Target::Owned(OwnedQueue::new(
-            c_str!("irqdefer_wq"),
-            wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
-            1,
-        )?),
+    let (target, run) = match queue {
+        On::System => (Target::System(wq_ext::system_percpu()), WQ),
+        On::SystemHighpri => (Target::System(workqueue::system_highpri()), WQ_HIGHPRI),
+        On::SystemUnbound => (Target::System(wq_ext::system_dfl()), WQ_UNBOUND),
+        On::Own => (
+            Target::Owned(OwnedQueue::new(
+                c_str!("irqdefer_wq"),
+                wq_ext::WQ_MEM_RECLAIM | wq_ext::WQ_PERCPU,
+                1,
+            )?),
+            WQ_OWN,
+        ),
     };
-    with_target(core, path, target, new_work!("irqdefer::wq::Item::work"))
+    with_target(
+        core,
+        path,
+        target,
+        new_work!("irqdefer::wq::Item::work"),
+        run,
+    )
 }

@@ -71,14 +71,23 @@ pub struct Kwork {
     pub rows: Vec<KworkRow>,
 }
 
+/// The name irqdefer gives a path's work function, for the kernel's tools
+/// (`src/paths/wq.rs`: `work_fns!`; `irqdefer_trace.sh` checks that ftrace
+/// names each so).
+pub fn work_fn(path: &str) -> String {
+    format!("irqdefer_{path}_work")
+}
+
 /// perf's line for a path's work of `kind`, summed over CPUs: for a
-/// softirq, its vector's `(s)VECTOR:NR`; for a work item, the busiest
-/// function (the path's own, at the source's rate, beside the kernel's
-/// occasional `vmstat_update`).
+/// softirq, its vector's `(s)VECTOR:NR`; for a work item, the path's own
+/// function ([`work_fn`]), or in a capture from before irqdefer named it,
+/// the busiest function (the path's, at the source's rate, beside the
+/// kernel's occasional `vmstat_update`).
 fn perf_line<'a>(
     lines: &[&'a Record],
     kind: &str,
     vector: &str,
+    path: &str,
 ) -> Option<(&'a str, u64, f64, f64)> {
     let mut by: BTreeMap<&str, (u64, f64, f64)> = BTreeMap::new();
     for r in lines.iter().filter(|r| r.word("kind") == kind) {
@@ -91,6 +100,12 @@ fn perf_line<'a>(
         e.0 += n;
         e.1 += r.num("avg_ns") * n as f64;
         e.2 = e.2.max(r.num("max_ns"));
+    }
+    let own = format!("(w){}", work_fn(path));
+    if let Some((name, (n, sum, max))) = by.iter().find(|(name, _)| **name == own) {
+        if *n > 0 {
+            return Some((name, *n, sum / *n as f64, *max));
+        }
     }
     by.into_iter()
         .filter(|(_, (n, _, _))| *n > 0)
@@ -119,7 +134,8 @@ pub(super) fn kwork(boot: &Boot<'_>, b: &Bench, idle: f64) -> Result<Kwork> {
         let vector = boot.rule(p).map_or("", |r| r.softirq.as_str());
         let mine: Vec<&Record> = lines.iter().filter(|r| r.word("path") == p).collect();
         for kind in rec.word("kinds").split(',') {
-            let (name, n, avg, max) = perf_line(&mine, kind, vector).unwrap_or(("", 0, 0.0, 0.0));
+            let (name, n, avg, max) =
+                perf_line(&mine, kind, vector, p).unwrap_or(("", 0, 0.0, 0.0));
             rows.push(KworkRow {
                 path: p.to_string(),
                 kind: kind.to_string(),

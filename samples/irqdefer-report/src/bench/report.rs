@@ -860,11 +860,12 @@ fn render_kwork(k: &super::kwork::Kwork, l: &mut Vec<String>) {
         ]);
     }
     t.note(
-        "perf 6.1 names a work item by its function's symbol, cut to 32 characters: \
-         irqdefer's work runs through the `kernel` crate's `Work` (upstream's abstraction), \
-         whose function is a generic Rust symbol (v0 mangling, `_RNv...`), which perf 6.1 \
-         does not demangle. The `(w)` rows are irqdefer's by their count and CPU; the \
-         softirq rows, `(s)VECTOR:NR`, read as the kernel names the vector.",
+        "perf names a work item by its function's symbol: irqdefer's work runs through the \
+         `kernel` crate's `Work` (upstream's abstraction) behind a function named for its \
+         path, `irqdefer_<path>_work`, which calls upstream's `run` (captures from before \
+         show upstream's generic Rust symbol, `_RNv...`, which perf 6.1 cut to 32 \
+         characters and could not demangle). The softirq rows, `(s)VECTOR:NR`, read as the \
+         kernel names the vector.",
     );
     l.extend(markdown::table(&t));
     l.push(String::new());
