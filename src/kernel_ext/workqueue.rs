@@ -187,9 +187,9 @@ pub(crate) use work_fns;
 /// it can be queued.
 pub(crate) fn named<T>(work: impl PinInit<Work<T>>, f: WorkFn<T>) -> impl PinInit<Work<T>> {
     work.pin_chain(move |w| {
-        // SAFETY: `w` is initialised and, until this initialiser returns, exclusively ours:
-        // nothing has queued it, nothing reads its function. `f` runs it as upstream's
-        // function would (type invariant of `WorkFn`).
+        // `w` is initialised and, until this initialiser returns, exclusively ours: nothing
+        // has queued it, nothing reads its function.
+        // SAFETY: `w` is live and unqueued; `f` runs it as upstream's would (`WorkFn`).
         unsafe { (*Work::raw_get(&*w)).func = Some(f.f) };
         Ok(())
     })
