@@ -36,13 +36,15 @@ mod kernel_ext;
 mod logic;
 mod paths;
 mod selfcost;
+mod shared;
 mod source;
 mod stats;
 
 use core::sync::atomic::Ordering::Relaxed;
 use kernel_ext::params;
 use kernel_ext::{cpuhp, debugfs, procfs};
-use paths::{Core, PathId, Settings};
+use paths::PathId;
+use shared::{Core, Settings};
 use source::Source;
 
 // 7.x's `module!` takes `authors:` (a list); 6.12's takes `author:`.

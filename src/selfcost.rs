@@ -42,7 +42,7 @@ use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::kernel_ext::tasklet::{Softirq, Tasklet, TaskletHandler};
 use crate::kernel_ext::{cpu, time, trace};
 use crate::logic::stamp;
-use crate::paths::Core;
+use crate::shared::Core;
 use crate::stats::{ExtraCost, ExtraNs, NoExtra, PathStats, Where};
 use core::fmt;
 use core::hint::black_box;

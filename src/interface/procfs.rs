@@ -11,7 +11,7 @@
 use crate::kernel_ext::cpu;
 use crate::kernel_ext::procfs::Show;
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
-use crate::paths::Core;
+use crate::shared::Core;
 use crate::stats::Field;
 use kernel::prelude::*;
 use kernel::sync::Arc;

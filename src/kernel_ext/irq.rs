@@ -6,12 +6,14 @@
 //! [`ThreadedHandler`]) trait, and a pinned [`Registration`] (or
 //! [`ThreadedRegistration`]) that owns the handler, requests the line when
 //! initialised and frees it when dropped. The registration's own address is
-//! the cookie (`dev_id`) passed to the kernel.
+//! the cookie (`dev_id`) passed to the kernel. Upstream's needs a bound
+//! device (`IrqRequest`); an `irq_sim` line has none. The two registrations
+//! are one [`Line`], told apart by the callbacks they request it with.
 //!
 //! C header: [`include/linux/interrupt.h`](srctree/include/linux/interrupt.h)
 
 use super::compat;
-use core::marker::PhantomPinned;
+use core::marker::{PhantomData, PhantomPinned};
 use kernel::bindings;
 use kernel::error::to_result;
 use kernel::ffi::{c_int, c_void};
@@ -152,25 +154,65 @@ impl Drop for RegistrationInner {
     }
 }
 
-/// A requested IRQ line with its top half.
+/// The C callbacks a line is requested with, for a handler `T`: the
+/// difference between a [`Registration`] and a [`ThreadedRegistration`].
+///
+/// # Safety
+///
+/// [`Self::PRIMARY`] and [`Self::THREAD`] accept as cookie the address of a
+/// live, pinned [`Line<T, Self>`] whose `handler` is initialised.
+pub(crate) unsafe trait Callbacks<T>: 'static {
+    /// The primary handler, in hard interrupt context.
+    const PRIMARY: Callback;
+    /// The thread function, if the line has a thread of its own.
+    const THREAD: Option<Callback>;
+}
+
+/// A line with a top half alone ([`Handler`]).
+pub(crate) struct TopOnly;
+
+/// A line with a top half and a handler thread ([`ThreadedHandler`]).
+pub(crate) struct WithThread;
+
+// SAFETY: `handle_irq_callback::<T>` reads the handler of a `Line<T, TopOnly>` cookie.
+unsafe impl<T: Handler + 'static> Callbacks<T> for TopOnly {
+    const PRIMARY: Callback = handle_irq_callback::<T>;
+    const THREAD: Option<Callback> = None;
+}
+
+// SAFETY: Both callbacks read the handler of a `Line<T, WithThread>` cookie.
+unsafe impl<T: ThreadedHandler + 'static> Callbacks<T> for WithThread {
+    const PRIMARY: Callback = handle_threaded_irq_callback::<T>;
+    const THREAD: Option<Callback> = Some(thread_fn_callback::<T>);
+}
+
+/// A requested IRQ line with its handler: a [`Registration`] or a
+/// [`ThreadedRegistration`].
 ///
 /// # Invariants
 ///
 /// `inner` requested the line with a pointer to `self` as cookie and
-/// [`handle_irq_callback::<T>`] as handler; `self` is pinned, so the cookie
-/// stays valid until `inner`, dropped before `handler`, frees the line.
+/// `C`'s callbacks; `self` is pinned, so the cookie stays valid until
+/// `inner`, dropped before `handler`, frees the line.
 #[pin_data]
-pub(crate) struct Registration<T: Handler + 'static> {
+pub(crate) struct Line<T: 'static, C> {
     inner: RegistrationInner,
     #[pin]
     handler: T,
     #[pin]
     _pin: PhantomPinned,
+    _callbacks: PhantomData<C>,
 }
 
-impl<T: Handler + 'static> Registration<T> {
-    /// Requests `irq` with `handler` as its top half, named `name` in
-    /// `/proc/interrupts`.
+/// A requested IRQ line with its top half.
+pub(crate) type Registration<T> = Line<T, TopOnly>;
+
+/// A requested IRQ line with a top half and a handler thread.
+pub(crate) type ThreadedRegistration<T> = Line<T, WithThread>;
+
+impl<T: Sync + 'static, C: Callbacks<T>> Line<T, C> {
+    /// Requests `irq` with `handler` (its top half, and its thread
+    /// function if it has one), named `name` in `/proc/interrupts`.
     pub(crate) fn new(
         irq: u32,
         flags: Flags,
@@ -181,19 +223,36 @@ impl<T: Handler + 'static> Registration<T> {
             handler <- handler,
             // The cookie is `this`: its `handler` is initialised just above, and `inner` is
             // declared before it, so the line is freed first.
-            // SAFETY: As above; `handle_irq_callback::<T>` takes that cookie.
+            // SAFETY: As above; `C`'s callbacks take that cookie, by `Callbacks`' safety.
             inner: unsafe {
                 RegistrationInner::request(
                     irq,
-                    handle_irq_callback::<T>,
-                    None,
+                    C::PRIMARY,
+                    C::THREAD,
                     flags,
                     name,
                     this.as_ptr().cast(),
                 )?
             },
             _pin: PhantomPinned,
+            _callbacks: PhantomData,
         })
+    }
+
+    /// The handler of the line whose cookie is `ptr`.
+    ///
+    /// A callback may run before `request_threaded_irq` returns, while the
+    /// rest of the line is still being written: the handler, initialised
+    /// before the request, is reached by its field alone.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is the cookie of a live `Line<T, C>`, and the reference is
+    /// used only until the callback that received it returns.
+    unsafe fn handler<'a>(ptr: *mut c_void) -> &'a T {
+        // SAFETY: The cookie is a pinned `Line<T, C>` whose `handler` is initialised and lives
+        // until `free_irq` returns, which waits for the running callbacks.
+        unsafe { &*core::ptr::addr_of!((*ptr.cast::<Self>()).handler) }
     }
 }
 
@@ -204,55 +263,8 @@ unsafe extern "C" fn handle_irq_callback<T: Handler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // The handler may run before `request_threaded_irq` returns, while
-    // the rest of the registration is still being written: reach the
-    // handler, initialised before the request, by its field alone.
-    // The kernel passes back the cookie given to `request_threaded_irq`.
-    // SAFETY: It is a pinned `Registration<T>` whose `handler` is
-    // initialised and lives until `free_irq` returns.
-    let handler = unsafe { &*core::ptr::addr_of!((*ptr.cast::<Registration<T>>()).handler) };
-    T::handle(handler).into_inner()
-}
-
-/// A requested IRQ line with a top half and a handler thread.
-///
-/// # Invariants
-///
-/// As for [`Registration`], with [`handle_threaded_irq_callback::<T>`] and
-/// [`thread_fn_callback::<T>`] as handler and thread function.
-#[pin_data]
-pub(crate) struct ThreadedRegistration<T: ThreadedHandler + 'static> {
-    inner: RegistrationInner,
-    #[pin]
-    handler: T,
-    #[pin]
-    _pin: PhantomPinned,
-}
-
-impl<T: ThreadedHandler + 'static> ThreadedRegistration<T> {
-    /// Requests `irq` with `handler`'s top half and thread function.
-    pub(crate) fn new(
-        irq: u32,
-        flags: Flags,
-        name: &'static CStr,
-        handler: impl PinInit<T, Error>,
-    ) -> impl PinInit<Self, Error> {
-        try_pin_init!(&this in Self {
-            handler <- handler,
-            // SAFETY: As in `Registration::new`; both callbacks take that cookie.
-            inner: unsafe {
-                RegistrationInner::request(
-                    irq,
-                    handle_threaded_irq_callback::<T>,
-                    Some(thread_fn_callback::<T>),
-                    flags,
-                    name,
-                    this.as_ptr().cast(),
-                )?
-            },
-            _pin: PhantomPinned,
-        })
-    }
+    // SAFETY: The kernel passes back the cookie given to `request_threaded_irq`.
+    T::handle(unsafe { Registration::<T>::handler(ptr) }).into_inner()
 }
 
 /// # Safety
@@ -262,12 +274,8 @@ unsafe extern "C" fn handle_threaded_irq_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // By field, as in `handle_irq_callback`: the cookie is a pinned
-    // `ThreadedRegistration<T>` whose `handler` is initialised.
-    // SAFETY: The cookie's `handler` is initialised and pinned.
-    let handler =
-        unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
-    T::handle(handler).into_inner()
+    // SAFETY: The kernel passes back the cookie given to `request_threaded_irq`.
+    T::handle(unsafe { ThreadedRegistration::<T>::handler(ptr) }).into_inner()
 }
 
 /// # Safety
@@ -277,12 +285,8 @@ unsafe extern "C" fn thread_fn_callback<T: ThreadedHandler + 'static>(
     _irq: c_int,
     ptr: *mut c_void,
 ) -> bindings::irqreturn {
-    // By field, as in `handle_irq_callback`: the cookie is a pinned
-    // `ThreadedRegistration<T>` whose `handler` is initialised.
-    // SAFETY: The cookie's `handler` is initialised and pinned.
-    let handler =
-        unsafe { &*core::ptr::addr_of!((*ptr.cast::<ThreadedRegistration<T>>()).handler) };
-    T::handle_threaded(handler).into_inner()
+    // SAFETY: The kernel passes back the cookie given to `request_threaded_irq`.
+    T::handle_threaded(unsafe { ThreadedRegistration::<T>::handler(ptr) }).into_inner()
 }
 
 /// Whether the IRQ core forced the handler of `irq`, requested without a

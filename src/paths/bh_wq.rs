@@ -5,8 +5,9 @@
 //! queueing CPU, like a tasklet, but through the workqueue API.
 
 use super::wq::{self, Target};
-use super::{Core, PathId};
+use super::PathId;
 use crate::kernel_ext::workqueue::system_bh;
+use crate::shared::Core;
 use kernel::new_work;
 use kernel::prelude::*;
 use kernel::sync::Arc;

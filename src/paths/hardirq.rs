@@ -13,9 +13,10 @@
 //!   thread's wake-up is still pending: `/proc/interrupts` then counts
 //!   more than the top halves.
 
-use super::{register_with, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register_with, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

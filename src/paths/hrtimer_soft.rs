@@ -3,10 +3,11 @@
 //! `hrtimer_soft`: the top half starts an hrtimer in `HRTIMER_MODE_REL_SOFT`
 //! expiring at once; it runs from `HRTIMER_SOFTIRQ`, in softirq context.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::hrtimer::{HrTimer, HrTimerHandler, Restart, Soft};
 use crate::kernel_ext::irq;
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

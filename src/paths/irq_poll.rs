@@ -9,10 +9,11 @@
 //! A request that arrives while the poll runs is not merged: the instance
 //! polls again after it, see `kernel_ext::irq_poll`.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::irq_poll::{IrqPoll, IrqPollHandler};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

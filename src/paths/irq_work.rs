@@ -6,10 +6,11 @@
 //! here, right after the top half returns. The mechanism `irq_sim` itself
 //! uses to deliver its interrupts.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::irq_work::{IrqWork, IrqWorkHandler};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

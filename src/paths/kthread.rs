@@ -4,10 +4,11 @@
 //! module's own (`irqdefer-thread`) and wakes it; the thread runs the
 //! bottom half in task context.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread::{KThread, ThreadHandler};
+use crate::shared::Core;
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::Arc;

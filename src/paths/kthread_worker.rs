@@ -6,10 +6,11 @@
 //! thread, `irqdefer-worker`, runs the bottom half in task context and
 //! preempts every `SCHED_NORMAL` task on its CPU.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::kthread_worker::{KWorkHandler, KWorker};
+use crate::shared::Core;
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::Arc;

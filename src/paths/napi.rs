@@ -14,10 +14,11 @@
 //! A request that arrives while the poll runs is not merged: NAPI polls
 //! again after it (`NAPI_STATE_MISSED`), see `kernel_ext::napi`.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::napi::{Napi, NapiHandler};
+use crate::shared::Core;
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::Arc;

@@ -8,10 +8,11 @@
 //! Each completion is an skb of its own: the kernel never merges them
 //! (irqdefer's own stamp does, before asking), see `kernel_ext::skb`.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::skb::{TxCompletion, TxHandler};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

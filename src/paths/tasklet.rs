@@ -5,10 +5,11 @@
 //! context, on the CPU that scheduled it, at interrupt exit or in
 //! `ksoftirqd/N`.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top, Vector};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top, Vector};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::tasklet::{Softirq, Tasklet, TaskletHandler};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

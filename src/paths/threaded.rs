@@ -4,9 +4,10 @@
 //! The top half wakes the IRQ thread `irq/N-irqdefer-threaded`, which runs
 //! the bottom half in task context, where it may sleep.
 
-use super::{Core, Defer, PathId, Scheduled, Top};
+use super::{Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq::{self, IrqReturn, ThreadedHandler, ThreadedIrqReturn};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

@@ -4,10 +4,11 @@
 //! from `TIMER_SOFTIRQ`, in softirq context. Latency is at least the time
 //! to the next tick.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::timer::{Timer, TimerHandler};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

@@ -15,10 +15,11 @@
 //!
 //! `bh_wq` (see `bh_wq.rs`) uses the same machinery on `system_bh_wq`.
 
-use super::{register, Bottom, Core, Defer, PathId, Scheduled, Top};
+use super::{register, Bottom, Defer, PathId, Scheduled, Top};
 use crate::kernel_ext::compat::value;
 use crate::kernel_ext::irq;
 use crate::kernel_ext::workqueue::{self as wq_ext, OwnedQueue, WorkFn};
+use crate::shared::Core;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::workqueue::{self, Queue, Work, WorkItem};

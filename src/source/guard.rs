@@ -37,7 +37,7 @@
 //! second for CFS tasks beside it).
 
 use crate::kernel_ext::{cpu, time};
-use crate::paths::Core;
+use crate::shared::Core;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
 /// The window over which the guard measures, ns.
