@@ -72,30 +72,8 @@ impl Where {
     }
 }
 
-/// Flags counted per run besides [`Where`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Flag {
-    /// `preemptible()` was true.
-    Preemptible = 0,
-    /// Sleeping was legal.
-    MaySleep,
-    /// Interrupts were disabled.
-    IrqsDisabled,
-}
-
-impl Flag {
-    /// Every value, in counter order.
-    pub(crate) const ALL: [Flag; 3] = [Flag::Preemptible, Flag::MaySleep, Flag::IrqsDisabled];
-
-    /// The name used in the `context` file and the snapshot.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Flag::Preemptible => "preemptible",
-            Flag::MaySleep => "may_sleep",
-            Flag::IrqsDisabled => "irqs_disabled",
-        }
-    }
-}
+/// Flags counted per run besides [`Where`], and their names.
+pub(crate) use crate::logic::context::Flag;
 
 /// One CPU's counters of one path. Cache-line aligned so that two CPUs
 /// never write the same line. Read through [`Field`].

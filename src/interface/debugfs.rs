@@ -12,6 +12,7 @@ use super::parse::{parse_choice, parse_u64};
 use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::kernel_ext::{context, cpu};
+use crate::logic::snapshot::Key;
 use crate::paths::PathId;
 use crate::selfcost;
 use crate::shared::Core;
@@ -173,8 +174,8 @@ impl Attribute for ReadingFile {
                 for f in Flag::ALL {
                     seq_print!(m, "{} {}\n", f.name(), s.sum(Field::Flag(f)));
                 }
-                seq_print!(m, "same_cpu {}\n", s.sum(Field::SameCpu));
-                seq_print!(m, "max_concurrent {}\n", s.max_running());
+                seq_print!(m, "{} {}\n", Key::SameCpu.name(), s.sum(Field::SameCpu));
+                seq_print!(m, "{} {}\n", Key::MaxConcurrent.name(), s.max_running());
                 let task = s.last_task();
                 let task = if task.as_str().is_empty() {
                     "-"
@@ -265,37 +266,31 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
     for path in PathId::ALL {
         let name = path.name();
         let s = core.stats(path);
-        let irq = core.device.irq(path);
-        seq_print!(m, "{} irq {}\n", name, irq);
-        seq_print!(m, "{} injected {}\n", name, core.device.injected(path));
-        seq_print!(m, "{} raised {}\n", name, s.sum(Field::Raised));
-        seq_print!(m, "{} executed {}\n", name, s.sum(Field::Executed));
-        seq_print!(m, "{} coalesced {}\n", name, s.sum(Field::Coalesced));
-        seq_print!(m, "{} same_cpu {}\n", name, s.sum(Field::SameCpu));
-        seq_print!(m, "{} top_threaded {}\n", name, s.sum(Field::TopThreaded));
-        seq_print!(m, "{} slept {}\n", name, s.sum(Field::Slept));
-        seq_print!(
-            m,
-            "{} active {}\n",
-            name,
-            u8::from(core.settings.is_active(path))
-        );
-        seq_print!(m, "{} spurious {}\n", name, s.spurious());
-        seq_print!(m, "{} mismatch {}\n", name, s.mismatch());
-        seq_print!(m, "{} max_concurrent {}\n", name, s.max_running());
         let l = s.latency();
-        seq_print!(m, "{} lat_count {}\n", name, l.count);
-        seq_print!(m, "{} lat_min {}\n", name, l.min);
-        seq_print!(m, "{} lat_mean {}\n", name, l.mean);
-        for (key, pm) in [
-            ("lat_p50", 500),
-            ("lat_p90", 900),
-            ("lat_p99", 990),
-            ("lat_p999", 999),
-        ] {
-            seq_print!(m, "{} {} {}\n", name, key, l.quantile(pm));
+        for key in Key::ALL {
+            let value = match key {
+                Key::Irq => u64::from(core.device.irq(path)),
+                Key::Injected => core.device.injected(path),
+                Key::Raised => s.sum(Field::Raised),
+                Key::Executed => s.sum(Field::Executed),
+                Key::Coalesced => s.sum(Field::Coalesced),
+                Key::SameCpu => s.sum(Field::SameCpu),
+                Key::TopThreaded => s.sum(Field::TopThreaded),
+                Key::Slept => s.sum(Field::Slept),
+                Key::Active => u64::from(core.settings.is_active(path)),
+                Key::Spurious => s.spurious(),
+                Key::Mismatch => s.mismatch(),
+                Key::MaxConcurrent => u64::from(s.max_running()),
+                Key::LatCount => l.count,
+                Key::LatMin => l.min,
+                Key::LatMean => l.mean,
+                Key::LatP50 | Key::LatP90 | Key::LatP99 | Key::LatP999 => {
+                    key.permille().map_or(0, |pm| l.quantile(pm))
+                }
+                Key::LatMax => l.max,
+            };
+            seq_print!(m, "{} {} {}\n", name, key.name(), value);
         }
-        seq_print!(m, "{} lat_max {}\n", name, l.max);
         for w in Where::ALL {
             seq_print!(m, "{} ctx_{} {}\n", name, w.name(), s.sum(Field::Where(w)));
         }

@@ -123,3 +123,29 @@ impl Where {
         }
     }
 }
+
+/// What the module counts of each run besides [`Where`]: the snapshot's
+/// `ctx_<flag>` keys.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Flag {
+    /// `preemptible()` was true.
+    Preemptible = 0,
+    /// Sleeping was legal.
+    MaySleep,
+    /// Interrupts were disabled.
+    IrqsDisabled,
+}
+
+impl Flag {
+    /// Every value, in counter order.
+    pub const ALL: [Flag; 3] = [Flag::Preemptible, Flag::MaySleep, Flag::IrqsDisabled];
+
+    /// The name used in the `context` file and the snapshot (`ctx_<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Flag::Preemptible => "preemptible",
+            Flag::MaySleep => "may_sleep",
+            Flag::IrqsDisabled => "irqs_disabled",
+        }
+    }
+}

@@ -8,7 +8,9 @@
 //!   names, and the classification of a context sample);
 //! - [`hist`]: the log2 latency histogram and its summary (count, mean,
 //!   quantiles), tolerant of torn per-CPU reads;
-//! - [`parse`]: the parsers of what users write to the control files.
+//! - [`parse`]: the parsers of what users write to the control files;
+//! - [`snapshot`]: the keys of the `snapshot` file, which the module
+//!   writes and the host tool reads.
 //!
 //! These files are compiled twice: into the module, which mounts them with
 //! `#[path = "logic/lib.rs"] mod logic;` in `src/irqdefer_main.rs`, and as
@@ -30,4 +32,5 @@ pub mod context;
 pub mod hist;
 pub mod name;
 pub mod parse;
+pub mod snapshot;
 pub mod stamp;

@@ -236,7 +236,7 @@ impl CellFigures {
             irq: a.irq,
             proc_interrupts,
             merged_before_top_half: proc_interrupts.map(|n| n.saturating_sub(a.raised)),
-            top_threaded: a.other.get("top_threaded").copied().unwrap_or(0),
+            top_threaded: a.top_threaded,
             runs_per_s: if duration_s > 0.0 {
                 a.executed as f64 / duration_s
             } else {

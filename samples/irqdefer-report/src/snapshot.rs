@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The module's `snapshot` of one path, typed: each `path KEY VALUE` line
-//! read into the field the module's key names (the module's README,
-//! "Interfaces", lists them).
+//! read into the field the module's key names. The keys are the module's
+//! own list (`irqdefer_logic::snapshot::Key`), so a key the module gains
+//! is a compile error here until this reader says where it goes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use irqdefer_logic::context::Where;
+use irqdefer_logic::context::{Flag, Where};
+use irqdefer_logic::snapshot::Key;
 use serde::Serialize;
 
 /// Latency statistics, ns: the `lat_*` keys.
@@ -58,6 +60,8 @@ pub struct Snapshot {
     pub coalesced: u64,
     /// `same_cpu`: runs on the CPU that raised them.
     pub same_cpu: u64,
+    /// `top_threaded`: top halves that ran in a thread.
+    pub top_threaded: u64,
     /// `slept`: sleeps performed.
     pub slept: u64,
     /// `spurious`: runs with nothing pending (always 0).
@@ -92,59 +96,55 @@ pub enum KeyError {
     BadIndex(&'static str),
 }
 
-/// Keys an `after` snapshot must carry (docs/capture-format.md): the counters the
-/// figures need, every latency statistic, every property count.
-pub const REQUIRED: &[&str] = &[
-    "irq",
-    "raised",
-    "executed",
-    "coalesced",
-    "same_cpu",
-    "lat_count",
-    "lat_min",
-    "lat_mean",
-    "lat_p50",
-    "lat_p90",
-    "lat_p99",
-    "lat_p999",
-    "lat_max",
-    "ctx_preemptible",
-    "ctx_may_sleep",
-    "ctx_irqs_disabled",
-];
+/// Keys an `after` snapshot must carry (docs/capture-format.md): the
+/// counts the figures need ([`Key::required`]), then every property count.
+pub fn required() -> impl Iterator<Item = String> {
+    Key::ALL
+        .into_iter()
+        .filter(|k| k.required())
+        .map(|k| k.name().to_string())
+        .chain(Flag::ALL.into_iter().map(|f| format!("ctx_{}", f.name())))
+}
 
 impl Snapshot {
-    /// The field a plain key names, if this reader knows it.
+    /// The field a plain key names, if this reader knows it: each of the
+    /// module's keys ([`Key`]) and `ctx_<where>` and `ctx_<flag>`.
     fn field(&mut self, key: &str) -> Option<&mut u64> {
-        Some(match key {
-            "irq" => &mut self.irq,
-            "active" => &mut self.active,
-            "injected" => &mut self.injected,
-            "raised" => &mut self.raised,
-            "executed" => &mut self.executed,
-            "coalesced" => &mut self.coalesced,
-            "same_cpu" => &mut self.same_cpu,
-            "slept" => &mut self.slept,
-            "spurious" => &mut self.spurious,
-            "mismatch" => &mut self.mismatch,
-            "max_concurrent" => &mut self.max_concurrent,
-            "lat_count" => &mut self.latency.count,
-            "lat_min" => &mut self.latency.min,
-            "lat_mean" => &mut self.latency.mean,
-            "lat_p50" => &mut self.latency.p50,
-            "lat_p90" => &mut self.latency.p90,
-            "lat_p99" => &mut self.latency.p99,
-            "lat_p999" => &mut self.latency.p999,
-            "lat_max" => &mut self.latency.max,
-            "ctx_preemptible" => &mut self.flags.preemptible,
-            "ctx_may_sleep" => &mut self.flags.may_sleep,
-            "ctx_irqs_disabled" => &mut self.flags.irqs_disabled,
-            _ => {
-                let name = key.strip_prefix("ctx_")?;
-                let w = Where::ALL.into_iter().find(|w| w.name() == name)?;
-                self.wherein.entry(w).or_insert(0)
-            }
-        })
+        if let Some(k) = Key::from_name(key) {
+            let l = &mut self.latency;
+            return Some(match k {
+                Key::Irq => &mut self.irq,
+                Key::Injected => &mut self.injected,
+                Key::Raised => &mut self.raised,
+                Key::Executed => &mut self.executed,
+                Key::Coalesced => &mut self.coalesced,
+                Key::SameCpu => &mut self.same_cpu,
+                Key::TopThreaded => &mut self.top_threaded,
+                Key::Slept => &mut self.slept,
+                Key::Active => &mut self.active,
+                Key::Spurious => &mut self.spurious,
+                Key::Mismatch => &mut self.mismatch,
+                Key::MaxConcurrent => &mut self.max_concurrent,
+                Key::LatCount => &mut l.count,
+                Key::LatMin => &mut l.min,
+                Key::LatMean => &mut l.mean,
+                Key::LatP50 => &mut l.p50,
+                Key::LatP90 => &mut l.p90,
+                Key::LatP99 => &mut l.p99,
+                Key::LatP999 => &mut l.p999,
+                Key::LatMax => &mut l.max,
+            });
+        }
+        let name = key.strip_prefix("ctx_")?;
+        if let Some(f) = Flag::ALL.into_iter().find(|f| f.name() == name) {
+            return Some(match f {
+                Flag::Preemptible => &mut self.flags.preemptible,
+                Flag::MaySleep => &mut self.flags.may_sleep,
+                Flag::IrqsDisabled => &mut self.flags.irqs_disabled,
+            });
+        }
+        let w = Where::ALL.into_iter().find(|w| w.name() == name)?;
+        Some(self.wherein.entry(w).or_insert(0))
     }
 
     /// Reads one `KEY VALUE` of the snapshot; each key once.
@@ -181,9 +181,9 @@ impl Snapshot {
         self.keys.is_empty()
     }
 
-    /// The first of [`REQUIRED`] missing, if any.
-    pub fn missing(&self) -> Option<&'static str> {
-        REQUIRED.iter().copied().find(|k| !self.has(k))
+    /// The first of [`required`] missing, if any.
+    pub fn missing(&self) -> Option<String> {
+        required().find(|k| !self.has(k))
     }
 
     /// Runs counted by place: the sum of the `ctx_<where>` counters.
@@ -223,7 +223,7 @@ mod tests {
             s.set("hist_x", 1),
             Err(KeyError::BadIndex("histogram bucket"))
         );
-        assert_eq!(s.missing(), Some("irq"));
+        assert_eq!(s.missing().as_deref(), Some("irq"));
     }
 
     #[test]

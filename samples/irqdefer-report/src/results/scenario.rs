@@ -590,8 +590,7 @@ mod tests {
     #[test]
     fn pressure_cell() {
         let snap = |ph: &str| {
-            crate::snapshot::REQUIRED
-                .iter()
+            crate::snapshot::required()
                 .map(|k| format!("snapshot {ph} p0 {k} 1\n"))
                 .collect::<String>()
         };

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The keys of the module's `snapshot`: each path's counts, one
+//! `<path> <key> <value>` line each. Declared once, here: the module
+//! writes them in [`Key::ALL`]'s order (`src/interface/debugfs.rs`), and
+//! the host tool reads them by these names (`samples/irqdefer-report`,
+//! `snapshot.rs`), so a key added here is a compile error in both until
+//! each says what it means.
+//!
+//! Besides these, each path has four families of keys:
+//! `ctx_<where>` ([`crate::context::Where::name`]), `ctx_<flag>`
+//! ([`crate::context::Flag::name`]), `cpu<N>_executed` (runs on CPU N,
+//! every possible CPU) and `hist_<i>` (the non-empty buckets of the log2
+//! latency histogram, [`crate::hist`]).
+
+/// A per-path count of the snapshot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Key {
+    /// The path's IRQ number.
+    Irq,
+    /// Interrupts the source injected on the path's line.
+    Injected,
+    /// Top halves that asked for the bottom half.
+    Raised,
+    /// Bottom-half runs.
+    Executed,
+    /// Requests merged into a bottom half already pending.
+    Coalesced,
+    /// Runs on the CPU whose request stamped them.
+    SameCpu,
+    /// Top halves that ran in a thread (`threadirqs`, PREEMPT_RT).
+    TopThreaded,
+    /// Sleeps the bottom halves took.
+    Slept,
+    /// 1 if the path takes load.
+    Active,
+    /// Runs with nothing pending (a bug: always 0).
+    Spurious,
+    /// Requests new by the module's stamp that the kernel found pending
+    /// (a bug: always 0).
+    Mismatch,
+    /// Most runs of the bottom half at once.
+    MaxConcurrent,
+    /// Runs with a latency sample.
+    LatCount,
+    /// The smallest latency, ns.
+    LatMin,
+    /// The mean latency, ns.
+    LatMean,
+    /// The median latency, ns.
+    LatP50,
+    /// The 90th percentile, ns.
+    LatP90,
+    /// The 99th percentile, ns.
+    LatP99,
+    /// The 99.9th percentile, ns.
+    LatP999,
+    /// The largest latency, ns.
+    LatMax,
+}
+
+impl Key {
+    /// Every key, in the order the module writes them.
+    pub const ALL: [Key; 20] = [
+        Key::Irq,
+        Key::Injected,
+        Key::Raised,
+        Key::Executed,
+        Key::Coalesced,
+        Key::SameCpu,
+        Key::TopThreaded,
+        Key::Slept,
+        Key::Active,
+        Key::Spurious,
+        Key::Mismatch,
+        Key::MaxConcurrent,
+        Key::LatCount,
+        Key::LatMin,
+        Key::LatMean,
+        Key::LatP50,
+        Key::LatP90,
+        Key::LatP99,
+        Key::LatP999,
+        Key::LatMax,
+    ];
+
+    /// The key as the snapshot writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::Irq => "irq",
+            Key::Injected => "injected",
+            Key::Raised => "raised",
+            Key::Executed => "executed",
+            Key::Coalesced => "coalesced",
+            Key::SameCpu => "same_cpu",
+            Key::TopThreaded => "top_threaded",
+            Key::Slept => "slept",
+            Key::Active => "active",
+            Key::Spurious => "spurious",
+            Key::Mismatch => "mismatch",
+            Key::MaxConcurrent => "max_concurrent",
+            Key::LatCount => "lat_count",
+            Key::LatMin => "lat_min",
+            Key::LatMean => "lat_mean",
+            Key::LatP50 => "lat_p50",
+            Key::LatP90 => "lat_p90",
+            Key::LatP99 => "lat_p99",
+            Key::LatP999 => "lat_p999",
+            Key::LatMax => "lat_max",
+        }
+    }
+
+    /// The key named `name`, if there is one.
+    #[allow(dead_code)] // The host tool's: the module only writes.
+    pub fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// For a latency quantile, its rank in per mille
+    /// ([`crate::hist::Summary::quantile`]).
+    pub fn permille(self) -> Option<u64> {
+        match self {
+            Key::LatP50 => Some(500),
+            Key::LatP90 => Some(900),
+            Key::LatP99 => Some(990),
+            Key::LatP999 => Some(999),
+            _ => None,
+        }
+    }
+
+    /// Whether a capture's `after` snapshot must carry it: the counts the
+    /// report's figures are made of (docs/capture-format.md). The others
+    /// came later, or are bugs' counters, and read as 0 when absent.
+    #[allow(dead_code)] // The host tool's, as `from_name`.
+    pub fn required(self) -> bool {
+        !matches!(
+            self,
+            Key::Injected
+                | Key::TopThreaded
+                | Key::Slept
+                | Key::Active
+                | Key::Spurious
+                | Key::Mismatch
+                | Key::MaxConcurrent
+        )
+    }
+}
