@@ -12,8 +12,9 @@
 //!   serves the softirq (interrupt exit, `ksoftirqd`, or the task that
 //!   re-enables bottom halves), and where `ksoftirqd` takes the majority.
 //!
-//! The predictions follow from each path's registry row (its mechanism,
-//! softirq and context on the model), never from its name.
+//! The predictions follow from each path's registry row (its softirq,
+//! context, `sched`, `bound`, `merges` and `top_threadable` on the model,
+//! and its executor), never from its name or its mechanism's text.
 
 use serde::Serialize;
 
@@ -21,7 +22,12 @@ use crate::figures::{Boot, CellFigures};
 use crate::results::PathRule;
 
 /// The priority of IRQ threads (`irq/N-*`) and of `sched_set_fifo()`
-/// kernel threads: `MAX_RT_PRIO / 2`.
+/// kernel threads: `MAX_RT_PRIO / 2`. A kernel constant, not a fact of a
+/// path: the registry publishes the class of the task that runs a path's
+/// bottom half (`sched=`, `sched_rt=`, read where that task is an IRQ
+/// thread), not that of the IRQ thread forced threading moves a top half
+/// into, nor of the one that then serves the softirq it raised: those are
+/// always at this priority (`irq_thread()`'s `sched_set_fifo()`).
 pub const IRQ_THREAD_PRIO: u32 = 50;
 
 /// Whether a path runs while the hog runs.
@@ -73,7 +79,7 @@ fn expect<T>(what: T, why: impl Into<String>) -> Expect<T> {
 /// `IRQF_NO_THREAD` or with a thread of their own, which the IRQ core
 /// leaves alone: `irq_setup_forced_threading()`).
 pub fn top_half_threaded(p: &PathRule, forced: bool) -> bool {
-    forced && p.top_threadable()
+    forced && p.top_threadable
 }
 
 /// A task at `prio` (0: SCHED_OTHER) on the hog's CPU against a SCHED_FIFO
@@ -99,7 +105,9 @@ fn task(prio: u32, hog: u32, who: &str) -> Expect<Fate> {
 
 /// What the rules predict for a path under a SCHED_FIFO hog at `hog` on
 /// the raising CPU, on PREEMPT_RT (`rt`) or not. The scenario pins the
-/// module's threads to that CPU and turns RT throttling off.
+/// module's threads to that CPU and turns RT throttling off. The task that
+/// runs the bottom half is at the registry's priority (`sched=`,
+/// `sched_rt=` on PREEMPT_RT).
 pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
     if top_half_threaded(p, rt) {
         let top = task(IRQ_THREAD_PRIO, hog, "top half forced into irq/N");
@@ -107,6 +115,7 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
             return top;
         }
     }
+    let prio = p.fifo_prio_on(rt);
     let ctx = p.context_on(rt);
     match ctx.name.as_str() {
         "hardirq" => expect(
@@ -115,8 +124,8 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
         ),
         // 7.x serves the timer softirqs in ktimers/N (SCHED_FIFO 1), as
         // the registry's sched_rt says, not in the task that raised them.
-        "softirq" if rt && p.fifo_prio_on(rt) > 0 => task(
-            p.fifo_prio_on(rt),
+        "softirq" if rt && prio > 0 => task(
+            prio,
             hog,
             "softirq served by a per-CPU kernel thread of its own (ktimers/N on 7.x)",
         ),
@@ -136,24 +145,23 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
             "softirq at interrupt exit, which preempts any task (only what is \
              handed to ksoftirqd/N, SCHED_OTHER, would wait)",
         ),
-        "task_irq_thread" => task(IRQ_THREAD_PRIO, hog, "irq/N thread"),
-        "task_kworker" if !p.bound() => expect(
+        "task_irq_thread" => task(prio, hog, "irq/N thread"),
+        "task_kworker" if !p.bound => expect(
             Fate::Runs,
             "unbound workqueue: its kworker may run on another CPU",
         ),
-        "task_kworker" => task(0, hog, "per-CPU kworker"),
-        "task_own_thread" if p.fifo_prio_on(rt) > 0 => task(
-            p.fifo_prio_on(rt),
+        "task_kworker" => task(prio, hog, "per-CPU kworker"),
+        "task_own_thread" if prio > 0 => {
+            task(prio, hog, "kthread_worker made FIFO by sched_set_fifo()")
+        }
+        "task_own_thread" => task(prio, hog, "the module's kernel thread"),
+        "task_napi_thread" => task(prio, hog, "napi/ thread"),
+        _ if rt => task(
+            prio,
             hog,
-            "kthread_worker made FIFO by sched_set_fifo()",
+            "a per-CPU kernel thread (irq_work/N, rcuc/N at SCHED_FIFO 1)",
         ),
-        "task_own_thread" => task(0, hog, "the module's kernel thread"),
-        "task_napi_thread" => task(0, hog, "napi/ thread"),
-        _ if rt => expect(
-            Fate::Starves,
-            "a per-CPU kernel thread at SCHED_FIFO 1 (irq_work/N, rcuc/N) or SCHED_OTHER",
-        ),
-        other => expect(Fate::Starves, format!("a task ({other})")),
+        other => task(prio, hog, &format!("a task ({other})")),
     }
 }
 
@@ -219,6 +227,12 @@ pub fn crossing(shares: &[(f64, f64)]) -> Option<f64> {
     shares.iter().find(|(_, s)| *s > 0.5).map(|(pct, _)| *pct)
 }
 
+/// The executors (`executor=`) whose pending work waits for the tick or a
+/// grace period (a `timer_list`, an RCU callback): requests merge into it
+/// at any rate above HZ, so the CPU its runs take stays well below the
+/// nominal load.
+const PENDING_FOR_A_TICK: &[&str] = &["timer", "rcu_callback"];
+
 /// What the rules predict for a softirq path whose work grows to a whole
 /// CPU at a fixed rate, on PREEMPT_RT (`rt`) or not.
 pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
@@ -229,7 +243,12 @@ pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
             format!("not a softirq on this model: runs in {}", ctx.name),
         );
     }
-    let merges = matches!(p.function(), "mod_timer" | "call_rcu");
+    // The registry's `merges`: a request while one is pending merges into
+    // it. How long one stays pending is its executor's (kernel knowledge of
+    // the executor, not a fact the registry publishes per path): a
+    // `timer_list` until the next tick, an RCU callback until the grace
+    // period ends, where others run at the next interrupt exit.
+    let merges = p.merges && PENDING_FOR_A_TICK.contains(&p.executor.as_str());
     if rt && p.fifo_prio_on(rt) > 0 {
         return expect(
             Handover::Never,
@@ -287,7 +306,7 @@ mod tests {
             &format!(
                 "mechanism=mod_timer() softirq=TIMER context=softirq may_sleep=0 atomic=1 \
                  context_rt=softirq may_sleep_rt=0 trace=none executor=timer bound=1 \
-                 sched=- sched_rt={sched_rt} top_threadable=0"
+                 sched=- sched_rt={sched_rt} merges=1 top_threadable=0"
             ),
         )
         .unwrap()

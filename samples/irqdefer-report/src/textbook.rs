@@ -12,56 +12,6 @@ use crate::figures::CellFigures;
 use crate::places::{class, serialize_counts, short, Class};
 use crate::results::{PathRule, Registry};
 
-/// The kernel's executors of deferred work, in the textbook's order, each
-/// known by the kernel call that hands work to it (the registry's
-/// `mechanism`, without arguments) and, for a workqueue or NAPI, by
-/// whether a softirq runs it (the BH workqueue; NAPI not threaded).
-const EXECUTORS: &[(&str, &[&str], Option<bool>)] = &[
-    ("hardirq", &["none"], None),
-    (
-        "softirq/tasklet",
-        &["tasklet_schedule", "tasklet_hi_schedule"],
-        None,
-    ),
-    ("timer softirq", &["mod_timer", "hrtimer_start"], None),
-    ("BH workqueue", &["queue_work"], Some(true)),
-    ("workqueue", &["queue_work"], Some(false)),
-    ("threaded IRQ", &["request_threaded_irq"], None),
-    ("kthread", &["wake_up_process"], None),
-    ("irq_work", &["irq_work_queue"], None),
-    ("kthread_worker", &["kthread_queue_work"], None),
-    ("RCU callback", &["call_rcu"], None),
-    ("NAPI", &["napi_schedule"], Some(true)),
-    ("threaded NAPI", &["napi_schedule"], Some(false)),
-];
-
-/// The executor of a path: its row in the table, and the row's place. The
-/// registry names it (`executor=`); its rows keep the registry's order
-/// (place 0 for all: the sort is stable). For captures of a module before
-/// that field, the textbook table above, by the mechanism: a mechanism the
-/// textbook does not know is its own executor, named by its call and its
-/// context.
-pub fn executor(p: &PathRule) -> (usize, String) {
-    if let Some(e) = p.executor() {
-        return (0, e.to_string());
-    }
-    let softirq = p.softirq != "none";
-    EXECUTORS
-        .iter()
-        .position(|(_, calls, bh)| {
-            calls.contains(&p.function()) && bh.is_none_or(|bh| bh == softirq)
-        })
-        .map_or_else(
-            || {
-                (
-                    EXECUTORS.len(),
-                    format!("{}() in {}", p.function(), p.context.name),
-                )
-            },
-            |i| (i, EXECUTORS[i].0.to_string()),
-        )
-}
-
 /// The documented rule for one executor on one preemption model, from the
 /// registry: the context its paths run in, and whether they may sleep.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +44,7 @@ impl Rule {
         let class = context.places.first().map_or(Class::Task, |w| class(*w));
         let may_sleep = p.may_sleep_on(rt);
         Rule {
-            executor: executor(p).1,
+            executor: p.executor.clone(),
             class,
             may_sleep,
             preemptible: if rt {
@@ -238,41 +188,36 @@ fn flag_check(documented: bool, count: u64, runs: u64, what: &str) -> Check {
 
 /// Measures every executor's rule over the cells of one boot, on its
 /// model (`rt`: PREEMPT_RT): one row per executor of the registry's paths
-/// that has cells, in the textbook's order. An executor whose paths have
-/// different rules on the model (on PREEMPT_RT, the `hardirq` top half
-/// kept in hard interrupt context and the one forced into a thread) is
-/// one row per rule, its name followed by the rule's place.
+/// (`executor=`) that has cells, in the registry's order. An executor
+/// whose paths have different rules on the model (on PREEMPT_RT, the
+/// `hardirq` top half kept in hard interrupt context and the one forced
+/// into a thread) is one row per rule, its name followed by the rule's
+/// place.
 pub fn measure(
     registry: &Registry,
     cells: &[CellFigures],
     threadirqs: bool,
     rt: bool,
 ) -> Vec<TextbookRow> {
-    type Group<'a> = ((usize, String), Rule, &'a PathRule, Vec<&'a CellFigures>);
+    type Group<'a> = (Rule, &'a PathRule, Vec<&'a CellFigures>);
     let mut groups: Vec<Group<'_>> = Vec::new();
     for p in &registry.paths {
         let mine: Vec<&CellFigures> = cells.iter().filter(|c| c.path == p.name).collect();
         if mine.is_empty() {
             continue;
         }
-        let key = executor(p);
         let rule = Rule::on(p, rt);
-        match groups
-            .iter_mut()
-            .find(|(k, r, _, _)| *k == key && *r == rule)
-        {
-            Some((_, _, _, v)) => v.extend(mine),
-            None => groups.push((key, rule, p, mine)),
+        match groups.iter_mut().find(|(r, _, _)| *r == rule) {
+            Some((_, _, v)) => v.extend(mine),
+            None => groups.push((rule, p, mine)),
         }
     }
-    groups.sort_by_key(|((order, _), _, _, _)| *order);
-    let split: Vec<(usize, String)> = groups.iter().map(|(key, _, _, _)| key.clone()).collect();
+    let split: Vec<String> = groups.iter().map(|(r, _, _)| r.executor.clone()).collect();
     groups
         .into_iter()
-        .map(|(_, mut rule, p, mut mine)| {
+        .map(|(mut rule, p, mut mine)| {
             mine.sort_by_key(|c| c.index);
-            let key = executor(p);
-            if split.iter().filter(|k| **k == key).count() > 1 {
+            if split.iter().filter(|e| **e == rule.executor).count() > 1 {
                 rule.executor = format!("{} ({})", rule.executor, rule.cells()[4]);
             }
             let mut row = measure_rule(&rule, &mine, threadirqs);

@@ -221,9 +221,12 @@ fn max_capture(cells: &[(&str, u64, u64, i64, i64)]) -> Bench {
          meta paths top wq\nmeta clk_tck 100\nmeta rounds 1\nmeta max_steps 1000 2000 5000\n\
          meta max_ms 2000\nmeta scale_n 1\n\
          meta path.top mechanism=none softirq=none context=hardirq may_sleep=0 atomic=1 \
-         trace=irq:irq_handler_entry\n\
+         context_rt=hardirq may_sleep_rt=0 trace=irq:irq_handler_entry executor=hardirq \
+         sched=- sched_rt=- bound=1 merges=0 top_threadable=0\n\
          meta path.wq mechanism=queue_work(system_wq) softirq=none context=task_kworker \
-         may_sleep=1 atomic=0 trace=workqueue:workqueue_execute_start\n",
+         may_sleep=1 atomic=0 context_rt=task_kworker may_sleep_rt=1 \
+         trace=workqueue:workqueue_execute_start executor=workqueue sched=other \
+         sched_rt=other bound=1 merges=1 top_threadable=1\n",
     );
     for (path, rate, tr, raised, coal) in cells {
         let e = raised - coal;

@@ -217,3 +217,26 @@ fn the_chain_gives_the_verdict() {
     assert!(md.contains("module p50 µs, no triggers"));
     assert!(md.contains("irq/irq_handler_entry → irq/softirq_raise → irq/tasklet_entry"));
 }
+
+/// The trace mode needs each path's `inst` record: without one, the
+/// overhead phase is an error naming the path, whatever the rounds (with
+/// `meta rounds 0` no cell asks for it first).
+#[test]
+fn trace_mode_without_an_inst_record_is_an_error() {
+    for rounds in ["2", "0"] {
+        let text: String = common::text(SMOKE2)
+            .lines()
+            .filter(|l| !(l.starts_with("inst ") && l.contains(" path=hardirq ")))
+            .map(|l| match l {
+                "meta rounds 2" => format!("meta rounds {rounds}\n"),
+                l => format!("{l}\n"),
+            })
+            .collect();
+        let b = parse_str("smoke2.txt", &text).expect("parses");
+        let e = analyse(&[b]).expect_err("must fail").to_string();
+        assert_eq!(
+            e, "smoke2.txt: overhead: no `inst` record for hardirq",
+            "{rounds}"
+        );
+    }
+}

@@ -471,3 +471,111 @@ fn guard_skipped_is_read_once_and_marked() {
     l.insert(end - 1, "guard_skipped x".into());
     expect(&join(&l), end, "guard_skipped");
 }
+
+/// The registry's facts (docs/capture-format.md, "The registry"): every
+/// field the tool reads is required. A capture of a module before them is
+/// refused, at the line of the first path that lacks one, naming the path
+/// and the fields, never read by guessing from the mechanism's text.
+#[test]
+fn registry_facts_are_required() {
+    let l = lines();
+    let at = |prefix: &str| l.iter().position(|x| x.starts_with(prefix)).expect(prefix) + 1;
+    let n = at("meta path.tasklet ");
+    let line = l[n - 1].clone();
+    for field in [
+        "bound=1",
+        "executor=tasklet",
+        "sched=-",
+        "sched_rt=-",
+        "merges=1",
+        "top_threadable=1",
+        "context_rt=softirq",
+        "may_sleep_rt=0",
+    ] {
+        let key = field.split('=').next().unwrap();
+        assert!(line.contains(&format!(" {field}")), "{field}");
+        let text = with_line(n, &line.replace(&format!(" {field}"), ""));
+        expect(
+            &text,
+            n,
+            &format!(
+                "meta path.tasklet: no `{key}=` field: the capture predates the registry's \
+                 facts this tool reads (docs/capture-format.md); re-capture it with the \
+                 current module"
+            ),
+        );
+    }
+    // A registry as the module published it before the facts: the first
+    // path's line, with every missing field named.
+    let mut m = l.clone();
+    for x in m.iter_mut().filter(|x| x.starts_with("meta path.")) {
+        let keep: Vec<&str> = x
+            .split(' ')
+            .filter(|f| {
+                ![
+                    "context_rt=",
+                    "may_sleep_rt=",
+                    "executor=",
+                    "sched=",
+                    "sched_rt=",
+                    "bound=",
+                    "merges=",
+                    "top_threadable=",
+                ]
+                .iter()
+                .any(|k| f.starts_with(k))
+            })
+            .collect();
+        *x = keep.join(" ");
+    }
+    expect(
+        &join(&m),
+        at("meta path.hardirq "),
+        "meta path.hardirq: no `context_rt=`, `may_sleep_rt=`, `executor=`, `sched=`, \
+         `sched_rt=`, `bound=`, `merges=`, `top_threadable=` fields: the capture predates \
+         the registry's facts",
+    );
+    // Present but not of their form.
+    for (from, to, why) in [
+        (" bound=1", " bound=yes", "`bound=yes` is not 0 or 1"),
+        (
+            " sched=-",
+            " sched=fifo",
+            "`sched=fifo` is not fifoN, other or -",
+        ),
+        (" executor=tasklet", " executor=", "`executor=` is empty"),
+        (
+            " context_rt=softirq",
+            " context_rt=moon",
+            "`context_rt=moon` is not a context",
+        ),
+    ] {
+        expect(
+            &with_line(n, &line.replace(from, to)),
+            n,
+            &format!("meta path.tasklet: {why}"),
+        );
+    }
+}
+
+/// A bench capture is held to the same registry.
+#[test]
+fn bench_registry_facts_are_required() {
+    use irqdefer_report::results::bench;
+    let text = common::text("bench-smoke4.txt");
+    assert!(bench::parse_str("ok", &text).is_ok());
+    let l: Vec<String> = text.lines().map(String::from).collect();
+    let n = l
+        .iter()
+        .position(|x| x.starts_with("meta path.wq_unbound "))
+        .unwrap();
+    let mut m = l.clone();
+    m[n] = m[n].replace(" bound=0", "");
+    let e = bench::parse_str("bad.txt", &join(&m)).expect_err("must fail");
+    assert_eq!(e.line, n + 1, "{e}");
+    assert!(
+        e.msg
+            .starts_with("meta path.wq_unbound: no `bound=` field: the capture predates"),
+        "{e}"
+    );
+}

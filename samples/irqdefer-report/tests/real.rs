@@ -128,15 +128,17 @@ fn threadirqs_interrupt_counts_may_exceed_raised() {
 fn textbook_under_threadirqs() {
     let b = threadirqs();
     let names: Vec<&str> = b.textbook.iter().map(|r| r.executor.as_str()).collect();
+    // The registry's executors (`executor=`), in its order.
     assert_eq!(
         names,
         [
             "hardirq",
-            "softirq/tasklet",
-            "timer softirq",
-            "BH workqueue",
+            "irq_thread",
+            "tasklet",
             "workqueue",
-            "threaded IRQ",
+            "bh_workqueue",
+            "timer",
+            "hrtimer",
             "kthread"
         ]
     );
@@ -156,7 +158,7 @@ fn textbook_under_threadirqs() {
     for r in &b.textbook[1..] {
         assert!(r.agrees(), "{}: {:?}", r.executor, r);
     }
-    let wq = &b.textbook[4];
+    let wq = &b.textbook[3];
     assert_eq!(wq.gfp.measured, "GFP_KERNEL");
     assert_eq!(
         wq.may_sleep.measured,

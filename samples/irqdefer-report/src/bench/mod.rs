@@ -62,13 +62,23 @@ fn fail<T>(msg: impl Into<String>) -> Result<T> {
 }
 
 /// One boot's capture, with what the analysis reads of it.
+#[derive(Clone, Copy)]
 struct Boot<'a> {
     b: &'a Bench,
 }
 
-impl Boot<'_> {
+impl<'a> Boot<'a> {
     fn name(&self) -> &str {
         self.b.name()
+    }
+
+    /// The records of `kind` by their `path` (a path's last).
+    fn by_path(&self, kind: &str) -> BTreeMap<&'a str, &'a Record> {
+        self.b
+            .records(kind)
+            .iter()
+            .map(|r| (r.word("path"), r))
+            .collect()
     }
 
     fn text(&self, key: &str) -> String {
@@ -249,10 +259,34 @@ pub const SELFCOST_SPREAD: f64 = 0.15;
 /// against the hog; with the module's own timing of what `full` adds
 /// (`costs`), its share of the CPU per run as well.
 pub fn overhead(b: &Bench, costs: Option<&selfcost::Costs>) -> Result<Overhead> {
-    let boot = &Boot { b };
+    let boot = Boot { b };
     let rounds = boot.int("rounds")?;
     let idle = boot.idle_load()?;
-    let mut cells: BTreeMap<(i64, &str, &str), &Record> = BTreeMap::new();
+    let cells = overhead_cells(&boot)?;
+    let modes = overhead_modes(&boot)?;
+    // The kernel's instruments of each path (`inst` records).
+    let inst = boot.by_path("inst");
+    let mut rows = Vec::new();
+    for p in boot.words("paths") {
+        let c = path_cells(boot, idle, &cells, &modes, inst.get(p).copied(), p, rounds)?;
+        rows.push(overhead_row(&c, p, modes.contains(&"trace"), costs)?);
+    }
+    Ok(Overhead {
+        boot: boot.text("boot"),
+        idle_cpu: idle,
+        rounds,
+        rate: boot.int("ov_rate")?,
+        rows,
+    })
+}
+
+/// A boot's overhead cells, by (round, path, mode).
+type OverheadCells<'a> = BTreeMap<(i64, &'a str, &'a str), &'a Record>;
+
+/// Reads a boot's overhead cells, each checked: none twice, its counts
+/// sane.
+fn overhead_cells<'a>(boot: &Boot<'a>) -> Result<OverheadCells<'a>> {
+    let mut cells = BTreeMap::new();
     for r in boot.b.records("ov") {
         let (rnd, p, m) = (r.int("round"), r.word("path"), r.word("mode"));
         if cells.insert((rnd, p, m), r).is_some() {
@@ -263,6 +297,12 @@ pub fn overhead(b: &Bench, costs: Option<&selfcost::Costs>) -> Result<Overhead> 
         }
         check_counts(r, &format!("overhead {p} {m} round {rnd}"))?;
     }
+    Ok(cells)
+}
+
+/// The overhead modes a boot ran (`meta ov_modes`), in [`MODES`]' order;
+/// every one of [`RATE_MODES`] must be among them.
+fn overhead_modes(boot: &Boot<'_>) -> Result<Vec<&'static str>> {
     let ran = boot.words("ov_modes");
     if ran.is_empty() {
         return fail("an overhead phase without `meta ov_modes`");
@@ -271,186 +311,251 @@ pub fn overhead(b: &Bench, costs: Option<&selfcost::Costs>) -> Result<Overhead> 
     if let Some(m) = RATE_MODES.iter().find(|m| !modes.contains(m)) {
         return fail(format!("`meta ov_modes` without the mode {m}"));
     }
-    // The kernel's instruments of each path (`inst` records).
-    let inst: BTreeMap<&str, &Record> = boot
-        .b
-        .records("inst")
-        .iter()
-        .map(|r| (r.word("path"), r))
-        .collect();
-    let mut rows = Vec::new();
-    for p in boot.words("paths") {
-        let has_hist = inst.get(p).is_some_and(|r| r.word("hist") != "none");
-        let mut per: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
-        for rnd in 1..=rounds as i64 {
-            for &m in &modes {
-                if m == "hist" && !has_hist {
-                    continue;
-                }
-                if (m == "trace" || m == "hist") && !inst.contains_key(p) {
-                    return fail(format!(
-                        "{}: overhead: no `inst` record for {p}",
-                        boot.name()
-                    ));
-                }
-                let Some(c) = cells.get(&(rnd, p, m)) else {
-                    return fail(format!(
-                        "{}: overhead cell missing: {p}, {m}, round {rnd}",
-                        boot.name()
-                    ));
-                };
-                per.entry(m).or_default().push(c);
+    Ok(modes)
+}
+
+/// One path's overhead cells, per mode, round by round, with what its
+/// figures read of them.
+struct PathCells<'a> {
+    boot: Boot<'a>,
+    /// The boot's idle baseline, CPU.
+    idle: f64,
+    /// The path's `inst` record: the kernel's instruments for it.
+    inst: Option<&'a Record>,
+    per: BTreeMap<&'static str, Vec<&'a Record>>,
+}
+
+impl PathCells<'_> {
+    /// Whether the kernel has hist triggers for the path.
+    fn has_hist(&self) -> bool {
+        self.inst.is_some_and(|r| r.word("hist") != "none")
+    }
+
+    /// The cells of mode `m`.
+    fn of(&self, m: &str) -> &[&Record] {
+        self.per.get(m).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Runs per second of each cell of mode `m`.
+    fn runs(&self, m: &str) -> Result<Vec<f64>> {
+        self.of(m)
+            .iter()
+            .map(|c| Ok(c.num("executed") / self.boot.dt(c)?))
+            .collect()
+    }
+
+    /// CPU µs per run of each cell of mode `m`.
+    fn cost(&self, m: &str) -> Result<Vec<f64>> {
+        self.of(m)
+            .iter()
+            .map(|c| self.boot.cost_us(c, self.idle))
+            .collect()
+    }
+
+    /// The median coalesced share of mode `m`.
+    fn coal(&self, m: &str) -> f64 {
+        median0(
+            &self
+                .of(m)
+                .iter()
+                .map(|c| c.num("coalesced") / c.num("raised"))
+                .collect::<Vec<f64>>(),
+        )
+    }
+
+    /// The median of `per(cell) / window` over the cells of mode `m`.
+    fn per_s(&self, m: &str, per: impl Fn(&Record) -> f64) -> Result<f64> {
+        let xs = self
+            .of(m)
+            .iter()
+            .map(|c| Ok(per(c) / self.boot.dt(c)?))
+            .collect::<Result<Vec<f64>>>()?;
+        Ok(median0(&xs))
+    }
+}
+
+/// Gathers path `p`'s cells of every mode the boot ran, round by round:
+/// `hist` only where the kernel has the path's pair; an error for a cell
+/// or an `inst` record missing.
+fn path_cells<'a>(
+    boot: Boot<'a>,
+    idle: f64,
+    cells: &OverheadCells<'a>,
+    modes: &[&'static str],
+    inst: Option<&'a Record>,
+    p: &str,
+    rounds: u64,
+) -> Result<PathCells<'a>> {
+    let mut c = PathCells {
+        boot,
+        idle,
+        inst,
+        per: BTreeMap::new(),
+    };
+    let has_hist = c.has_hist();
+    for rnd in 1..=rounds as i64 {
+        for &m in modes {
+            if m == "hist" && !has_hist {
+                continue;
             }
-        }
-        let of = |m: &str| per.get(m).map_or(&[][..], Vec::as_slice);
-        let runs = |m: &str| {
-            of(m)
-                .iter()
-                .map(|c| Ok(c.num("executed") / boot.dt(c)?))
-                .collect::<Result<Vec<f64>>>()
-        };
-        let cost = |m: &str| {
-            of(m)
-                .iter()
-                .map(|c| boot.cost_us(c, idle))
-                .collect::<Result<Vec<f64>>>()
-        };
-        let coal = |m: &str| {
-            median0(
-                &of(m)
-                    .iter()
-                    .map(|c| c.num("coalesced") / c.num("raised"))
-                    .collect::<Vec<f64>>(),
-            )
-        };
-        // A timer_list (TIMER softirq) runs once per jiffy.
-        let bound = if boot.rule(p).is_some_and(|r| r.softirq == "TIMER") {
-            "tick"
-        } else if coal("count") > 0.01 || coal("full") > 0.01 {
-            "path"
-        } else {
-            "source"
-        };
-        // Source- or tick-bound, runs/s is the same whatever the path
-        // costs: a CPU-bound path's throughput is inverse to its CPU per
-        // run, so the verdict uses that there.
-        let v = if bound == "path" {
-            judge(
-                &runs("full")?,
-                &runs("count")?,
-                OV_TARGET,
-                "runs/s",
-                Worse::Less,
-            )
-        } else {
-            judge(
-                &cost("full")?,
-                &cost("count")?,
-                OV_TARGET,
-                "CPU/run",
-                Worse::More,
-            )
-        };
-        let mut rd = judge(
-            &runs("reader")?,
-            &runs("hog")?,
-            READER_TARGET,
-            "runs/s",
-            Worse::Less,
-        );
-        if bound != "path" {
-            rd.verdict += &format!("; {bound}-bound");
-        }
-        let mut runs_s = BTreeMap::new();
-        let mut coalesced = BTreeMap::new();
-        for m in RATE_MODES {
-            runs_s.insert(m, median0(&runs(m)?));
-            coalesced.insert(m, coal(m));
-        }
-        let mut cpu_us = BTreeMap::new();
-        for m in ["full", "count"] {
-            cpu_us.insert(m, median0(&cost(m)?));
-        }
-        let cost_row = if modes.contains(&"trace") {
-            let i = inst[p];
-            let mut cu = BTreeMap::new();
-            for m in ["full", "count", "trace", "hist"] {
-                if !of(m).is_empty() {
-                    cu.insert(m, median0(&cost(m)?));
-                }
+            if (m == "trace" || m == "hist") && inst.is_none() {
+                return no_inst(&boot, p);
             }
-            let epr: Vec<f64> = of("trace")
-                .iter()
-                .filter_map(|c| c.opt("tev").map(|e| e as f64 / c.num("executed")))
-                .collect();
-            let ratio = |a: &str, b: &str| -> Result<Option<Interval>> {
-                Ok(paired_ratio(&cost(a)?, &cost(b)?))
+            let Some(cell) = cells.get(&(rnd, p, m)) else {
+                return fail(format!(
+                    "{}: overhead cell missing: {p}, {m}, round {rnd}",
+                    boot.name()
+                ));
             };
-            Some(CostRow {
-                events: i.word("trace").split(',').map(String::from).collect(),
-                hist: has_hist.then(|| i.word("hist").to_string()),
-                cpu_us: cu,
-                events_per_run: median(&epr),
-                full_count: ratio("full", "count")?,
-                trace_count: ratio("trace", "count")?,
-                hist_count: if has_hist {
-                    ratio("hist", "count")?
-                } else {
-                    None
-                },
-                full_vs_trace: judge_below_one(&cost("full")?, &cost("trace")?),
-                full_vs_hist: if has_hist {
-                    Some(judge_below_one(&cost("full")?, &cost("hist")?))
-                } else {
-                    None
-                },
-            })
+            c.per.entry(m).or_default().push(cell);
+        }
+    }
+    Ok(c)
+}
+
+/// A path without the `inst` record its `trace` or `hist` mode needs.
+fn no_inst<T>(boot: &Boot<'_>, p: &str) -> Result<T> {
+    fail(format!(
+        "{}: overhead: no `inst` record for {p}",
+        boot.name()
+    ))
+}
+
+/// What limits a path's runs/s: `tick` for a `timer_list` (the TIMER
+/// softirq runs once per jiffy), `path` where requests coalesce, else
+/// `source`.
+fn limit(c: &PathCells<'_>, p: &str) -> &'static str {
+    if c.boot.rule(p).is_some_and(|r| r.softirq == "TIMER") {
+        "tick"
+    } else if c.coal("count") > 0.01 || c.coal("full") > 0.01 {
+        "path"
+    } else {
+        "source"
+    }
+}
+
+/// `full` against `count`. Source- or tick-bound, runs/s is the same
+/// whatever the path costs: a CPU-bound path's throughput is inverse to
+/// its CPU per run, so the verdict uses that there.
+fn full_vs_count(c: &PathCells<'_>, bound: &str) -> Result<Verdict> {
+    let (full, count, what, worse) = if bound == "path" {
+        (c.runs("full")?, c.runs("count")?, "runs/s", Worse::Less)
+    } else {
+        (c.cost("full")?, c.cost("count")?, "CPU/run", Worse::More)
+    };
+    Ok(judge(&full, &count, OV_TARGET, what, worse))
+}
+
+/// The reader against the hog, runs/s.
+fn reader_vs_hog(c: &PathCells<'_>, bound: &str) -> Result<Verdict> {
+    let mut rd = judge(
+        &c.runs("reader")?,
+        &c.runs("hog")?,
+        READER_TARGET,
+        "runs/s",
+        Worse::Less,
+    );
+    if bound != "path" {
+        rd.verdict += &format!("; {bound}-bound");
+    }
+    Ok(rd)
+}
+
+/// The path's CPU time per run against the kernel's instruments for the
+/// same events (its `inst` record `i`).
+fn cost_row(c: &PathCells<'_>, i: &Record) -> Result<CostRow> {
+    let has_hist = c.has_hist();
+    let mut cu = BTreeMap::new();
+    for m in ["full", "count", "trace", "hist"] {
+        if !c.of(m).is_empty() {
+            cu.insert(m, median0(&c.cost(m)?));
+        }
+    }
+    let epr: Vec<f64> = c
+        .of("trace")
+        .iter()
+        .filter_map(|r| r.opt("tev").map(|e| e as f64 / r.num("executed")))
+        .collect();
+    let ratio = |a: &str, b: &str| -> Result<Option<Interval>> {
+        Ok(paired_ratio(&c.cost(a)?, &c.cost(b)?))
+    };
+    Ok(CostRow {
+        events: i.word("trace").split(',').map(String::from).collect(),
+        hist: has_hist.then(|| i.word("hist").to_string()),
+        cpu_us: cu,
+        events_per_run: median(&epr),
+        full_count: ratio("full", "count")?,
+        trace_count: ratio("trace", "count")?,
+        hist_count: if has_hist {
+            ratio("hist", "count")?
         } else {
             None
-        };
-        let mut p50 = BTreeMap::new();
-        for m in ["full", "reader", "hog"] {
-            let xs: Vec<f64> = of(m).iter().map(|c| c.num("lat_p50")).collect();
-            p50.insert(m, median0(&xs));
-        }
-        let source = of("full")
-            .iter()
-            .map(|c| Ok(c.num("raised") / boot.dt(c)?))
-            .collect::<Result<Vec<f64>>>()?;
-        let reads = of("reader")
-            .iter()
-            .map(|c| Ok(c.opt("reads").unwrap_or(0) as f64 / boot.dt(c)?))
-            .collect::<Result<Vec<f64>>>()?;
-        rows.push(OverheadRow {
-            path: p.to_string(),
-            bound,
-            source_hz: median0(&source),
-            reader_vs_full: runs_s["reader"] / runs_s["full"] - 1.0,
-            runs_s,
-            cpu_us,
-            coalesced,
-            p50,
-            reads_s: median0(&reads),
-            measured_share: match costs {
-                Some(c) => Some(judge_share(
-                    c.measuring_max(),
-                    SELFCOST_SPREAD,
-                    &cost("count")?,
-                    OV_TARGET,
-                )),
-                None => None,
-            },
-            full_vs_count: v,
-            reader_vs_hog: rd,
-            cost: cost_row,
-        });
+        },
+        full_vs_trace: judge_below_one(&c.cost("full")?, &c.cost("trace")?),
+        full_vs_hist: if has_hist {
+            Some(judge_below_one(&c.cost("full")?, &c.cost("hist")?))
+        } else {
+            None
+        },
+    })
+}
+
+/// One path's overhead figures and verdicts, from its cells `c`; against
+/// the kernel's instruments where the boot ran the `trace` mode (`trace`).
+fn overhead_row(
+    c: &PathCells<'_>,
+    p: &str,
+    trace: bool,
+    costs: Option<&selfcost::Costs>,
+) -> Result<OverheadRow> {
+    let bound = limit(c, p);
+    let v = full_vs_count(c, bound)?;
+    let rd = reader_vs_hog(c, bound)?;
+    let mut runs_s = BTreeMap::new();
+    let mut coalesced = BTreeMap::new();
+    for m in RATE_MODES {
+        runs_s.insert(m, median0(&c.runs(m)?));
+        coalesced.insert(m, c.coal(m));
     }
-    Ok(Overhead {
-        boot: boot.text("boot"),
-        idle_cpu: idle,
-        rounds,
-        rate: boot.int("ov_rate")?,
-        rows,
+    let mut cpu_us = BTreeMap::new();
+    for m in ["full", "count"] {
+        cpu_us.insert(m, median0(&c.cost(m)?));
+    }
+    let cost = match (trace, c.inst) {
+        (false, _) => None,
+        (true, Some(i)) => Some(cost_row(c, i)?),
+        (true, None) => return no_inst(&c.boot, p),
+    };
+    let mut p50 = BTreeMap::new();
+    for m in ["full", "reader", "hog"] {
+        let xs: Vec<f64> = c.of(m).iter().map(|r| r.num("lat_p50")).collect();
+        p50.insert(m, median0(&xs));
+    }
+    let source_hz = c.per_s("full", |r| r.num("raised"))?;
+    let reads_s = c.per_s("reader", |r| r.opt("reads").unwrap_or(0) as f64)?;
+    let reader_vs_full = runs_s["reader"] / runs_s["full"] - 1.0;
+    Ok(OverheadRow {
+        path: p.to_string(),
+        bound,
+        source_hz,
+        reader_vs_full,
+        runs_s,
+        cpu_us,
+        coalesced,
+        p50,
+        reads_s,
+        measured_share: match costs {
+            Some(s) => Some(judge_share(
+                s.measuring_max(),
+                SELFCOST_SPREAD,
+                &c.cost("count")?,
+                OV_TARGET,
+            )),
+            None => None,
+        },
+        full_vs_count: v,
+        reader_vs_hog: rd,
+        cost,
     })
 }
 
@@ -706,141 +811,14 @@ pub fn accuracy(b: &Bench) -> Result<Accuracy> {
             boot.name()
         ));
     }
-    let recs: BTreeMap<&str, &Record> = boot
-        .b
-        .records("acc")
-        .iter()
-        .map(|r| (r.word("path"), r))
-        .collect();
+    let recs = boot.by_path("acc");
     let mut rows = Vec::new();
     for p in boot.words("paths") {
         let Some(r) = recs.get(p) else {
             return fail(format!("{}: accuracy: no cell for {p}", boot.name()));
         };
         check_counts(r, &format!("accuracy {p}"))?;
-        let trace = boot.b.traces.get(p).map_or(&[][..], Vec::as_slice);
-        let runs: Vec<f64> = trace
-            .iter()
-            .filter(|e| e.kind == EventKind::Run && e.path == p)
-            .map(|e| e.arg(1) as f64)
-            .collect();
-        if runs.is_empty() {
-            return fail(format!(
-                "{}: accuracy {p}: no irqdefer_run in the trace",
-                r.at
-            ));
-        }
-        let rule = boot.rule(p);
-        let trace_event = rule.map_or("none", |r| r.trace.as_str());
-        let mut row = AccuracyRow {
-            path: p.to_string(),
-            runs_traced: runs.len(),
-            paired: 0,
-            unpaired: 0,
-            unpaired_why: BTreeMap::new(),
-            oddities: BTreeMap::new(),
-            module_p50: median(&runs),
-            kernel_p50: None,
-            diff_p50: None,
-            diff_p99: None,
-            rel: None,
-            in_bracket: None,
-            signed_p50: None,
-            verdict: String::new(),
-            met: None,
-            status: None,
-            offset: None,
-            overrun: r.int("overrun"),
-            entry: "none".into(),
-            function: None,
-            why: Default::default(),
-        };
-        // The kernel event that starts the path's bottom half: the
-        // registry's trace rule.
-        let Some(kind) = EventKind::of_event(trace_event) else {
-            row.verdict = if trace_event == "none" {
-                "n/a: the kernel has no event for the start of its bottom half".into()
-            } else {
-                format!("n/a: the kernel's {trace_event} is not paired by this tool")
-            };
-            rows.push(row);
-            continue;
-        };
-        let got = pair(trace, p, kind, mhz);
-        if got.pairs.is_empty() {
-            let why: Vec<&str> = got.unpaired.0.iter().map(|(w, _)| w.as_str()).collect();
-            let why = if why.is_empty() {
-                "nothing found".to_string()
-            } else {
-                why.join(", ")
-            };
-            return fail(format!(
-                "{}: accuracy {p}: no run paired with the kernel's trace ({why})",
-                r.at
-            ));
-        }
-        let module: Vec<f64> = got.pairs.iter().map(|x| x.module).collect();
-        let kernel: Vec<f64> = got.pairs.iter().map(|x| x.kernel).collect();
-        if module.iter().chain(&kernel).any(|x| *x < 0.0) {
-            return fail(format!("{}: accuracy {p}: negative latency", r.at));
-        }
-        let diffs: Vec<f64> = got
-            .pairs
-            .iter()
-            .map(|x| (x.module - x.kernel).abs())
-            .collect();
-        let signed: Vec<f64> = got.pairs.iter().map(|x| x.module - x.kernel).collect();
-        let inside = got.pairs.iter().filter(|x| x.in_bracket).count() as f64;
-        let med = median0(&module);
-        let rel = (med > 0.0).then(|| median0(&diffs) / med);
-        let offset = stats::median_ci(&signed);
-        let (verdict, status) = if rule.is_some_and(|r| !r.has_bottom_half()) {
-            (
-                "n/a: no bottom half (the kernel's latency is 0 by definition)".to_string(),
-                None,
-            )
-        } else if let (Some(iv), true) = (offset, med > 0.0) {
-            // On the interval of the signed offset: within ±10% of the
-            // median latency, beyond it, or straddling the bound.
-            let (st, words) = stats::judge_offset(&iv, ACC_TARGET * med);
-            (words, Some(st))
-        } else {
-            ("unresolved (median latency 0)".to_string(), None)
-        };
-        let met = match status {
-            Some(stats::Status::Met) => Some(true),
-            Some(stats::Status::NotMet) => Some(false),
-            _ => None,
-        };
-        let function = got.function.and_then(|id| {
-            boot.b
-                .records("fn")
-                .iter()
-                .find(|f| f.word("path") == p && f.int("id") == id)
-                .map(|f| f.word("name").to_string())
-        });
-        row = AccuracyRow {
-            paired: got.pairs.len(),
-            unpaired: got.unpaired.total(),
-            unpaired_why: tally_map(&got.unpaired),
-            oddities: tally_map(&got.odd),
-            module_p50: Some(med),
-            kernel_p50: median(&kernel),
-            diff_p50: median(&diffs),
-            diff_p99: percentile(&diffs, 99),
-            rel,
-            in_bracket: Some(inside / got.pairs.len() as f64),
-            signed_p50: median(&signed),
-            status,
-            offset,
-            verdict,
-            met,
-            entry: kind.event_name().to_string(),
-            function,
-            why: (got.unpaired, got.odd),
-            ..row
-        };
-        rows.push(row);
+        rows.push(accuracy_row(boot, r, p, mhz)?);
     }
     Ok(Accuracy {
         boot: boot.text("boot"),
@@ -849,6 +827,165 @@ pub fn accuracy(b: &Bench) -> Result<Accuracy> {
         rate: boot.int("acc_rate")?,
         ms: boot.int("acc_ms")?,
         rows,
+    })
+}
+
+/// One path's accuracy: its runs in the trace (`r` its record, `mhz` the
+/// trace clock's rate) paired with the kernel's own trace of them, where
+/// the registry names a kernel event for the start of its bottom half.
+fn accuracy_row(boot: &Boot<'_>, r: &Record, p: &str, mhz: f64) -> Result<AccuracyRow> {
+    let trace = boot.b.traces.get(p).map_or(&[][..], Vec::as_slice);
+    let runs: Vec<f64> = trace
+        .iter()
+        .filter(|e| e.kind == EventKind::Run && e.path == p)
+        .map(|e| e.arg(1) as f64)
+        .collect();
+    if runs.is_empty() {
+        return fail(format!(
+            "{}: accuracy {p}: no irqdefer_run in the trace",
+            r.at
+        ));
+    }
+    let rule = boot.rule(p);
+    let trace_event = rule.map_or("none", |r| r.trace.as_str());
+    let row = unpaired_row(p, &runs, r);
+    // The kernel event that starts the path's bottom half: the
+    // registry's trace rule.
+    let Some(kind) = EventKind::of_event(trace_event) else {
+        let verdict = if trace_event == "none" {
+            "n/a: the kernel has no event for the start of its bottom half".into()
+        } else {
+            format!("n/a: the kernel's {trace_event} is not paired by this tool")
+        };
+        return Ok(AccuracyRow { verdict, ..row });
+    };
+    let got = pair(trace, p, kind, mhz);
+    if got.pairs.is_empty() {
+        let why: Vec<&str> = got.unpaired.0.iter().map(|(w, _)| w.as_str()).collect();
+        let why = if why.is_empty() {
+            "nothing found".to_string()
+        } else {
+            why.join(", ")
+        };
+        return fail(format!(
+            "{}: accuracy {p}: no run paired with the kernel's trace ({why})",
+            r.at
+        ));
+    }
+    paired_row(boot, r, p, rule, kind, got, row)
+}
+
+/// A path's row before pairing: its runs' latencies (`runs`, ns) as the
+/// module recorded them, the trace events lost.
+fn unpaired_row(p: &str, runs: &[f64], r: &Record) -> AccuracyRow {
+    AccuracyRow {
+        path: p.to_string(),
+        runs_traced: runs.len(),
+        paired: 0,
+        unpaired: 0,
+        unpaired_why: BTreeMap::new(),
+        oddities: BTreeMap::new(),
+        module_p50: median(runs),
+        kernel_p50: None,
+        diff_p50: None,
+        diff_p99: None,
+        rel: None,
+        in_bracket: None,
+        signed_p50: None,
+        verdict: String::new(),
+        met: None,
+        status: None,
+        offset: None,
+        overrun: r.int("overrun"),
+        entry: "none".into(),
+        function: None,
+        why: Default::default(),
+    }
+}
+
+/// The verdict on a path's signed offset (module − kernel, its interval)
+/// against its median latency `med`: n/a without a bottom half.
+fn offset_verdict(
+    rule: Option<&PathRule>,
+    offset: Option<Interval>,
+    med: f64,
+) -> (String, Option<stats::Status>) {
+    if rule.is_some_and(|r| !r.has_bottom_half()) {
+        (
+            "n/a: no bottom half (the kernel's latency is 0 by definition)".to_string(),
+            None,
+        )
+    } else if let (Some(iv), true) = (offset, med > 0.0) {
+        // On the interval of the signed offset: within ±10% of the
+        // median latency, beyond it, or straddling the bound.
+        let (st, words) = stats::judge_offset(&iv, ACC_TARGET * med);
+        (words, Some(st))
+    } else {
+        ("unresolved (median latency 0)".to_string(), None)
+    }
+}
+
+/// The name of the path's own entry function (`fn` records), by its id.
+fn function_name(boot: &Boot<'_>, p: &str, id: Option<i64>) -> Option<String> {
+    let id = id?;
+    boot.b
+        .records("fn")
+        .iter()
+        .find(|f| f.word("path") == p && f.int("id") == id)
+        .map(|f| f.word("name").to_string())
+}
+
+/// A path's row from its runs paired with the kernel's trace (`got`,
+/// paired on `kind`): the two latencies, their differences, the verdict.
+fn paired_row(
+    boot: &Boot<'_>,
+    r: &Record,
+    p: &str,
+    rule: Option<&PathRule>,
+    kind: EventKind,
+    got: pair::Pairing,
+    row: AccuracyRow,
+) -> Result<AccuracyRow> {
+    let module: Vec<f64> = got.pairs.iter().map(|x| x.module).collect();
+    let kernel: Vec<f64> = got.pairs.iter().map(|x| x.kernel).collect();
+    if module.iter().chain(&kernel).any(|x| *x < 0.0) {
+        return fail(format!("{}: accuracy {p}: negative latency", r.at));
+    }
+    let diffs: Vec<f64> = got
+        .pairs
+        .iter()
+        .map(|x| (x.module - x.kernel).abs())
+        .collect();
+    let signed: Vec<f64> = got.pairs.iter().map(|x| x.module - x.kernel).collect();
+    let inside = got.pairs.iter().filter(|x| x.in_bracket).count() as f64;
+    let med = median0(&module);
+    let offset = stats::median_ci(&signed);
+    let (verdict, status) = offset_verdict(rule, offset, med);
+    let met = match status {
+        Some(stats::Status::Met) => Some(true),
+        Some(stats::Status::NotMet) => Some(false),
+        _ => None,
+    };
+    Ok(AccuracyRow {
+        paired: got.pairs.len(),
+        unpaired: got.unpaired.total(),
+        unpaired_why: tally_map(&got.unpaired),
+        oddities: tally_map(&got.odd),
+        module_p50: Some(med),
+        kernel_p50: median(&kernel),
+        diff_p50: median(&diffs),
+        diff_p99: percentile(&diffs, 99),
+        rel: (med > 0.0).then(|| median0(&diffs) / med),
+        in_bracket: Some(inside / got.pairs.len() as f64),
+        signed_p50: median(&signed),
+        status,
+        offset,
+        verdict,
+        met,
+        entry: kind.event_name().to_string(),
+        function: function_name(boot, p, got.function),
+        why: (got.unpaired, got.odd),
+        ..row
     })
 }
 

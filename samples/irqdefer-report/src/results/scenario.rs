@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use super::{read, rest_after, Capture, Header, Lines, MetaSpec, ParseError, Value};
+use super::{fifo_prio, read, rest_after, Capture, Header, Lines, MetaSpec, ParseError, Value};
 use crate::snapshot::{KeyError, Snapshot};
 
 /// The meta keys of a scenario capture, besides the common ones.
@@ -79,10 +79,7 @@ impl Load {
             "idle" => Some(Load::Idle),
             "busy" => Some(Load::Busy),
             "kbusy" => Some(Load::KernelBusy),
-            _ => match s.strip_prefix("fifo")?.parse::<u32>() {
-                Ok(p) if (1..=99).contains(&p) => Some(Load::Fifo(p)),
-                _ => None,
-            },
+            _ => fifo_prio(s).map(Load::Fifo),
         }
     }
 
@@ -563,7 +560,9 @@ mod tests {
     const HEAD: &str = "irqdefer-results 2\nmeta capture scenario\nmeta kernel k\n\
                         meta boot normal\nmeta flavour f\nmeta accel kvm\nmeta vcpus 2\n\
                         meta cmdline\nmeta path.p0 mechanism=none softirq=none \
-                        context=hardirq may_sleep=0 atomic=1 trace=none\n";
+                        context=hardirq may_sleep=0 atomic=1 context_rt=hardirq \
+                        may_sleep_rt=0 trace=none executor=hardirq sched=- sched_rt=- \
+                        bound=1 merges=0 top_threadable=0\n";
 
     #[test]
     fn rates() {
