@@ -176,7 +176,7 @@ bench: kernel
 	@$(SCRIPTS)/bench.sh
 
 report-png:
-	@$(ROOT)samples/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
+	@$(ROOT)scripts/irqdefer-report/render-png.sh $(ROOT)out/report.html $(ROOT)out/report.png 1400,9000
 
 # The selftests run on each SERIES:FLAVOUR of CHECK_KERNELS (or, for
 # SERIES:FLAVOUR:A,B, on irqdefer_A.sh and irqdefer_B.sh only): 7.3's

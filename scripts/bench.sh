@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: boot the VM to measure irqdefer (scripts/guest/bench.sh),
-# then report (`irqdefer-report bench`, samples/irqdefer-report):
+# then report (`irqdefer-report bench`, scripts/irqdefer-report):
 # out/bench.md, out/bench.json.
 #
 #   scripts/bench.sh              three boots: 2 vCPUs, everything; then
@@ -20,8 +20,8 @@ mkdir -p "$raw"
 start=$SECONDS
 
 # The host tool first, so that its build does not compete with the VM.
-REPORT_DIR=$IRQDEFER_ROOT/samples/irqdefer-report
-msg "building the report tool (samples/irqdefer-report)"
+REPORT_DIR=$IRQDEFER_ROOT/scripts/irqdefer-report
+msg "building the report tool (scripts/irqdefer-report)"
 cargo build --quiet --locked --release --manifest-path "$REPORT_DIR/Cargo.toml"
 
 # boot NAME SMP WHAT TIMEOUT: one VM run of the guest's bench.sh.

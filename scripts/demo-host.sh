@@ -4,7 +4,7 @@
 # make demo-host: make demo's scenario matrix on the machine this runs on,
 # no VM: a Rust-enabled 6.12 kernel on real hardware, or in a KVM guest.
 # The same capture (scripts/guest/scenario.sh) and the same report
-# (samples/irqdefer-report): tables on stdout, OUT/report-host.html,
+# (scripts/irqdefer-report): tables on stdout, OUT/report-host.html,
 # OUT/report-host.json, the capture in OUT/results/BOOT.txt. The report is
 # labelled with the accelerator detected from inside (detect_accel: bare
 # metal, KVM or TCG).
@@ -32,7 +32,7 @@
 #
 # Environment: KO, OUT (the repository's out/), REPORT (the report tool:
 # built with cargo if cargo is there, else
-# samples/irqdefer-report/target/release/irqdefer-report), HOG (the
+# scripts/irqdefer-report/target/release/irqdefer-report), HOG (the
 # real-time hog, scripts/guest/hog.c: built with cc into OUT/demo-host/ if
 # not given), BOOT (the boot's name in the report, host), FLAVOUR (host),
 # KCONFIG (the kernel configuration to read), and scenario.sh's settings
@@ -197,12 +197,12 @@ done
 # the checks pass).
 build_report=0
 if [ -z "${REPORT:-}" ] && [ -n "$root" ]; then
-	manifest=$root/samples/irqdefer-report/Cargo.toml
-	REPORT=$root/samples/irqdefer-report/target/release/irqdefer-report
+	manifest=$root/scripts/irqdefer-report/Cargo.toml
+	REPORT=$root/scripts/irqdefer-report/target/release/irqdefer-report
 	command -v cargo >/dev/null 2>&1 && build_report=1
 fi
 [ "$build_report" = 1 ] || { [ -n "${REPORT:-}" ] && [ -x "$REPORT" ]; } ||
-	problem "the report tool is not built (${REPORT:-REPORT unset}) and there is no cargo: build it as your user with 'cargo build --release --manifest-path samples/irqdefer-report/Cargo.toml', or name it with REPORT="
+	problem "the report tool is not built (${REPORT:-REPORT unset}) and there is no cargo: build it as your user with 'cargo build --release --manifest-path scripts/irqdefer-report/Cargo.toml', or name it with REPORT="
 build_hog=0
 case ",$irqdefer_pressure," in
 *,rthog,*)

@@ -3,7 +3,7 @@
 #
 # make demo: run the scenario matrix (scripts/guest/scenario.sh) in one
 # boot of the VM per preemption model, then render the comparison with
-# samples/irqdefer-report: tables in the terminal, out/report.html with the
+# scripts/irqdefer-report: tables in the terminal, out/report.html with the
 # plots, out/report.json, and the comparisons between boots that differ in
 # one thing (out/compare-*.md, and .html with plots).
 #
@@ -47,7 +47,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$IRQDEFER_ROOT"
 
-REPORT_DIR=samples/irqdefer-report
+REPORT_DIR=scripts/irqdefer-report
 DEMO_SERIES=${DEMO_SERIES:-7.3}
 IRQ_CPU=${IRQ_CPU:-1}
 case $IRQ_CPU in '' | *[!0-9]*) die "IRQ_CPU=$IRQ_CPU: a CPU number" ;; esac

@@ -83,7 +83,7 @@ msg "lint: no list of path names outside the registry"
 #    two or more path names;
 #  - any line naming half of the paths or more.
 # The bench scripts (scripts/bench.sh, scripts/guest/bench.sh) are among
-# those shell scripts. The host tool (samples/irqdefer-report/src) reads
+# those shell scripts. The host tool (scripts/irqdefer-report/src) reads
 # the paths and their rules from the results' headers (the module's
 # `meta path.NAME` lines); in its Rust code, outside comments, a path name
 # in a string literal may stand for one path on purpose, but not:
@@ -191,7 +191,7 @@ else
 			"(available_paths, the snapshot's meta path lines; selftests/lib.sh)" >&2
 		fail=1
 	fi
-	mapfile -t tool_rs < <(find samples/irqdefer-report/src -name '*.rs')
+	mapfile -t tool_rs < <(find scripts/irqdefer-report/src -name '*.rs')
 	if ! awk -v names="${path_names[*]}" "$literals_prog" "${tool_rs[@]}"; then
 		echo "lint: path names listed in the report tool: take them from the results'" \
 			"registry (the meta path.NAME lines)" >&2

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench, in the guest: measure irqdefer's own cost and accuracy, and
 # write the raw figures to a results file; `irqdefer-report bench`
-# (samples/irqdefer-report) on the host turns them into numbers and
+# (scripts/irqdefer-report) on the host turns them into numbers and
 # verdicts.
 #
 #   bench.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]

@@ -4,7 +4,7 @@
 # with CPU 1 idle and then busy; then, where asked, the pressure scenarios
 # (a real-time hog, softirq overload); each cell's counters, before and
 # after, written to a results file for the host tool
-# (samples/irqdefer-report).
+# (scripts/irqdefer-report).
 #
 #   scenario.sh RESULTS [BOOT] [ACCEL] [FLAVOUR]
 #

@@ -33,7 +33,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPORT_DIR = os.path.join(ROOT, "samples", "irqdefer-report")
 REPORT_BIN = os.path.join(REPORT_DIR, "target", "release", "irqdefer-report")
-# make demo's sections that need two boots (samples/irqdefer-report,
+# make demo's sections that need two boots (scripts/irqdefer-report,
 # html.rs: rt_pair, the rt boot against full).
 TWO_BOOTS = {"What changes under PREEMPT_RT"}
 # The labels the page gives each `meta accel` (results/mod.rs, ACCELS).

@@ -5,7 +5,7 @@
 //! the classification of a context sample.
 //!
 //! The module takes the sample from the kernel (`src/stats.rs` adapts its
-//! `Context`); the host tool (`samples/irqdefer-report`) reads the counts
+//! `Context`); the host tool (`scripts/irqdefer-report`) reads the counts
 //! back by these same names.
 
 /// The name prefix of irqdefer's own kernel threads (`irqdefer-thread`,

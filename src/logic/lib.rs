@@ -16,7 +16,7 @@
 //! `#[path = "logic/lib.rs"] mod logic;` in `src/irqdefer_main.rs`, and as
 //! the host crate `irqdefer-logic` (`src/logic/Cargo.toml`), whose tests
 //! (`cargo test` in `src/logic`) thus run the module's own code. The host
-//! tool `samples/irqdefer-report` depends on that crate too: it reads the
+//! tool `scripts/irqdefer-report` depends on that crate too: it reads the
 //! histogram and the context classes with the module's own code. They use
 //! `core` only: no `std`, no `alloc`, no `kernel`.
 //!

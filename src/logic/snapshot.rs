@@ -3,7 +3,7 @@
 //! The keys of the module's `snapshot`: each path's counts, one
 //! `<path> <key> <value>` line each. Declared once, here: the module
 //! writes them in [`Key::ALL`]'s order (`src/interface/debugfs.rs`), and
-//! the host tool reads them by these names (`samples/irqdefer-report`,
+//! the host tool reads them by these names (`scripts/irqdefer-report`,
 //! `snapshot.rs`), so a key added here is a compile error in both until
 //! each says what it means.
 //!

@@ -154,7 +154,7 @@ fn hog_on_rt_predicts_the_forced_threads() {
     assert_eq!(fate("wq", 49), Fate::Starves);
 }
 
-/// On 7.3 `rt` (the sample report's capture, docs/sample/rt.txt) the
+/// On 7.3 `rt` (the sample report's capture, samples/report/rt.txt) the
 /// forced IRQ thread of a source raised on CPU 1 runs on CPU 0, and with
 /// it whatever its top half queues: those paths' runs in the hog's window
 /// took place off the hog's CPU. They are moved off, not a disagreement;
@@ -162,7 +162,7 @@ fn hog_on_rt_predicts_the_forced_threads() {
 /// starves.
 #[test]
 fn hog_runs_off_the_hogs_cpu_are_moved_off() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/sample/rt.txt");
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/report/rt.txt");
     let b = Boot::of(&parse_file(&file).expect("the sample capture parses"));
     assert_eq!(b.meta("raise_cpu"), "1");
     let cell = |p: &str, prio| b.hog_cell(p, prio).unwrap();
