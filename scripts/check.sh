@@ -7,7 +7,8 @@
 # (Python's unittest for the VM result judge and the scripts, cargo test
 # for the module's pure logic in src/logic and for the report tool, whose
 # tests cover the scenario and bench reports); then the selftests in the
-# VM on each other kernel and the bench smoke run, in both lanes. Prints
+# VM on each other kernel (on CHECK_KSELFTEST's by the kernel's own
+# runner, run_kselftest.sh) and the bench smoke run, in both lanes. Prints
 # one closing line, 'check: N passed, N failed[, N skipped]', and exits 1
 # if anything failed.
 set -uo pipefail
@@ -95,6 +96,17 @@ build_for() {
 		return 1
 	fi
 }
+
+# CHECK_KSELFTEST: the SERIES:FLAVOUR of CHECK_KERNELS whose selftests run
+# by the kernel's own runner instead of the project's: run_kselftest.sh -c
+# irqdefer from a kselftest install of selftests/ (vm.sh kselftest), every
+# script, with the same checks around them and judged the same way
+# (scripts/guest/run_selftests.sh, scripts/vm_result.py). By default 7.3
+# normal: the newer runner (it exits 1 when a test failed, and prints its
+# totals) in the VM, while the host tests run 6.12's, the default series'
+# (scripts/tests/test_kselftest.py); the 6.12 normal kernel keeps the
+# project's runner. None if CHECK_KERNELS does not list it.
+kselftest_kernel=${CHECK_KSELFTEST:-7.3:normal}
 
 # CHECK_KERNELS: SERIES:FLAVOUR, every selftest; SERIES:FLAVOUR:A,B,...
 # those scripts only (irqdefer_A.sh, irqdefer_B.sh, ...).
@@ -216,7 +228,9 @@ build_and_queue() { # SERIES:FLAVOUR[:SCRIPTS]
 	msg "the $series $flavour kernel and its module"
 	build_for "$series" "$flavour" || return 0
 	[ -z "$only" ] || for s in ${only//,/ }; do scripts+=("irqdefer_$s.sh"); done
-	enqueue "$series-$flavour" "$series" "$flavour" "" test "${scripts[@]}"
+	local mode=test
+	[ "$series:$flavour" != "$kselftest_kernel" ] || mode=kselftest
+	enqueue "$series-$flavour" "$series" "$flavour" "" "$mode" "${scripts[@]}"
 	if [[ $1 == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
 		f=$(claim bg head)
 		echo "$SECONDS" >"$f.start"
@@ -235,13 +249,8 @@ done
 # Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
 # threadirqs, for the selftests whose expectations depend on it (the load
 # bounds count the softirqs a threaded top half raises as FIFO work).
-# Then the kernel's own kselftest runner, run_kselftest.sh from a
-# kselftest install of selftests/ (scripts/kselftest.sh): three scripts,
-# one of which skips on this kernel (no fault injection); about 15 s.
 if [[ " ${CHECK_KERNELS:-6.12:normal} " == *" 6.12:normal "* ]]; then
 	enqueue threadirqs 6.12 normal threadirqs test irqdefer_bounds.sh irqdefer_controls.sh
-	enqueue kselftest 6.12 normal "" kselftest \
-		irqdefer_load.sh irqdefer_trigger.sh irqdefer_initfail.sh
 fi
 # Last in the queue, so that the background lane takes it first when its
 # debug run ends.

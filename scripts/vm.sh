@@ -9,12 +9,14 @@
 #                                     exit 0 only if all passed and the
 #                                     guest's log has no kernel splat
 #   scripts/vm.sh kselftest [SCRIPT...]
-#                                     the same selftests by the kernel's own
-#                                     runner: a kselftest install of
-#                                     selftests/ (scripts/kselftest.sh) in
-#                                     the initramfs, run by its
-#                                     run_kselftest.sh (all, or -t each one
-#                                     named); judged as test's output is
+#                                     the same by the kernel's own runner:
+#                                     a kselftest install of selftests/
+#                                     (scripts/kselftest.sh) in the
+#                                     initramfs, run by its run_kselftest.sh
+#                                     (-c irqdefer, or -t each one named);
+#                                     the same checks around the scripts
+#                                     (scripts/guest/run_selftests.sh), the
+#                                     same judge (scripts/vm_result.py)
 #   scripts/vm.sh demo                fire interrupts and show the counters
 #   scripts/vm.sh scenario BOOT OUT   run the demo's scenario matrix, write
 #                                     its results to OUT (the guest's second

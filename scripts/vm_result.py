@@ -4,8 +4,12 @@
 
 Counts the selftests' KTAP results (each test case of each script), prints
 a closing line 'N passed, N failed[, N skipped]', and fails the run on any
-failed case, a script that failed without a failed case, a guest that did
-not finish, or a kernel splat anywhere in the console or the guest's dmesg.
+failed case, a script that failed without a failed case or passed without
+reporting one, a script that ran longer than the kernel's runner gives it
+(settings' timeout), a guest that did not finish, or a kernel splat
+anywhere in the console or the guest's dmesg. The same for either runner
+(scripts/guest/run_selftests.sh: the project's, or the kernel's
+run_kselftest.sh).
 """
 
 import argparse
@@ -118,6 +122,12 @@ TOP_RE = re.compile(r"^(not ok|ok) (\d+) selftests: irqdefer: (\S+)(.*)$")
 # Any other top-level result is a harness-level case, such as the kmemleak
 # scan or the debug flavour's check that its checkers are live.
 HARNESS_RE = re.compile(r"^(not ok|ok) (\d+) (.*)$")
+# A script's run time, which the guest prints just before its result.
+TIME_RE = re.compile(r"^# (\S+\.sh): ([0-9.]+) s$")
+# The time the kernel's runner gives each script (settings, or -o): past
+# it, the runner kills the script where /usr/bin/timeout is coreutils'
+# (not in the VM's busybox userland, where vm.sh's VM_TIMEOUT bounds it).
+TIMEOUT_RE = re.compile(r"^# (?:timeout set|overriding timeout) to (\d+)$")
 
 
 def main():
@@ -158,28 +168,49 @@ def main():
     # kselftest: the same KTAP, from the kernel's run_kselftest.sh.
     if args.mode in ("test", "kselftest"):
         passed = failed = skipped = 0
-        failed_scripts = []
-        script_failed_cases = 0
+        failed_scripts, silent_scripts, slow_scripts = [], [], []
+        # The current script's results, run time and timeout.
+        cases = failed_cases = 0
+        run_time = timeout = None
         for l in lines:
             m = CASE_RE.match(l)
             if m:
+                cases += 1
                 if m.group(1) == "not ok":
                     failed += 1
-                    script_failed_cases += 1
+                    failed_cases += 1
                 elif "# SKIP" in m.group(3):
                     skipped += 1
                 else:
                     passed += 1
                 continue
             if l.startswith("# 1..0 # SKIP"):
+                cases += 1
                 skipped += 1
+                continue
+            m = TIME_RE.match(l)
+            if m:
+                run_time = (m.group(1), float(m.group(2)))
+                continue
+            m = TIMEOUT_RE.match(l)
+            if m:
+                timeout = int(m.group(1))
                 continue
             m = TOP_RE.match(l)
             if m:
-                if m.group(1) == "not ok" and script_failed_cases == 0:
+                script = m.group(3)
+                if m.group(1) == "not ok" and failed_cases == 0:
                     failed += 1
-                    failed_scripts.append(m.group(3))
-                script_failed_cases = 0
+                    failed_scripts.append(script)
+                elif cases == 0 and "# SKIP" in m.group(4):
+                    skipped += 1
+                elif cases == 0:
+                    failed += 1
+                    silent_scripts.append(script)
+                if timeout and run_time and run_time[0] == script and run_time[1] > timeout:
+                    slow_scripts.append(f"{script} ({run_time[1]} s > {timeout} s)")
+                cases = failed_cases = 0
+                run_time = timeout = None
                 continue
             m = HARNESS_RE.match(l)
             if m:
@@ -189,6 +220,11 @@ def main():
                     failed += 1
         if failed_scripts:
             problems.append("scripts failed without a failed case: " + ", ".join(failed_scripts))
+        if silent_scripts:
+            problems.append("scripts passed without reporting a case: " + ", ".join(silent_scripts))
+        if slow_scripts:
+            problems.append("scripts ran longer than the kernel's runner allows (selftests/settings): "
+                            + ", ".join(slow_scripts))
         if passed + failed + skipped == 0:
             problems.append("no test ran")
         if rc != 0 and failed == 0:
