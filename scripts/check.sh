@@ -275,10 +275,10 @@ add_counts out/host-tests.log
 msg "logic tests (cargo test in src/logic)"
 cargo_tests logic src/logic/Cargo.toml out/logic-tests.log
 
-msg "report tool tests (cargo test in samples/irqdefer-report)"
+msg "report tool tests (cargo test in scripts/irqdefer-report)"
 # Optimised (with overflow checks, Cargo.toml): the bootstrap tests take
 # 7 s, not 70, and the dependencies are those the VM runs build anyway.
-cargo_tests "report tool" samples/irqdefer-report/Cargo.toml out/report-tests.log --release
+cargo_tests "report tool" scripts/irqdefer-report/Cargo.toml out/report-tests.log --release
 
 fg_lane
 

@@ -38,6 +38,8 @@ for f in Makefile lib.mk kselftest run_kselftest.sh; do
 done
 # A copy, not a link: the target's `include ../lib.mk` must find the stage.
 cp -a "$IRQDEFER_ROOT/selftests" "$stage/irqdefer"
+# Its TEST_FILES include ../samples/debugfs-tour.sh, which irqdefer_samples.sh runs.
+cp -a "$IRQDEFER_ROOT/samples" "$stage/samples"
 rm -rf "$dest"
 env -u KSFT_DIR make -s -C "$stage" top_srcdir="$srctree" TARGETS=irqdefer \
 	KSFT_INSTALL_PATH="$dest" install >/dev/null

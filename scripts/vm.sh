@@ -100,6 +100,9 @@ make -s -C "$IRQDEFER_ROOT" KDIR="$tree" INSTALL_M="$moddir" \
 	install-built >"$work/install.log" 2>&1 ||
 	die "make install-built into the initramfs failed: $(tail -5 "$work/install.log")"
 cp "$IRQDEFER_ROOT"/selftests/*.sh "$root/irqdefer/selftests/"
+# The samples (selftests/irqdefer_samples.sh runs them), as in the tree: ../samples.
+mkdir -p "$root/irqdefer/samples"
+cp "$IRQDEFER_ROOT"/samples/*.sh "$root/irqdefer/samples/"
 cp "$IRQDEFER_ROOT"/scripts/guest/* "$root/irqdefer/"
 cp "$IRQDEFER_ROOT/scripts/guest/init" "$root/init"
 cp "$IRQDEFER_ROOT/scripts/demo-host.sh" "$IRQDEFER_ROOT/scripts/preflight.sh" "$root/irqdefer/"
@@ -118,9 +121,9 @@ done
 bins=cyclictest
 [ "$mode" != bench ] || bins+=" perf"
 if [ "$mode" = demo-host ]; then
-	msg "building the report tool (samples/irqdefer-report)"
-	cargo build --quiet --locked --release --manifest-path "$IRQDEFER_ROOT/samples/irqdefer-report/Cargo.toml"
-	bins+=" $IRQDEFER_ROOT/samples/irqdefer-report/target/release/irqdefer-report"
+	msg "building the report tool (scripts/irqdefer-report)"
+	cargo build --quiet --locked --release --manifest-path "$IRQDEFER_ROOT/scripts/irqdefer-report/Cargo.toml"
+	bins+=" $IRQDEFER_ROOT/scripts/irqdefer-report/target/release/irqdefer-report"
 fi
 for b in $bins; do
 	bin=$(command -v "$b") || continue
@@ -134,7 +137,7 @@ if [ "$mode" = kselftest ]; then
 	"$IRQDEFER_ROOT/scripts/kselftest.sh" "$root/kselftest" 2>/dev/null ||
 		die "cannot install the selftests as a kselftest collection (scripts/kselftest.sh)"
 fi
-chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh
+chmod +x "$root/init" "$root"/irqdefer/*.sh "$root"/irqdefer/selftests/*.sh "$root"/irqdefer/samples/*.sh
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc-passwd"
 mkdir -p "$root/etc"
 mv "$root/etc-passwd" "$root/etc/passwd"
