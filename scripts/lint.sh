@@ -6,7 +6,7 @@
 # checkpatch.pl --strict on the C shim; cargo clippy and cargo fmt on the
 # host crates: the module's pure logic in src/logic (which the module
 # compiles too: it must use core only, and format as the kernel does) and
-# the tools in samples/. Any finding fails.
+# the report tool in scripts/irqdefer-report. Any finding fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -59,7 +59,7 @@ fi
 
 # From each crate's directory, so that its .cargo/config.toml applies
 # (src/logic builds in out/, not under src/).
-for manifest in src/logic/Cargo.toml samples/*/Cargo.toml; do
+for manifest in src/logic/Cargo.toml scripts/irqdefer-report/Cargo.toml; do
 	crate=${manifest%/Cargo.toml}
 	msg "lint: cargo clippy, cargo fmt --check ($crate)"
 	(cd "$crate" && cargo clippy --quiet --all-targets -- -D warnings) || fail=1

@@ -178,7 +178,8 @@ fn the_fifo_hog_uses_the_captures_hog_cells() {
 /// hog's CPU: a path that fits only so says it.
 #[test]
 fn a_path_that_fits_by_moving_off_says_so() {
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/report/rt.txt");
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/report/rt.txt");
     let sample = sample.display().to_string();
     // The paths the note names.
     let moved = |out: &str| -> String {
