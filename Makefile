@@ -151,7 +151,7 @@ lint:
 
 fmt:
 	$(RUSTFMT) --edition 2021 --config-path $(KSRC)/.rustfmt.toml $(RUST_SRCS)
-	for m in $(ROOT)samples/*/Cargo.toml; do cargo fmt --manifest-path $$m; done
+	cargo fmt --manifest-path $(ROOT)scripts/irqdefer-report/Cargo.toml
 
 count-unsafe:
 	@for s in 6.12 7.3; do $(SCRIPTS)/count-unsafe.sh $$s $(ROOT); done
