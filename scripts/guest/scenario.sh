@@ -108,13 +108,15 @@ HOME_CPU=0
 [ "$RAISE_CPU" = 0 ] && HOME_CPU=1
 taskset -p $((1 << HOME_CPU)) $$ >/dev/null || exit 1
 if [ -n "$KO" ]; then
-	insmod "$KO" paths=hardirq cpu=$RAISE_CPU || exit 1
+	insmod "$KO" cpu=$RAISE_CPU || exit 1
 else
 	# Loaded already, its controls at their defaults: the source stopped.
-	set_control rate_hz 0 && set_control paths hardirq && set_control cpu $RAISE_CPU || exit 1
+	set_control rate_hz 0 && set_control cpu $RAISE_CPU || exit 1
 fi
-# Every path the module has, in its order.
+# Every path the module has, in its order; the first alone active until a
+# cell chooses.
 PATHS=$(cat "$DBG/available_paths") || exit 1
+set_control paths "${PATHS%% *}" || exit 1
 # The softirq paths, by the registry's rule.
 SOFTIRQ_PATHS=$(paths_where softirq '!none')
 has() { case " $PRESSURE " in *" $1 "*) return 0 ;; esac; return 1; }

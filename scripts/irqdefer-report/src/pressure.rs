@@ -227,11 +227,14 @@ pub fn crossing(shares: &[(f64, f64)]) -> Option<f64> {
     shares.iter().find(|(_, s)| *s > 0.5).map(|(pct, _)| *pct)
 }
 
-/// The executors (`executor=`) whose pending work waits for the tick or a
-/// grace period (a `timer_list`, an RCU callback): requests merge into it
-/// at any rate above HZ, so the CPU its runs take stays well below the
-/// nominal load.
-const PENDING_FOR_A_TICK: &[&str] = &["timer", "rcu_callback"];
+/// The softirqs (`softirq=`, as `/proc/softirqs` names them) whose work
+/// waits, once pending, for the tick or a grace period: `TIMER` runs the
+/// `timer_list`s that expired at a jiffy, `RCU` the callbacks whose grace
+/// period ended. Requests merge into such work at any rate above HZ, so
+/// the CPU its runs take stays well below the nominal load. Kernel
+/// knowledge of the vector, not of a path: every other softirq runs what
+/// was raised at the next interrupt exit.
+const WAITS_FOR_A_TICK: &[&str] = &["TIMER", "RCU"];
 
 /// What the rules predict for a softirq path whose work grows to a whole
 /// CPU at a fixed rate, on PREEMPT_RT (`rt`) or not.
@@ -244,11 +247,8 @@ pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
         );
     }
     // The registry's `merges`: a request while one is pending merges into
-    // it. How long one stays pending is its executor's (kernel knowledge of
-    // the executor, not a fact the registry publishes per path): a
-    // `timer_list` until the next tick, an RCU callback until the grace
-    // period ends, where others run at the next interrupt exit.
-    let merges = p.merges && PENDING_FOR_A_TICK.contains(&p.executor.as_str());
+    // it; how long one stays pending is its softirq's (`WAITS_FOR_A_TICK`).
+    let merges = p.merges && WAITS_FOR_A_TICK.contains(&p.softirq.as_str());
     if rt && p.fifo_prio_on(rt) > 0 {
         return expect(
             Handover::Never,
