@@ -34,6 +34,7 @@ grep -q '^irqdefer ' /proc/modules && { echo "tour: irqdefer is loaded already" 
 
 echo "== 1. Load it on two paths, the interrupts raised on CPU 0."
 run insmod "$KO" paths=tasklet,wq cpu=0 || exit 4
+[ -d $D ] || { rmmod irqdefer; echo "tour: no $D (a kernel without DEBUG_FS?)" >&2; exit 4; }
 run cat $D/available_paths
 run "grep -E 'irqdefer-(tasklet|wq)\$' /proc/interrupts"
 echo

@@ -23,5 +23,7 @@ echo "$out" | sed 's/^/# /'
 ktap_test_result "samples/debugfs-tour.sh exits 0 (got $rc): every step got the answer it says" \
 	test "$rc" = 0
 ktap_test_result "and leaves nothing of the module behind" nothing_left
+# What it left, the next script must not find.
+irqdefer_loaded && irqdefer_unload
 
 ktap_finished

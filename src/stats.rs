@@ -516,7 +516,7 @@ impl<E: ExtraCost> PathStats<E> {
     }
 
     /// Zeroes every counter. Exact only when no request is pending and no
-    /// top half runs: see [`crate::paths::Core::reset`].
+    /// top half runs: see [`crate::shared::Core::reset`].
     pub(crate) fn reset(&self) {
         for c in cpu::possible_cpus().filter_map(|cpu| self.cpu(cpu)) {
             let scalars = [

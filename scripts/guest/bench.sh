@@ -78,12 +78,12 @@ esac
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpus" -ge 2 ] || { echo "bench: needs 2 vCPUs, have $ncpus" >&2; exit 1; }
 insmod /irqdefer/irqdefer.ko cpu=$RAISE_CPU || exit 1
-# The first path alone active until a phase chooses.
-set_control paths "$(cut -d" " -f1 "$DBG/available_paths")" || exit 1
 # The starvation guard off: a hold at the top rates would cut the runs of
 # the costlier mode more than the other's, and the bench compares them.
 set_control guard_pct 0 || exit 1
 [ -e "$DBG/available_paths" ] || { echo "bench: $DBG/available_paths missing: module too old" >&2; exit 1; }
+# The first path alone active until a phase chooses.
+set_control paths "$(cut -d" " -f1 "$DBG/available_paths")" || exit 1
 
 # The paths and their rules come from the module's registry:
 # available_paths, and the snapshot's "meta path.NAME KEY=VALUE..." lines

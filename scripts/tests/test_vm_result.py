@@ -179,6 +179,20 @@ IRQDEFER-END kselftest rc=0
         self.assertEqual(rc, 0)
         self.assertIn("vm: 1 passed, 0 failed, 1 skipped", out)
 
+    def test_kselftest_xfail_fails(self):
+        # 7.x's runner: exit 2 is "ok ... # XFAIL"; a shell abort exits 2.
+        rc, out, err = judge(self.KSFT.replace(
+            "ok 1 selftests: irqdefer: irqdefer_a.sh",
+            "ok 1 selftests: irqdefer: irqdefer_a.sh # XFAIL"), mode="kselftest")
+        self.assertEqual(rc, 1)
+        self.assertIn("1 failed", out)
+        self.assertIn("exited 2", err)
+
+    def test_script_short_of_its_plan_fails(self):
+        rc, out, err = judge(GOOD.replace("# 1..2", "# 1..3"))
+        self.assertEqual(rc, 1)
+        self.assertIn("irqdefer_a.sh (2 of 3)", err)
+
     def test_kselftest_timeout_fails(self):
         rc, _, err = judge(self.KSFT.replace(
             "ok 1 selftests: irqdefer: irqdefer_a.sh",

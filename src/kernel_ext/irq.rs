@@ -154,14 +154,23 @@ impl Drop for RegistrationInner {
     }
 }
 
+mod private {
+    /// Seals [`super::Callbacks`]: its two implementations are this file's.
+    pub(crate) trait Sealed {}
+}
+
 /// The C callbacks a line is requested with, for a handler `T`: the
 /// difference between a [`Registration`] and a [`ThreadedRegistration`].
+/// Sealed: implemented here only, by [`TopOnly`] and [`WithThread`].
 ///
 /// # Safety
 ///
 /// [`Self::PRIMARY`] and [`Self::THREAD`] accept as cookie the address of a
-/// live, pinned [`Line<T, Self>`] whose `handler` is initialised.
-pub(crate) unsafe trait Callbacks<T>: 'static {
+/// pinned [`Line<T, Self>`] whose `handler` is initialised and outlives the
+/// call, and reach the handler by its field alone ([`Line::handler`]): a
+/// callback may run before `request_threaded_irq` returns, while the rest
+/// of the line is not yet written, so it must never form a `&Line`.
+pub(crate) unsafe trait Callbacks<T>: private::Sealed + 'static {
     /// The primary handler, in hard interrupt context.
     const PRIMARY: Callback;
     /// The thread function, if the line has a thread of its own.
@@ -173,6 +182,9 @@ pub(crate) struct TopOnly;
 
 /// A line with a top half and a handler thread ([`ThreadedHandler`]).
 pub(crate) struct WithThread;
+
+impl private::Sealed for TopOnly {}
+impl private::Sealed for WithThread {}
 
 // SAFETY: `handle_irq_callback::<T>` reads the handler of a `Line<T, TopOnly>` cookie.
 unsafe impl<T: Handler + 'static> Callbacks<T> for TopOnly {
@@ -201,7 +213,8 @@ pub(crate) struct Line<T: 'static, C> {
     handler: T,
     #[pin]
     _pin: PhantomPinned,
-    _callbacks: PhantomData<C>,
+    // A marker only: `C` never decides whether a line is `Send` or `Sync`.
+    _callbacks: PhantomData<fn() -> C>,
 }
 
 /// A requested IRQ line with its top half.
@@ -247,7 +260,8 @@ impl<T: Sync + 'static, C: Callbacks<T>> Line<T, C> {
     ///
     /// # Safety
     ///
-    /// `ptr` is the cookie of a live `Line<T, C>`, and the reference is
+    /// `ptr` is the cookie of a pinned `Line<T, C>` whose `handler` is
+    /// initialised (the rest may not be written yet), and the reference is
     /// used only until the callback that received it returns.
     unsafe fn handler<'a>(ptr: *mut c_void) -> &'a T {
         // SAFETY: The cookie is a pinned `Line<T, C>` whose `handler` is initialised and lives

@@ -71,3 +71,12 @@ fn what_the_figures_are_made_of_is_required() {
     }
     assert!(!Key::TopThreaded.required());
 }
+
+#[test]
+fn every_key_is_in_all_once_in_declaration_order() {
+    // A variant left out of `ALL` would compile, and never be written.
+    assert_eq!(Key::ALL.len(), Key::LatMax as usize + 1);
+    for (i, k) in Key::ALL.into_iter().enumerate() {
+        assert_eq!(k as usize, i, "{k:?}");
+    }
+}
