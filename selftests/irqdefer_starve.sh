@@ -116,8 +116,12 @@ ktap_test_result "guard_pct 1 holds a load within 15 s, 0 never holds" \
 	test "$h1" -gt "$h0" -a "$s1" -eq "$s0"
 
 # One path alone. With no work, what the kernel spends around it stays
-# below guard_pct for 2 s (else the threshold could not tell the work
-# from it); with work near the bounds' limit the guard holds within 5 s.
+# below guard_pct for 2 s, but for at most one 100 ms window (a stall of
+# the emulated CPU, which another VM beside it makes now and then: seen
+# once at every guard_pct up to 80 on 7.3 rt beside the debug VM); else
+# the threshold could not tell the work from it. With work near the
+# bounds' limit the guard then holds about every other window: at least
+# 3 holds more in 2 s than without work.
 # The guard counts the whole runtime of the FIFO threads that run the
 # path's halves (on PREEMPT_RT its top half's IRQ thread too), and with
 # no work that varies: little on 6.12 normal; at 1000 Hz near 30% of the
@@ -142,16 +146,16 @@ guard_engages() { # PATH RATE_HZ WORK_NS GUARD_PCT...
 		sleep 2
 		h1=$(source_key holds)
 		ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds $h0 -> $h1 in 2 s without work"
-		[ "$h1" -eq "$h0" ] && break
+		[ $((h1 - h0)) -le 1 ] && break
 		echo 0 > "$DBG/rate_hz"
 	done
-	[ "$h1" -eq "$h0" ] || return 1
+	[ $((h1 - h0)) -le 1 ] || return 1
 	echo "$_work" > "$DBG/work_ns"
-	wait_for "held_since $h1" 5
+	sleep 2
 	h2=$(source_key holds)
 	echo 0 > "$DBG/rate_hz"
-	ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds -> $h2 within 5 s at $((_work / 1000)) us"
-	[ "$h2" -gt "$h1" ]
+	ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds $h1 -> $h2 in 2 s at $((_work / 1000)) us"
+	[ $((h2 - h1)) -ge $((h1 - h0 + 3)) ]
 }
 ktap_test_result "hard interrupt work alone engages the guard" guard_engages hardirq 1000 400000 30 40 60
 worker=$(thread_pid "$(path_rule kthread_worker "$(rule_key thread)")") &&
