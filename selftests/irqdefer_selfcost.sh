@@ -69,20 +69,23 @@ complete() {
 		below "$(cost $c count)" "$(cost $c full)" || return 1
 	done
 }
-# saved CLASS PART: the figure of the run without extra cost.
+# Each figure is kept at its lowest: a stall of the vCPU (the host busy
+# with other VMs: two VMs' four vCPUs on two cores) inside many chunks
+# moves even a run's median, and only ever up.
+# base CLASS PART: the lowest figure of every run without extra cost.
 base() { eval echo "\$base_$1_$2"; }
-save_best() { for c in $classes; do for p in histogram measuring; do
-	eval "base_${c}_$p=$(best $c $p)"; done; done; }
 # best CLASS PART: the lowest figure of the runs of shows_in_runs so far.
 best() { eval echo "\$best_$1_$2"; }
+lowest() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+lower_base() { for c in $classes; do for p in histogram measuring; do
+	eval "base_${c}_$p=$(lowest "$(cost $c $p)" "$(base $c $p)")"; done; done; }
 keep_best() { for c in $classes; do for p in histogram measuring; do
-	eval "best_${c}_$p=\$(awk -v a=\"$(cost $c $p)\" -v b=\"$(best $c $p)\" \
-		'BEGIN { print (b == \"\" || a < b) ? a : b }')"; done; done; }
+	eval "best_${c}_$p=$(lowest "$(cost $c $p)" "$(best $c $p)")"; done; done; }
 forget_best() { for c in $classes; do for p in histogram measuring; do
 	eval "best_${c}_$p="; done; done; }
-# shows E: in every class, histogram and full - count grew by E (K, or 0
-# for back to the first run) over the run without extra cost, from
-# E - TOL_LO% to E + TOL_HI% of K, each figure at its lowest so far.
+# shows E: in every class, histogram and full - count read E (K, or 0
+# once it is taken away) over the runs without extra cost, from
+# E - TOL_LO% to E + TOL_HI% of K.
 shows() {
 	ok=0
 	for c in $classes; do
@@ -101,27 +104,31 @@ raised0=$(awk '$2 == "raised" { s += $3 } END { print s + 0 }' "$DBG/snapshot")
 
 run 0
 ktap_test_result "$N iterations: every part in every class, full above count" complete
-# The figures without extra cost are the lower of two runs: a stall in the
-# first would move every difference after it down.
-forget_best
-keep_best
+lower_base
 run 0
-keep_best
-save_best
+lower_base
 # none: the histogram part below K/2 in every class.
 none() { for c in $classes; do below "$(cost $c histogram)" $((K / 2)) || return 1; done; }
 ktap_test_result "without an extra cost, none shows (histogram below $((K / 2)) ns in every class)" none
 
-# A stall of the vCPU (the host busy with other VMs: two VMs' four vCPUs
-# on two cores) inside many chunks moves even a run's median, and only
-# ever up. So the run is made up to five times, each figure kept at its
-# lowest, until every class reads within the bounds. A cost counted
-# twice, or not at all, is out of them in every run.
+# A stall moves the figures without extra cost as much as those with it
+# (seen: the runs after the extra was taken away read 1.2 us below the
+# first two, in softirq, on 7.3 beside the debug VM). So the run is made
+# up to five times, each figure kept at its lowest, until every class
+# reads within the bounds, and every retry measures the baseline again:
+# an E of 0 lowers it with its own figures, another E with a run without
+# extra cost before its own. A cost counted twice, or not at all, or left
+# behind once taken away, is out of the bounds in every run.
 shows_in_runs() { # E EXTRA
 	forget_best
 	for _try in 1 2 3 4 5; do
+		if [ "$2" -ne 0 ] && [ "$_try" -gt 1 ]; then
+			run 0
+			lower_base
+		fi
 		run "$2"
 		keep_best
+		[ "$2" -eq 0 ] && lower_base
 		shows "$1" && return 0
 		ktap_print_msg "run $_try: the lowest figures so far are outside the bounds"
 	done

@@ -121,7 +121,10 @@ ktap_test_result "guard_pct 1 holds a load within 15 s, 0 never holds" \
 # once at every guard_pct up to 80 on 7.3 rt beside the debug VM); else
 # the threshold could not tell the work from it. With work near the
 # bounds' limit the guard then holds about every other window: at least
-# 3 holds more in 2 s than without work.
+# 3 holds more in 2 s than in the 2 s without work before. A stall that
+# lands in the 2 s with work can hide that (seen: 3 more at guard_pct 80,
+# with the host loaded beyond CI's two VMs), so the pair is measured up to
+# three times; a guard that does not engage misses it every time.
 # The guard counts the whole runtime of the FIFO threads that run the
 # path's halves (on PREEMPT_RT its top half's IRQ thread too), and with
 # no work that varies: little on 6.12 normal; at 1000 Hz near 30% of the
@@ -150,12 +153,25 @@ guard_engages() { # PATH RATE_HZ WORK_NS GUARD_PCT...
 		echo 0 > "$DBG/rate_hz"
 	done
 	[ $((h1 - h0)) -le 1 ] || return 1
-	echo "$_work" > "$DBG/work_ns"
-	sleep 2
-	h2=$(source_key holds)
+	for _round in 1 2 3; do
+		if [ "$_round" -gt 1 ]; then
+			echo 0 > "$DBG/work_ns"
+			h0=$(source_key holds)
+			sleep 2
+			h1=$(source_key holds)
+			ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds $h0 -> $h1 in 2 s without work (round $_round)"
+		fi
+		echo "$_work" > "$DBG/work_ns"
+		sleep 2
+		h2=$(source_key holds)
+		ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds $h1 -> $h2 in 2 s at $((_work / 1000)) us"
+		if [ $((h2 - h1)) -ge $((h1 - h0 + 3)) ]; then
+			echo 0 > "$DBG/rate_hz"
+			return 0
+		fi
+	done
 	echo 0 > "$DBG/rate_hz"
-	ktap_print_msg "$_path alone at $_rate Hz, guard_pct $_pct: holds $h1 -> $h2 in 2 s at $((_work / 1000)) us"
-	[ $((h2 - h1)) -ge $((h1 - h0 + 3)) ]
+	return 1
 }
 ktap_test_result "hard interrupt work alone engages the guard" guard_engages hardirq 1000 400000 30 40 60
 worker=$(thread_pid "$(path_rule kthread_worker "$(rule_key thread)")") &&
