@@ -12,7 +12,7 @@ use super::parse::{parse_choice, parse_u64};
 use crate::kernel_ext::debugfs::{Attribute, Dir, DirId};
 use crate::kernel_ext::seq_file::{seq_print, SeqFile};
 use crate::kernel_ext::{context, cpu};
-use crate::logic::snapshot::Key;
+use crate::logic::snapshot::{Key, PathField};
 use crate::paths::PathId;
 use crate::selfcost;
 use crate::shared::Core;
@@ -209,14 +209,19 @@ fn bh_lock() -> &'static str {
     }
 }
 
+/// One field of a `meta path.` line that is a yes or no: ` KEY=0|1`.
+fn flag(m: &mut SeqFile, key: &str, value: bool) {
+    seq_print!(m, " {}={}", key, u8::from(value));
+}
+
 /// `snapshot`: everything, for tools. First the kernel's preemption model
-/// (`meta preempt <model>`, `meta bh_lock`), the load bounds and whether top halves are
-/// forced into threads (`meta load`), and the registry, one
-/// line per path: `meta path.<name> KEY=VALUE...` (the grammar is in the
-/// README, "Interfaces"), and one line per control, `meta control.<name>
-/// value=V default=D ...` ([`super::controls`]); then one `path key value`
-/// line per reading; last
-/// the periodic source's, `source key value`.
+/// (`meta preempt <model>`, `meta bh_lock`), the load bounds and whether
+/// top halves are forced into threads (`meta load`); the registry, one
+/// line per path, `meta path.<name> KEY=VALUE...` ([`PathField`], whose
+/// meanings docs/interfaces.md gives), and one line per control, `meta
+/// control.<name> value=V default=D ...` ([`super::controls`]); then one
+/// `path key value` line per reading ([`Key`]); last the periodic
+/// source's, `source key value`.
 fn snapshot(source: &Source, m: &mut SeqFile) {
     let core = source.core();
     seq_print!(m, "meta preempt {}\n", context::preempt_model());
@@ -232,33 +237,34 @@ fn snapshot(source: &Source, m: &mut SeqFile) {
     for path in PathId::ALL {
         let info = path.info();
         let irq = core.device.irq(path);
-        seq_print!(
-            m,
-            "meta path.{} mechanism={} softirq={} context={} may_sleep={} atomic={} \
-             above_cfs={} context_rt={} may_sleep_rt={} trace={} atomic_now={} \
-             above_cfs_now={} executor={} thread={} sched={} thread_rt={} sched_rt={} \
-             bound={} merges={} top_threadable={}\n",
-            path.name(),
-            info.mechanism,
-            info.softirq.name(),
-            info.context.name(),
-            u8::from(info.context.may_sleep()),
-            u8::from(info.context.atomic()),
-            u8::from(info.context.above_cfs()),
-            info.context_rt.name(),
-            u8::from(info.context_rt.may_sleep()),
-            info.trace,
-            u8::from(info.atomic_on(model)),
-            u8::from(info.above_cfs_on(model)),
-            info.executor,
-            info.context.thread(irq),
-            info.context.sched(),
-            info.context_rt.thread(irq),
-            info.sched_rt(),
-            u8::from(info.bound),
-            u8::from(info.merges()),
-            u8::from(info.top_threadable())
-        );
+        seq_print!(m, "meta path.{}", path.name());
+        for field in PathField::ALL {
+            let key = field.name();
+            match field {
+                PathField::Mechanism => seq_print!(m, " {}={}", key, info.mechanism),
+                PathField::Softirq => seq_print!(m, " {}={}", key, info.softirq.name()),
+                PathField::Context => seq_print!(m, " {}={}", key, info.context.name()),
+                PathField::MaySleep => flag(m, key, info.context.may_sleep()),
+                PathField::Atomic => flag(m, key, info.context.atomic()),
+                PathField::AboveCfs => flag(m, key, info.context.above_cfs()),
+                PathField::ContextRt => seq_print!(m, " {}={}", key, info.context_rt.name()),
+                PathField::MaySleepRt => flag(m, key, info.context_rt.may_sleep()),
+                PathField::Trace => seq_print!(m, " {}={}", key, info.trace),
+                PathField::AtomicNow => flag(m, key, info.atomic_on(model)),
+                PathField::AboveCfsNow => flag(m, key, info.above_cfs_on(model)),
+                PathField::Executor => seq_print!(m, " {}={}", key, info.executor),
+                PathField::Thread => seq_print!(m, " {}={}", key, info.context.thread(irq)),
+                PathField::Sched => seq_print!(m, " {}={}", key, info.context.sched()),
+                PathField::ThreadRt => {
+                    seq_print!(m, " {}={}", key, info.context_rt.thread(irq))
+                }
+                PathField::SchedRt => seq_print!(m, " {}={}", key, info.sched_rt()),
+                PathField::Bound => flag(m, key, info.bound),
+                PathField::Merges => flag(m, key, info.merges()),
+                PathField::TopThreadable => flag(m, key, info.top_threadable()),
+            }
+        }
+        seq_print!(m, "\n");
     }
     for control in &CONTROLS {
         control.publish(source, m);

@@ -9,8 +9,8 @@
 //! - [`hist`]: the log2 latency histogram and its summary (count, mean,
 //!   quantiles), tolerant of torn per-CPU reads;
 //! - [`parse`]: the parsers of what users write to the control files;
-//! - [`snapshot`]: the keys of the `snapshot` file, which the module
-//!   writes and the host tool reads.
+//! - [`snapshot`]: the registry's fields and the per-path keys of the
+//!   `snapshot` file, which the module writes and the host tool reads.
 //!
 //! These files are compiled twice: into the module, which mounts them with
 //! `#[path = "logic/lib.rs"] mod logic;` in `src/irqdefer_main.rs`, and as

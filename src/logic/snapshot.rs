@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The keys of the module's `snapshot`: each path's counts, one
+//! The names of the module's `snapshot`: the fields of each path's
+//! registry line ([`PathField`]), and the keys of its counts ([`Key`]), one
 //! `<path> <key> <value>` line each. Declared once, here: the module
 //! writes them in [`Key::ALL`]'s order (`src/interface/debugfs.rs`), and
 //! the host tool reads them by these names (`scripts/irqdefer-report`,
@@ -143,5 +144,133 @@ impl Key {
                 | Key::Mismatch
                 | Key::MaxConcurrent
         )
+    }
+}
+
+/// A field of a path's line in the registry, `meta path.<name>
+/// KEY=VALUE...`: what the module's registry says of the path. Declared
+/// once, here, as [`Key`]: the module writes [`PathField::ALL`] in order
+/// (`src/interface/debugfs.rs`) and the host tool requires those it reads
+/// ([`PathField::required`]); the guest scripts read them by these names
+/// (`selftests/lib.sh`, `rule_key`). docs/interfaces.md says what each
+/// means.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PathField {
+    /// The kernel call that defers the work, or `none`.
+    Mechanism,
+    /// The softirq that runs the bottom half, as `/proc/softirqs` names
+    /// it, or `none`.
+    Softirq,
+    /// Where every run must be.
+    Context,
+    /// Whether sleeping is legal there.
+    MaySleep,
+    /// Whether the work is atomic there.
+    Atomic,
+    /// Whether no CFS task can preempt it there.
+    AboveCfs,
+    /// Where every run must be on PREEMPT_RT.
+    ContextRt,
+    /// Whether sleeping is legal there.
+    MaySleepRt,
+    /// The ftrace event that marks the start of a run, or `none`.
+    Trace,
+    /// Whether the work is atomic on the running kernel.
+    AtomicNow,
+    /// Whether no CFS task can preempt it on the running kernel.
+    AboveCfsNow,
+    /// The kernel's executor of the work, one word: the textbook's row.
+    Executor,
+    /// The comm of the task that runs it, a pattern, or `-`.
+    Thread,
+    /// Its scheduling class: `fifoN`, `other` or `-`.
+    Sched,
+    /// The comm on PREEMPT_RT.
+    ThreadRt,
+    /// The scheduling class on PREEMPT_RT.
+    SchedRt,
+    /// Whether the bottom half runs on the CPU that raised it.
+    Bound,
+    /// Whether a request while one is pending merges into it.
+    Merges,
+    /// Whether forced IRQ threading moves the top half into a thread.
+    TopThreadable,
+}
+
+impl PathField {
+    /// Every field, in the order the module writes them.
+    pub const ALL: [PathField; 19] = [
+        PathField::Mechanism,
+        PathField::Softirq,
+        PathField::Context,
+        PathField::MaySleep,
+        PathField::Atomic,
+        PathField::AboveCfs,
+        PathField::ContextRt,
+        PathField::MaySleepRt,
+        PathField::Trace,
+        PathField::AtomicNow,
+        PathField::AboveCfsNow,
+        PathField::Executor,
+        PathField::Thread,
+        PathField::Sched,
+        PathField::ThreadRt,
+        PathField::SchedRt,
+        PathField::Bound,
+        PathField::Merges,
+        PathField::TopThreadable,
+    ];
+
+    /// The field's key, as the line writes it before `=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PathField::Mechanism => "mechanism",
+            PathField::Softirq => "softirq",
+            PathField::Context => "context",
+            PathField::MaySleep => "may_sleep",
+            PathField::Atomic => "atomic",
+            PathField::AboveCfs => "above_cfs",
+            PathField::ContextRt => "context_rt",
+            PathField::MaySleepRt => "may_sleep_rt",
+            PathField::Trace => "trace",
+            PathField::AtomicNow => "atomic_now",
+            PathField::AboveCfsNow => "above_cfs_now",
+            PathField::Executor => "executor",
+            PathField::Thread => "thread",
+            PathField::Sched => "sched",
+            PathField::ThreadRt => "thread_rt",
+            PathField::SchedRt => "sched_rt",
+            PathField::Bound => "bound",
+            PathField::Merges => "merges",
+            PathField::TopThreadable => "top_threadable",
+        }
+    }
+
+    /// Whether the host tool reads it, and so a capture must carry it
+    /// (docs/capture-format.md). The others describe the running kernel
+    /// (`*_now`), name a task for the guest's scripts, or are derived.
+    #[allow(dead_code)] // The host tool's: the module only writes.
+    pub fn required(self) -> bool {
+        match self {
+            PathField::Mechanism
+            | PathField::Softirq
+            | PathField::Context
+            | PathField::MaySleep
+            | PathField::Atomic
+            | PathField::ContextRt
+            | PathField::MaySleepRt
+            | PathField::Trace
+            | PathField::Executor
+            | PathField::Sched
+            | PathField::SchedRt
+            | PathField::Bound
+            | PathField::Merges
+            | PathField::TopThreadable => true,
+            PathField::AboveCfs
+            | PathField::AtomicNow
+            | PathField::AboveCfsNow
+            | PathField::Thread
+            | PathField::ThreadRt => false,
+        }
     }
 }

@@ -129,17 +129,22 @@ pub fn hog(p: &PathRule, rt: bool, hog: u32) -> Expect<Fate> {
             hog,
             "softirq served by a per-CPU kernel thread of its own (ktimers/N on 7.x)",
         ),
-        "softirq" if rt => {
+        "softirq" if rt && top_half_threaded(p, rt) => {
             // Served by the task that re-enables bottom halves: the path's
-            // own forced IRQ thread, which raised it (or, for a softirq
-            // raised in hard interrupt context, the next such thread to run,
-            // each interrupt; else ksoftirqd/N, SCHED_OTHER).
+            // own forced IRQ thread, which raised it.
             task(
                 IRQ_THREAD_PRIO,
                 hog,
                 "softirq served at local_bh_enable() in the forced irq/N thread",
             )
         }
+        // Raised in hard interrupt context (a top half the IRQ core does
+        // not thread): interrupt exit wakes ksoftirqd/N on PREEMPT_RT.
+        "softirq" if rt => task(
+            0,
+            hog,
+            "softirq raised in hard interrupt context, served by ksoftirqd/N",
+        ),
         "softirq" => expect(
             Fate::Runs,
             "softirq at interrupt exit, which preempts any task (only what is \
@@ -263,6 +268,13 @@ pub fn overload(p: &PathRule, rt: bool) -> Expect<Handover> {
              where no task holds bottom halves off: ksoftirqd/N is woken to serve it",
         );
     }
+    if rt && !top_half_threaded(p, rt) {
+        return expect(
+            Handover::Always,
+            "PREEMPT_RT: raised by a top half the IRQ core does not thread, in hard \
+             interrupt context: ksoftirqd/N is woken to serve it",
+        );
+    }
     if rt {
         return expect(
             Handover::Never,
@@ -301,12 +313,16 @@ mod tests {
     use super::*;
 
     fn timer(sched_rt: &str) -> PathRule {
+        timer_top(sched_rt, 1)
+    }
+
+    fn timer_top(sched_rt: &str, top: u8) -> PathRule {
         PathRule::parse(
             "timer",
             &format!(
                 "mechanism=mod_timer() softirq=TIMER context=softirq may_sleep=0 atomic=1 \
                  context_rt=softirq may_sleep_rt=0 trace=none executor=timer bound=1 \
-                 sched=- sched_rt={sched_rt} merges=1 top_threadable=0"
+                 sched=- sched_rt={sched_rt} merges=1 top_threadable={top}"
             ),
         )
         .unwrap()
@@ -323,6 +339,21 @@ mod tests {
         assert_eq!(hog(&timer("-"), true, 51).what, Fate::Starves);
         // Without PREEMPT_RT, at interrupt exit.
         assert_eq!(hog(&timer("fifo1"), false, 51).what, Fate::Runs);
+    }
+
+    #[test]
+    fn a_softirq_raised_in_hard_interrupt_context_on_rt_waits_for_ksoftirqd() {
+        // No registry row has it today (a softirq path's top half is
+        // threadable), but the rule must not assume so.
+        let e = hog(&timer_top("-", 0), true, 1);
+        assert_eq!(e.what, Fate::Starves, "{}", e.why);
+        assert!(e.why.contains("ksoftirqd/N"), "{}", e.why);
+        assert_eq!(hog(&timer_top("-", 0), false, 99).what, Fate::Runs);
+        let mut hi = timer_top("-", 0);
+        hi.softirq = "HI".into();
+        assert_eq!(overload(&hi, true).what, Handover::Always);
+        hi.top_threadable = true;
+        assert_eq!(overload(&hi, true).what, Handover::Never);
     }
 
     #[test]

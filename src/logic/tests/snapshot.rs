@@ -13,7 +13,7 @@
 )]
 
 use irqdefer_logic::context::{Flag, Where};
-use irqdefer_logic::snapshot::Key;
+use irqdefer_logic::snapshot::{Key, PathField};
 use std::collections::BTreeSet;
 
 #[test]
@@ -79,4 +79,37 @@ fn every_key_is_in_all_once_in_declaration_order() {
     for (i, k) in Key::ALL.into_iter().enumerate() {
         assert_eq!(k as usize, i, "{k:?}");
     }
+}
+
+#[test]
+fn every_path_field_is_in_all_once_with_a_name_of_its_own() {
+    // A variant left out of `ALL` would compile, and never be written.
+    assert_eq!(PathField::ALL.len(), PathField::TopThreadable as usize + 1);
+    let mut seen = BTreeSet::new();
+    for (i, f) in PathField::ALL.into_iter().enumerate() {
+        assert_eq!(f as usize, i, "{f:?}");
+        let name = f.name();
+        assert!(seen.insert(name), "{name} twice");
+        // One token of `KEY=VALUE`, as the scripts split it.
+        assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+    }
+}
+
+#[test]
+fn the_host_requires_the_rule_and_not_the_running_kernel() {
+    let optional: Vec<_> = PathField::ALL
+        .into_iter()
+        .filter(|f| !f.required())
+        .map(PathField::name)
+        .collect();
+    assert_eq!(
+        optional,
+        [
+            "above_cfs",
+            "atomic_now",
+            "above_cfs_now",
+            "thread",
+            "thread_rt"
+        ]
+    );
 }

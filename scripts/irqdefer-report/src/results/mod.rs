@@ -15,6 +15,7 @@ use std::fmt;
 use std::path::Path;
 
 use irqdefer_logic::context::Where;
+use irqdefer_logic::snapshot::PathField;
 
 /// The only version this parser reads.
 pub const VERSION: u32 = 2;
@@ -430,25 +431,6 @@ impl Sched {
     }
 }
 
-/// The fields of `meta path.<name>` this tool reads, each required: a
-/// capture without one predates the registry's facts (docs/capture-format.md).
-pub const PATH_FIELDS: &[&str] = &[
-    "mechanism",
-    "softirq",
-    "context",
-    "may_sleep",
-    "atomic",
-    "context_rt",
-    "may_sleep_rt",
-    "trace",
-    "executor",
-    "sched",
-    "sched_rt",
-    "bound",
-    "merges",
-    "top_threadable",
-];
-
 /// One path of the module's registry: a `meta path.<name>` line. Every
 /// fact the tool uses about a path is one of its fields, read as the
 /// module published it; nothing is inferred from the mechanism's text.
@@ -550,8 +532,8 @@ impl PathRule {
         self.sched_on(rt).fifo_prio()
     }
 
-    /// Parses the fields of `meta path.<name> KEY=VALUE...`: every one of
-    /// [`PATH_FIELDS`] present and of its form.
+    /// Parses the fields of `meta path.<name> KEY=VALUE...`: every
+    /// [`PathField::required`] one present and of its form.
     pub(crate) fn parse(name: &str, value: &str) -> Result<PathRule, String> {
         let mut fields = BTreeMap::new();
         for f in value.split_whitespace() {
@@ -560,10 +542,10 @@ impl PathRule {
             };
             fields.insert(k.to_string(), v.to_string());
         }
-        let missing: Vec<String> = PATH_FIELDS
-            .iter()
-            .filter(|k| !fields.contains_key(**k))
-            .map(|k| format!("`{k}=`"))
+        let missing: Vec<String> = PathField::ALL
+            .into_iter()
+            .filter(|f| f.required() && !fields.contains_key(f.name()))
+            .map(|f| format!("`{}=`", f.name()))
             .collect();
         if !missing.is_empty() {
             let s = if missing.len() == 1 { "" } else { "s" };
@@ -573,40 +555,40 @@ impl PathRule {
                 missing.join(", ")
             ));
         }
-        let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
-        let flag = |k: &str| match get(k).as_str() {
+        let get = |f: PathField| fields.get(f.name()).cloned().unwrap_or_default();
+        let flag = |f: PathField| match get(f).as_str() {
             "0" => Ok(false),
             "1" => Ok(true),
-            other => Err(format!("`{k}={other}` is not 0 or 1")),
+            other => Err(format!("`{}={other}` is not 0 or 1", f.name())),
         };
-        let context = |k: &str, rt: bool| {
-            let c = get(k);
-            Context::parse_on(&c, rt).ok_or_else(|| format!("`{k}={c}` is not a context"))
+        let context = |f: PathField, rt: bool| {
+            let c = get(f);
+            Context::parse_on(&c, rt).ok_or_else(|| format!("`{}={c}` is not a context", f.name()))
         };
-        let sched = |k: &str| {
-            let s = get(k);
-            Sched::parse(&s).ok_or_else(|| format!("`{k}={s}` is not fifoN, other or -"))
+        let sched = |f: PathField| {
+            let s = get(f);
+            Sched::parse(&s).ok_or_else(|| format!("`{}={s}` is not fifoN, other or -", f.name()))
         };
-        let executor = get("executor");
+        let executor = get(PathField::Executor);
         if executor.is_empty() {
             return Err("`executor=` is empty".into());
         }
         Ok(PathRule {
             name: name.to_string(),
-            mechanism: get("mechanism"),
-            softirq: get("softirq"),
-            context: context("context", false)?,
-            may_sleep: flag("may_sleep")?,
-            atomic: flag("atomic")?,
-            context_rt: context("context_rt", true)?,
-            may_sleep_rt: flag("may_sleep_rt")?,
-            trace: get("trace"),
+            mechanism: get(PathField::Mechanism),
+            softirq: get(PathField::Softirq),
+            context: context(PathField::Context, false)?,
+            may_sleep: flag(PathField::MaySleep)?,
+            atomic: flag(PathField::Atomic)?,
+            context_rt: context(PathField::ContextRt, true)?,
+            may_sleep_rt: flag(PathField::MaySleepRt)?,
+            trace: get(PathField::Trace),
             executor,
-            sched: sched("sched")?,
-            sched_rt: sched("sched_rt")?,
-            bound: flag("bound")?,
-            merges: flag("merges")?,
-            top_threadable: flag("top_threadable")?,
+            sched: sched(PathField::Sched)?,
+            sched_rt: sched(PathField::SchedRt)?,
+            bound: flag(PathField::Bound)?,
+            merges: flag(PathField::Merges)?,
+            top_threadable: flag(PathField::TopThreadable)?,
             fields,
         })
     }
