@@ -114,8 +114,9 @@ kselftest_kernel=${CHECK_KSELFTEST:-7.3:normal}
 # The VM runs go in two lanes when the machine has two CPUs or more
 # (CHECK_PARALLEL=0: one). A debug kernel's run is the longest (17
 # minutes on 7.3 under TCG) and its guest keeps about one host CPU busy:
-# it starts in the background lane as soon as its module is built, beside
-# the other builds and the host tests. The other runs wait in a queue:
+# it starts in the background lane as soon as its module is built (once
+# every kernel is, where some are not cached), beside the other builds and
+# the host tests. The other runs wait in a queue:
 # the foreground lane takes them from its head, the background lane,
 # once its debug run has ended, from its tail. Each run is claimed by
 # renaming its file, so each runs once; the background lane's logs are
@@ -220,10 +221,31 @@ fg_lane() {
 }
 
 # Every kernel and module is built (or found cached) first, a debug one
-# first of all: its VM run starts in the background lane as soon as it is
-# ready, beside the other builds, the host tests and the other VM runs.
+# first of all. Its VM run starts in the background lane as soon as it is
+# ready, beside the other modules' builds, the host tests and the other VM
+# runs, where the other kernels are cached; else once they are built: on
+# a machine with nothing cached, four kernels built beside it (each with
+# make -j3 on the two cores) kept the debug guest from finishing in its
+# 1500 s (2026-12-05: it had reached the 13th of 24 scripts).
+others_cached=1
+for k in ${CHECK_KERNELS:-6.12:normal}; do
+	IFS=: read -r series flavour _ <<<"$k"
+	[ "$flavour" = debug ] ||
+		KERNEL_SERIES=$series "$IRQDEFER_ROOT/scripts/kernel.sh" dir "$flavour" >/dev/null 2>&1 ||
+		others_cached=0
+done
+debug_run=
+start_debug_lane() {
+	[ -n "$debug_run" ] && ((parallel)) && [ -z "$bg_pid" ] || return 0
+	local f=$lanes/bg/$debug_run
+	mv "$lanes/queue/$debug_run" "$f"
+	echo "$SECONDS" >"$f.start"
+	msg "VM selftests: $(describe "$f"), in the background lane (out/selftests-$(label_of "$f").log)"
+	bg_lane "$f" &
+	bg_pid=$!
+}
 build_and_queue() { # SERIES:FLAVOUR[:SCRIPTS]
-	local series flavour only scripts=() s f
+	local series flavour only scripts=() s
 	IFS=: read -r series flavour only <<<"$1"
 	msg "the $series $flavour kernel and its module"
 	build_for "$series" "$flavour" || return 0
@@ -231,20 +253,16 @@ build_and_queue() { # SERIES:FLAVOUR[:SCRIPTS]
 	local mode=test
 	[ "$series:$flavour" != "$kselftest_kernel" ] || mode=kselftest
 	enqueue "$series-$flavour" "$series" "$flavour" "" "$mode" "${scripts[@]}"
-	if [[ $1 == *:debug* ]] && ((parallel)) && [ -z "$bg_pid" ]; then
-		f=$(claim bg head)
-		echo "$SECONDS" >"$f.start"
-		msg "VM selftests: $(describe "$f"), in the background lane (out/selftests-$(label_of "$f").log)"
-		bg_lane "$f" &
-		bg_pid=$!
-	fi
+	[[ $1 != *:debug* ]] || [ -n "$debug_run" ] || debug_run=$(printf %03d $queued)
 }
 for k in ${CHECK_KERNELS:-6.12:normal}; do
 	[[ $k == *:debug* ]] && build_and_queue "$k"
 done
+((others_cached == 0)) || start_debug_lane
 for k in ${CHECK_KERNELS:-6.12:normal}; do
 	[[ $k == *:debug* ]] || build_and_queue "$k"
 done
+start_debug_lane
 
 # Forced IRQ threading without PREEMPT_RT: the normal kernel booted with
 # threadirqs, for the selftests whose expectations depend on it (the load
