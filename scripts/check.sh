@@ -226,7 +226,7 @@ fg_lane() {
 # runs, where the other kernels are cached; else once they are built: on
 # a machine with nothing cached, four kernels built beside it (each with
 # make -j3 on the two cores) kept the debug guest from finishing in its
-# 1500 s (2026-12-05: it had reached the 13th of 24 scripts).
+# timeout, then 1500 s (2026-12-05: it had reached the 13th of 21 scripts).
 others_cached=1
 for k in ${CHECK_KERNELS:-6.12:normal}; do
 	IFS=: read -r series flavour _ <<<"$k"

@@ -34,7 +34,8 @@
 # Environment: KERNEL_SERIES (6.12, the default, or 7.3), FLAVOUR
 # (kernel flavour: normal, debug, rt; 7.3 also rt-bhlock), SMP (vCPUs, 2),
 # MEM (512M, 1G for debug: KASAN's shadow), VM_TIMEOUT (seconds: 600, or
-# 1500 for debug, whose suite alone takes 7 minutes on 2 cores), KO
+# 2400 for debug, whose whole suite beside another VM took 17 minutes and,
+# on a slower day, over 25: 1500 s cut off its closing kmemleak scan), KO
 # (module: ./irqdefer.ko, or out/<flavour>-module/irqdefer.ko for debug, rt;
 # for 7.3 out/7.3-<flavour>-module/irqdefer.ko),
 # ACCEL (tcg or kvm; by default kvm only where a probe boot with it, cached,
@@ -49,7 +50,7 @@ FLAVOUR=${FLAVOUR:-normal}
 SMP=${SMP:-2}
 # The debug kernel needs room for KASAN's shadow, time, and its own module.
 case $FLAVOUR in
-debug) mem=1G timeout=1500 ko=$IRQDEFER_ROOT/out/debug-module/irqdefer.ko ;;
+debug) mem=1G timeout=2400 ko=$IRQDEFER_ROOT/out/debug-module/irqdefer.ko ;;
 rt*) mem=512M timeout=600 ko=$IRQDEFER_ROOT/out/$FLAVOUR-module/irqdefer.ko ;;
 *) mem=512M timeout=600 ko=$IRQDEFER_ROOT/irqdefer.ko ;;
 esac
